@@ -1,0 +1,38 @@
+/* gates: the gate frames of a Go binary.
+ *
+ * A gate frame is a function that saves the syscall PC/SP (calls
+ * runtime.entersyscall or runtime.reentersyscall: the return address of that
+ * call is "X") and later, in the same frame, calls into foreign code
+ * (runtime.asmcgocall: return address "Y"), so that Go code can run in
+ * callbacks between the two. The GC traces such a frame at X while a
+ * callback's stack copy adjusts it at Y; a pointer slot live at X but dead at
+ * Y is an undead candidate. */
+#ifndef UNDEAD_GATES_H
+#define UNDEAD_GATES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "image.h"
+#include "pclntab.h"
+#include "stackmap.h"
+
+typedef struct ud_gate {
+  ud_func fn;
+  uint64_t x_ret;     /* return address of the entersyscall call */
+  uint64_t y_ret;     /* return address of the asmcgocall call */
+  const char *x_callee; /* name of the function called at X */
+} ud_gate;
+
+/* Every (X, Y) pair: X before Y in the same function. Sets *n to the total,
+ * writes at most cap. */
+int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out,
+                  size_t cap, size_t *n, ud_err *err);
+
+/* The undead candidates of a gate: pointer slots live at X and not at Y
+ * (same frame: X and Y must have the same spdelta, else UD_E_UNSUPPORTED). */
+int ud_gate_undead_slots(const ud_gate *g, ud_live_slot *out, size_t cap,
+                         size_t *n, ud_err *err);
+
+#endif

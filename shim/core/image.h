@@ -1,0 +1,61 @@
+/* image: a Go program's ELF file, read with libelf.
+ *
+ * The file is mapped read-only once; every pointer the image hands out points
+ * into that mapping and lives as long as the image. Addresses are link-time
+ * virtual addresses ("vaddr"); a running process adds the load bias
+ * (0 for a non-PIE executable). */
+#ifndef UNDEAD_IMAGE_H
+#define UNDEAD_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+typedef struct ud_image ud_image;
+
+/* Opens and indexes `path`. Returns NULL and fills err on failure
+ * (UD_E_IO, UD_E_NOT_ELF, UD_E_CORRUPT). Never reads past the file. */
+ud_image *ud_image_open(const char *path, ud_err *err);
+void ud_image_close(ud_image *img);
+
+const char *ud_image_path(const ud_image *img);
+
+/* The bytes at [vaddr, vaddr+len) if they are file-backed (inside a PT_LOAD's
+ * file image), else NULL. */
+const void *ud_image_at(const ud_image *img, uint64_t vaddr, uint64_t len);
+
+/* A section by name. Returns false if absent (SHT_NOBITS sections are
+ * reported with *data == NULL). */
+bool ud_image_section(const ud_image *img, const char *name, uint64_t *vaddr,
+                      uint64_t *size, const void **data);
+
+/* A symbol's value and size from .symtab, else .dynsym. */
+bool ud_image_symbol(const ud_image *img, const char *name, uint64_t *value,
+                     uint64_t *size);
+
+bool ud_image_is_pie(const ud_image *img);       /* ET_DYN */
+bool ud_image_has_symtab(const ud_image *img);   /* .symtab present */
+bool ud_image_has_dwarf(const ud_image *img);    /* .debug_info or .zdebug_info */
+bool ud_image_is_dynamic(const ud_image *img);   /* has PT_INTERP / PT_DYNAMIC */
+bool ud_image_has_cgo(const ud_image *img);      /* crosscall2 / _cgo_* present */
+
+/* The Go version string ("go1.19.8", "go1.26.8") from .go.buildinfo (or
+ * runtime.buildVersion); NULL if none was found. */
+const char *ud_image_go_version(const ud_image *img);
+
+/* Go version as major*100+minor (1.19 -> 119, 1.26 -> 126); 0 if unknown. */
+int ud_image_go_minor(const ud_image *img);
+
+/* The PT_TLS segment: memory size and alignment. false if there is none. */
+bool ud_image_tls(const ud_image *img, uint64_t *memsz, uint64_t *align);
+
+/* The text segment / .text section bounds (vaddr). */
+bool ud_image_text(const ud_image *img, uint64_t *start, uint64_t *end);
+
+/* The underlying libelf handle (for libdw). */
+struct Elf *ud_image_elf(const ud_image *img);
+int ud_image_fd(const ud_image *img);
+
+#endif

@@ -1,0 +1,28 @@
+/* x86: the few facts undead needs from x86-64 machine code (Zydis). */
+#ifndef UNDEAD_X86_H
+#define UNDEAD_X86_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "image.h"
+
+typedef struct ud_call_site {
+  uint64_t pc;     /* vaddr of the CALL */
+  uint64_t ret;    /* its return address (pc + length) */
+  uint64_t target; /* direct target; 0 for an indirect call */
+  uint8_t length;  /* instruction length; 5 for CALL rel32 */
+} ud_call_site;
+
+/* Every CALL in [start, end) of the image's text, decoding linearly from
+ * start (Go functions hold no data in text). Writes at most cap, sets *n to
+ * the total. */
+int ud_x86_calls(const ud_image *img, uint64_t start, uint64_t end,
+                 ud_call_site *out, size_t cap, size_t *n, ud_err *err);
+
+/* Length of the instruction at code (at most avail bytes); 0 if undecodable. */
+size_t ud_x86_insn_length(const uint8_t *code, size_t avail, uint64_t vaddr);
+
+#endif

@@ -1,0 +1,93 @@
+/* report: one model of an undead report, several renderings.
+ *
+ * The shim fills a ud_report at the moment of a violation and renders it
+ * (text, JSON or SARIF) through a ud_out that writes to a file descriptor
+ * without locks or heap allocation of the target. The undead command reads
+ * JSON reports back into the same model (tools/) and re-renders them.
+ * Every string is NUL-terminated and truncated to its array. */
+#ifndef UNDEAD_REPORT_H
+#define UNDEAD_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UD_REPORT_SCHEMA "undead-report/1"
+#define UD_REPORT_MAX_FRAMES 64
+
+typedef struct ud_report_frame {
+  uint64_t pc;
+  uint64_t sp;        /* 0 if unknown (C frames) */
+  char func[160];
+  char file[256];     /* empty if unknown */
+  int32_t line;       /* 0 if unknown */
+} ud_report_frame;
+
+typedef struct ud_report {
+  /* what happened */
+  char kind[40];      /* "undead-pointer" | "stale-syscall-sp" | "stale-syscall-bp" */
+  char trigger[24];   /* "stack-growth" | "stack-shrink" | "callback-return" */
+  int32_t pid, tid;
+  int64_t goid;
+  char binary[256];
+  char go_version[32];
+
+  /* the gate frame */
+  char gate_func[160];
+  uint64_t x_pc; char x_file[256]; int32_t x_line; char x_callee[96];
+  uint64_t y_pc; char y_file[256]; int32_t y_line; char y_callee[96];
+  uint64_t frame_sp;      /* the gate frame's SP in the stack being checked */
+  int32_t frame_size;     /* spdelta at X */
+  int32_t gate_depth;     /* 1 = outermost gate of the goroutine */
+
+  /* the slot */
+  char slot_kind[8];      /* "arg" | "local" | "g" (a g field) */
+  char slot_name[64];     /* Go variable name, or "" */
+  int32_t slot_sp_off;    /* offset from frame_sp */
+  uint64_t slot_addr;
+  uint64_t value;
+  bool live_at_x, live_at_y;
+
+  /* what the value points to */
+  char points_to[40];     /* "old-stack" | "other-goroutine-stack" | ... */
+  int64_t old_hi_off;     /* old_hi - value, when points_to == old-stack */
+  char old_frame_func[160]; /* the frame that held that address before the move */
+  int32_t old_frame_off;    /* value - that frame's sp */
+
+  /* the stacks */
+  uint64_t old_lo, old_hi, new_lo, new_hi;
+
+  ud_report_frame go_stack[UD_REPORT_MAX_FRAMES]; int32_t go_stack_n;
+  ud_report_frame c_stack[UD_REPORT_MAX_FRAMES]; int32_t c_stack_n;
+
+  char summary[320];
+} ud_report;
+
+/* An output sink: a fixed buffer flushed to fd with write(2), or (fd < 0) a
+ * caller-owned memory buffer. No locks, no malloc. */
+typedef struct ud_out {
+  int fd;
+  char *buf;
+  size_t cap, len;
+  bool overflow;   /* memory sink ran out of room */
+  bool error;      /* write(2) failed */
+} ud_out;
+
+void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap);
+void ud_out_init_mem(ud_out *o, char *buf, size_t cap);
+void ud_out_str(ud_out *o, const char *s);
+void ud_out_mem(ud_out *o, const char *s, size_t n);
+void ud_out_fmt(ud_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ud_out_flush(ud_out *o);
+
+/* Renderings. Each writes one complete document for one report. */
+void ud_report_render_text(const ud_report *r, ud_out *o, bool color);
+void ud_report_render_json(const ud_report *r, ud_out *o);   /* one line */
+/* SARIF 2.1.0 log with one run and one result per report in rs[0..n). */
+void ud_report_render_sarif(const ud_report *const *rs, size_t n, ud_out *o);
+
+/* The stable signature used to group duplicates: gate function, slot, X and
+ * Y lines, kind. Written to buf (NUL-terminated). */
+void ud_report_signature(const ud_report *r, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,2 @@
+/* JSON reader for undead report */
+#include "report.h"
