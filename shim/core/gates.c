@@ -1,1 +1,198 @@
+/* gates: finding X/Y pairs and their undead candidate slots.
+ *
+ * asmcgocall is assembly (ABI0); Go code calls it directly, and the ABI
+ * wrapper that Go gives it carries the same name in the function table, so
+ * every function named runtime.asmcgocall counts as a Y callee. A whole-text
+ * byte scan for E8 rel32 whose target is one of them picks the few functions
+ * worth decoding; those are then decoded instruction by instruction, so a
+ * stray E8 inside another instruction never makes a gate. */
 #include "gates.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "x86.h"
+
+enum { MAX_CALLEES = 8 };
+
+typedef struct callee_set {
+  uint64_t entry[MAX_CALLEES];
+  const char *name[MAX_CALLEES];
+  size_t n;
+} callee_set;
+
+static const char *callee_name(const callee_set *s, uint64_t target) {
+  for (size_t i = 0; i < s->n; i++)
+    if (s->entry[i] == target)
+      return s->name[i];
+  return NULL;
+}
+
+/* Every function named in `names` (all of each name). */
+static void collect(const ud_pclntab *tab, const char *const *names, size_t nnames,
+                    callee_set *out) {
+  size_t nf = ud_pclntab_nfuncs(tab);
+  out->n = 0;
+  for (size_t i = 0; i < nf && out->n < MAX_CALLEES; i++) {
+    ud_func f;
+    if (!ud_pclntab_func_at(tab, i, &f))
+      continue;
+    const char *name = ud_func_name(&f);
+    if (name == NULL || strncmp(name, "runtime.", 8) != 0)
+      continue;
+    for (size_t k = 0; k < nnames; k++)
+      if (strcmp(name, names[k]) == 0) {
+        out->entry[out->n] = f.entry;
+        out->name[out->n] = names[k];
+        out->n++;
+        break;
+      }
+  }
+}
+
+/* Calls of one candidate function: decoded into a caller buffer, grown on
+ * the heap only for unusually large functions. */
+static int calls_of(const ud_image *img, const ud_func *f, ud_call_site **calls, size_t *ncalls,
+                    ud_call_site *stackbuf, size_t stackcap, ud_err *err) {
+  size_t n;
+  int rc = ud_x86_calls(img, f->entry, f->end, stackbuf, stackcap, &n, err);
+  if (rc != UD_OK)
+    return rc;
+  *calls = stackbuf;
+  if (n > stackcap) {
+    ud_call_site *big = malloc(n * sizeof *big);
+    if (big == NULL)
+      return ud_fail(err, UD_E_NOMEM, "out of memory decoding %s", ud_func_name(f));
+    size_t n2;
+    rc = ud_x86_calls(img, f->entry, f->end, big, n, &n2, err);
+    if (rc != UD_OK) {
+      free(big);
+      return rc;
+    }
+    *calls = big;
+  }
+  *ncalls = n;
+  return UD_OK;
+}
+
+int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out, size_t cap,
+                  size_t *n, ud_err *err) {
+  static const char *const y_names[] = {"runtime.asmcgocall"};
+  static const char *const x_names[] = {"runtime.entersyscall", "runtime.reentersyscall"};
+  callee_set ys, xs;
+  *n = 0;
+  collect(tab, y_names, 1, &ys);
+  collect(tab, x_names, 2, &xs);
+  if (ys.n == 0 || xs.n == 0)
+    return UD_OK; /* no cgo calls through the runtime: no gates */
+
+  uint64_t text_lo, text_hi;
+  if (!ud_image_text(img, &text_lo, &text_hi) || text_hi <= text_lo + 5)
+    return ud_fail(err, UD_E_CORRUPT, "%s: no text section", ud_image_path(img));
+  const uint8_t *text = ud_image_at(img, text_lo, text_hi - text_lo);
+  if (text == NULL)
+    return ud_fail(err, UD_E_CORRUPT, "%s: the text is not in the file", ud_image_path(img));
+
+  size_t count = 0;
+  uint64_t last_fn = UINT64_MAX;
+  size_t len = (size_t)(text_hi - text_lo);
+  for (size_t i = 0; i + 5 <= len; i++) {
+    if (text[i] != 0xE8)
+      continue;
+    int32_t rel;
+    memcpy(&rel, text + i + 1, 4);
+    uint64_t pc = text_lo + i;
+    if (callee_name(&ys, pc + 5 + (int64_t)rel) == NULL)
+      continue;
+    ud_func f;
+    if (!ud_pclntab_find_func(tab, pc, &f) || f.entry == last_fn)
+      continue;
+    last_fn = f.entry;
+    if (f.end <= f.entry || f.end - f.entry > (64u << 20))
+      continue;
+
+    ud_call_site buf[64], *calls;
+    size_t nc = 0;
+    int rc = calls_of(img, &f, &calls, &nc, buf, 64, err);
+    if (rc != UD_OK)
+      return rc;
+    for (size_t y = 0; y < nc; y++) {
+      if (callee_name(&ys, calls[y].target) == NULL)
+        continue;
+      for (size_t x = 0; x < y; x++) {
+        const char *xname = callee_name(&xs, calls[x].target);
+        if (xname == NULL)
+          continue;
+        if (count < cap) {
+          out[count].fn = f;
+          out[count].x_ret = calls[x].ret;
+          out[count].y_ret = calls[y].ret;
+          out[count].x_callee = xname;
+        }
+        count++;
+      }
+    }
+    if (calls != buf)
+      free(calls);
+    /* continue the byte scan after this function */
+    if (f.end > pc + 1)
+      i = (size_t)(f.end - text_lo) - 1;
+  }
+  *n = count;
+  return UD_OK;
+}
+
+static int live_at(const ud_func *f, uint64_t pc, ud_frame_layout *fl, ud_live_slot **slots,
+                   size_t *n, ud_live_slot *buf, size_t cap, ud_err *err) {
+  int rc = ud_stackmap_live_at(f, pc, fl, buf, cap, n, err);
+  if (rc != UD_OK)
+    return rc;
+  *slots = buf;
+  if (*n > cap) {
+    ud_live_slot *big = malloc(*n * sizeof *big);
+    if (big == NULL)
+      return ud_fail(err, UD_E_NOMEM, "out of memory");
+    size_t n2;
+    rc = ud_stackmap_live_at(f, pc, fl, big, *n, &n2, err);
+    if (rc != UD_OK) {
+      free(big);
+      return rc;
+    }
+    *slots = big;
+  }
+  return UD_OK;
+}
+
+int ud_gate_undead_slots(const ud_gate *g, ud_live_slot *out, size_t cap, size_t *n,
+                         ud_err *err) {
+  enum { BUF = 128 };
+  ud_live_slot xb[BUF], yb[BUF], *xs = NULL, *ys = NULL;
+  ud_frame_layout fx, fy;
+  size_t nx = 0, ny = 0, count = 0;
+  *n = 0;
+  int rc = live_at(&g->fn, g->x_ret, &fx, &xs, &nx, xb, BUF, err);
+  if (rc == UD_OK)
+    rc = live_at(&g->fn, g->y_ret, &fy, &ys, &ny, yb, BUF, err);
+  if (rc == UD_OK && fx.spdelta != fy.spdelta)
+    rc = ud_fail(err, UD_E_UNSUPPORTED,
+                 "%s: frame size differs at X (%d) and Y (%d): not one frame",
+                 ud_func_name(&g->fn), fx.spdelta, fy.spdelta);
+  if (rc == UD_OK) {
+    for (size_t i = 0; i < nx; i++) {
+      bool live_y = false;
+      for (size_t j = 0; j < ny && !live_y; j++)
+        live_y = ys[j].sp_off == xs[i].sp_off;
+      if (live_y)
+        continue;
+      if (count < cap)
+        out[count] = xs[i];
+      count++;
+    }
+    *n = count;
+  }
+  if (xs != NULL && xs != xb)
+    free(xs);
+  if (ys != NULL && ys != yb)
+    free(ys);
+  return rc;
+}

@@ -1,1 +1,483 @@
+/* image: ELF64 x86-64 files through libelf, mapped once.
+ *
+ * libelf maps the file (ELF_C_READ_MMAP) and parses the headers; section
+ * contents, symbols and build info are then read straight from that mapping,
+ * with every offset and size checked against the file size first, so a
+ * truncated or corrupt file yields an error or an absent item, never a read
+ * past the mapping. */
 #include "image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct ud_section {
+  const char *name; /* into the mapping's section name table */
+  uint64_t addr, size, offset;
+  uint32_t type, link;
+} ud_section;
+
+typedef struct ud_segment {
+  uint64_t vaddr, memsz, filesz, offset;
+  uint32_t flags;
+} ud_segment;
+
+typedef struct ud_symtab {
+  const Elf64_Sym *syms;
+  size_t n;
+  const char *str;
+  size_t strsize;
+} ud_symtab;
+
+struct ud_image {
+  char *path;
+  int fd;
+  Elf *elf;
+  const uint8_t *map;
+  size_t size;
+  uint16_t type;
+  ud_section *secs;
+  size_t nsecs;
+  ud_segment *loads;
+  size_t nloads;
+  bool has_interp, has_dynamic, has_tls;
+  uint64_t tls_memsz, tls_align;
+  ud_symtab symtab, dynsym;
+  bool has_dwarf, has_cgo;
+  char go_version[64];
+  int go_minor;
+};
+
+static bool in_file(const ud_image *img, uint64_t off, uint64_t len) {
+  return off <= img->size && len <= img->size - off;
+}
+
+static bool load_symtab(ud_image *img, const char *name, ud_symtab *out) {
+  for (size_t i = 0; i < img->nsecs; i++) {
+    const ud_section *s = &img->secs[i];
+    if (strcmp(s->name, name) != 0 || s->type == SHT_NOBITS)
+      continue;
+    if (!in_file(img, s->offset, s->size) || s->link >= img->nsecs || s->offset % 8 != 0)
+      return false;
+    const ud_section *str = &img->secs[s->link];
+    if (str->type == SHT_NOBITS || !in_file(img, str->offset, str->size) || str->size == 0)
+      return false;
+    /* A terminated table makes every in-range name a terminated string. */
+    if (img->map[str->offset + str->size - 1] != 0)
+      return false;
+    out->syms = (const Elf64_Sym *)(img->map + s->offset);
+    out->n = s->size / sizeof(Elf64_Sym);
+    out->str = (const char *)img->map + str->offset;
+    out->strsize = str->size;
+    return true;
+  }
+  return false;
+}
+
+static const char *sym_name(const ud_symtab *t, const Elf64_Sym *s) {
+  return s->st_name < t->strsize ? t->str + s->st_name : NULL;
+}
+
+static bool symtab_lookup(const ud_symtab *t, const char *name, uint64_t *value,
+                          uint64_t *size) {
+  for (size_t i = 1; i < t->n; i++) {
+    const Elf64_Sym *s = &t->syms[i];
+    if (s->st_shndx == SHN_UNDEF)
+      continue;
+    const char *n = sym_name(t, s);
+    if (n && strcmp(n, name) == 0) {
+      if (value)
+        *value = s->st_value;
+      if (size)
+        *size = s->st_size;
+      return true;
+    }
+  }
+  return false;
+}
+
+static uint64_t rd_uint(const uint8_t *p, int ptrsize) {
+  uint64_t v = 0;
+  memcpy(&v, p, ptrsize == 4 ? 4 : 8);
+  return v;
+}
+
+/* A Go string header {data, len} at vaddr -> pointer into the mapping. */
+static const char *go_string_at(const ud_image *img, uint64_t vaddr, int ptrsize,
+                                uint64_t *len) {
+  const uint8_t *hdr = ud_image_at(img, vaddr, 2 * (uint64_t)ptrsize);
+  if (!hdr)
+    return NULL;
+  uint64_t data = rd_uint(hdr, ptrsize), n = rd_uint(hdr + ptrsize, ptrsize);
+  if (n == 0 || n > 256)
+    return NULL;
+  const char *s = ud_image_at(img, data, n);
+  if (s)
+    *len = n;
+  return s;
+}
+
+static void set_version(ud_image *img, const char *s, uint64_t n) {
+  if (n == 0 || n >= sizeof img->go_version)
+    return;
+  for (uint64_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+      return;
+  memcpy(img->go_version, s, n);
+  img->go_version[n] = 0;
+}
+
+static const uint8_t buildinfo_magic[14] = "\xff Go buildinf:";
+
+/* .go.buildinfo (debug/buildinfo): 14-byte magic, ptrsize, flags, then
+ * either (flags&2, Go 1.18+) varint-length strings inline at offset 32, or
+ * two pointers at offset 16 to Go string headers (version, modinfo). */
+static void read_buildinfo(ud_image *img, const uint8_t *p, size_t avail) {
+  if (avail < 32 || memcmp(p, buildinfo_magic, sizeof buildinfo_magic) != 0)
+    return;
+  int ptrsize = p[14];
+  uint8_t flags = p[15];
+  if (flags & 1)
+    return; /* big-endian: not a target */
+  if (flags & 2) {
+    uint64_t n = 0;
+    size_t i = 32;
+    for (int shift = 0; i < avail && shift < 64; shift += 7) {
+      uint8_t b = p[i++];
+      n |= (uint64_t)(b & 0x7f) << shift;
+      if (!(b & 0x80))
+        break;
+    }
+    if (n <= avail - i)
+      set_version(img, (const char *)p + i, n);
+    return;
+  }
+  if (ptrsize != 4 && ptrsize != 8)
+    return;
+  uint64_t n = 0;
+  const char *s = go_string_at(img, rd_uint(p + 16, ptrsize), ptrsize, &n);
+  if (s)
+    set_version(img, s, n);
+}
+
+static void find_go_version(ud_image *img) {
+  uint64_t addr, size;
+  const void *data;
+  if (ud_image_section(img, ".go.buildinfo", &addr, &size, &data) && data)
+    read_buildinfo(img, data, size);
+  if (!img->go_version[0]) {
+    /* No section headers: the blob sits 16-aligned in the first writable
+     * segment (as debug/buildinfo searches it). */
+    for (size_t i = 0; i < img->nloads && !img->go_version[0]; i++) {
+      const ud_segment *s = &img->loads[i];
+      if (!(s->flags & PF_W))
+        continue;
+      uint64_t n = s->filesz < (1u << 20) ? s->filesz : (1u << 20);
+      const uint8_t *p = img->map + s->offset;
+      for (uint64_t off = 0; off + 32 <= n; off += 16)
+        if (p[off] == 0xff && memcmp(p + off, buildinfo_magic, 14) == 0) {
+          read_buildinfo(img, p + off, n - off);
+          break;
+        }
+      break;
+    }
+  }
+  if (!img->go_version[0] && ud_image_symbol(img, "runtime.buildVersion", &addr, &size)) {
+    uint64_t n = 0;
+    const char *s = go_string_at(img, addr, 8, &n);
+    if (s)
+      set_version(img, s, n);
+  }
+  /* "go1.19.8", "go1.26.8", "go1.21rc2", "devel go1.27-..." */
+  const char *v = strstr(img->go_version, "go1.");
+  if (v) {
+    int minor = 0, digits = 0;
+    for (v += 4; *v >= '0' && *v <= '9' && digits < 4; v++, digits++)
+      minor = minor * 10 + (*v - '0');
+    if (digits)
+      img->go_minor = 100 + minor;
+  }
+}
+
+static int index_sections(ud_image *img, ud_err *err) {
+  size_t shnum, shstrndx;
+  if (elf_getshdrnum(img->elf, &shnum) != 0)
+    return ud_fail(err, UD_E_CORRUPT, "%s: bad section header table", img->path);
+  if (shnum == 0)
+    return UD_OK;
+  if (elf_getshdrstrndx(img->elf, &shstrndx) != 0 || shstrndx >= shnum)
+    return UD_OK; /* unnamed sections are as good as none */
+  GElf_Shdr strsh;
+  Elf_Scn *strscn = elf_getscn(img->elf, shstrndx);
+  if (!strscn || !gelf_getshdr(strscn, &strsh) || strsh.sh_type == SHT_NOBITS ||
+      !in_file(img, strsh.sh_offset, strsh.sh_size) || strsh.sh_size == 0)
+    return UD_OK;
+  const char *names = (const char *)img->map + strsh.sh_offset;
+  if (names[strsh.sh_size - 1] != 0)
+    return UD_OK;
+  img->secs = calloc(shnum, sizeof *img->secs);
+  if (!img->secs)
+    return ud_fail(err, UD_E_NOMEM, "%s: out of memory", img->path);
+  for (size_t i = 0; i < shnum; i++) {
+    GElf_Shdr sh;
+    Elf_Scn *scn = elf_getscn(img->elf, i);
+    ud_section *s = &img->secs[img->nsecs];
+    if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_name >= strsh.sh_size) {
+      s->name = "";
+    } else {
+      s->name = names + sh.sh_name;
+      s->addr = sh.sh_addr;
+      s->size = sh.sh_size;
+      s->offset = sh.sh_offset;
+      s->type = sh.sh_type;
+      s->link = sh.sh_link;
+    }
+    img->nsecs++; /* keep indices equal to ELF section numbers (sh_link) */
+  }
+  return UD_OK;
+}
+
+static int index_segments(ud_image *img, ud_err *err) {
+  size_t phnum;
+  if (elf_getphdrnum(img->elf, &phnum) != 0)
+    return ud_fail(err, UD_E_CORRUPT, "%s: bad program header table", img->path);
+  img->loads = calloc(phnum ? phnum : 1, sizeof *img->loads);
+  if (!img->loads)
+    return ud_fail(err, UD_E_NOMEM, "%s: out of memory", img->path);
+  for (size_t i = 0; i < phnum; i++) {
+    GElf_Phdr ph;
+    if (!gelf_getphdr(img->elf, i, &ph))
+      return ud_fail(err, UD_E_CORRUPT, "%s: bad program header %zu", img->path, i);
+    switch (ph.p_type) {
+    case PT_LOAD:
+      /* Clip the file image to the file: a truncated tail is simply not
+       * file-backed. */
+      if (ph.p_offset > img->size || ph.p_filesz > img->size - ph.p_offset)
+        return ud_fail(err, UD_E_CORRUPT,
+                       "%s: truncated ELF file (%zu bytes, a segment ends at %llu)", img->path,
+                       img->size, (unsigned long long)(ph.p_offset + ph.p_filesz));
+      if (ph.p_filesz > ph.p_memsz)
+        ph.p_filesz = ph.p_memsz;
+      if (ph.p_vaddr + ph.p_memsz < ph.p_vaddr)
+        break;
+      img->loads[img->nloads++] = (ud_segment){ph.p_vaddr, ph.p_memsz, ph.p_filesz,
+                                               ph.p_offset, ph.p_flags};
+      break;
+    case PT_INTERP: img->has_interp = true; break;
+    case PT_DYNAMIC: img->has_dynamic = true; break;
+    case PT_TLS:
+      img->has_tls = true;
+      img->tls_memsz = ph.p_memsz;
+      img->tls_align = ph.p_align;
+      break;
+    }
+  }
+  return UD_OK;
+}
+
+ud_image *ud_image_open(const char *path, ud_err *err) {
+  if (elf_version(EV_CURRENT) == EV_NONE) {
+    ud_fail(err, UD_E_IO, "libelf: %s", elf_errmsg(-1));
+    return NULL;
+  }
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    ud_fail(err, UD_E_IO, "%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ud_fail(err, UD_E_IO, "%s: not a regular file", path);
+    close(fd);
+    return NULL;
+  }
+  if (st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+    unsigned char magic[4] = {0};
+    if (st.st_size >= 4 && pread(fd, magic, 4, 0) == 4 && !memcmp(magic, ELFMAG, SELFMAG))
+      ud_fail(err, UD_E_CORRUPT, "%s: truncated ELF file (%lld bytes)", path, (long long)st.st_size);
+    else
+      ud_fail(err, UD_E_NOT_ELF, "%s: not an ELF file (%lld bytes)", path, (long long)st.st_size);
+    close(fd);
+    return NULL;
+  }
+  ud_image *img = calloc(1, sizeof *img);
+  if (!img || !(img->path = strdup(path))) {
+    free(img);
+    close(fd);
+    ud_fail(err, UD_E_NOMEM, "%s: out of memory", path);
+    return NULL;
+  }
+  img->fd = fd;
+  img->elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+  if (!img->elf || elf_kind(img->elf) != ELF_K_ELF) {
+    ud_fail(err, UD_E_NOT_ELF, "%s: not an ELF file", path);
+    goto fail;
+  }
+  size_t rawsize = 0;
+  img->map = (const uint8_t *)elf_rawfile(img->elf, &rawsize);
+  img->size = rawsize;
+  if (!img->map || img->size < sizeof(Elf64_Ehdr)) {
+    ud_fail(err, UD_E_IO, "%s: cannot map the file", path);
+    goto fail;
+  }
+  const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img->map;
+  if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+      eh->e_machine != EM_X86_64) {
+    ud_fail(err, UD_E_NOT_ELF, "%s: not an x86-64 ELF file", path);
+    goto fail;
+  }
+  img->type = eh->e_type;
+  /* A cut file is refused outright rather than half-read: its headers
+   * promise bytes that are not there. */
+  uint64_t need = (uint64_t)eh->e_phoff + (uint64_t)eh->e_phnum * eh->e_phentsize;
+  if (eh->e_shoff)
+    need = (uint64_t)eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize > need
+               ? (uint64_t)eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize
+               : need;
+  if (need > img->size) {
+    ud_fail(err, UD_E_CORRUPT, "%s: truncated ELF file (%zu bytes, headers need %llu)", path,
+            img->size, (unsigned long long)need);
+    goto fail;
+  }
+  if (index_segments(img, err) != UD_OK || index_sections(img, err) != UD_OK)
+    goto fail;
+  load_symtab(img, ".symtab", &img->symtab);
+  load_symtab(img, ".dynsym", &img->dynsym);
+  for (size_t i = 0; i < img->nsecs; i++)
+    if (!strcmp(img->secs[i].name, ".debug_info") || !strcmp(img->secs[i].name, ".zdebug_info"))
+      img->has_dwarf = true;
+  img->has_cgo = ud_image_symbol(img, "crosscall2", NULL, NULL) ||
+                 ud_image_symbol(img, "_cgo_init", NULL, NULL) ||
+                 ud_image_symbol(img, "x_cgo_init", NULL, NULL);
+  find_go_version(img);
+  return img;
+fail:
+  ud_image_close(img);
+  return NULL;
+}
+
+void ud_image_close(ud_image *img) {
+  if (!img)
+    return;
+  if (img->elf)
+    elf_end(img->elf);
+  if (img->fd >= 0)
+    close(img->fd);
+  free(img->secs);
+  free(img->loads);
+  free(img->path);
+  free(img);
+}
+
+const char *ud_image_path(const ud_image *img) { return img->path; }
+
+const void *ud_image_at(const ud_image *img, uint64_t vaddr, uint64_t len) {
+  for (size_t i = 0; i < img->nloads; i++) {
+    const ud_segment *s = &img->loads[i];
+    if (vaddr < s->vaddr)
+      continue;
+    uint64_t off = vaddr - s->vaddr;
+    if (off > s->filesz || len > s->filesz - off)
+      continue;
+    return img->map + s->offset + off;
+  }
+  return NULL;
+}
+
+const void *ud_image_span(const ud_image *img, uint64_t vaddr, uint64_t *avail) {
+  for (size_t i = 0; i < img->nloads; i++) {
+    const ud_segment *s = &img->loads[i];
+    if (vaddr < s->vaddr || vaddr - s->vaddr >= s->filesz)
+      continue;
+    *avail = s->filesz - (vaddr - s->vaddr);
+    return img->map + s->offset + (vaddr - s->vaddr);
+  }
+  *avail = 0;
+  return NULL;
+}
+
+size_t ud_image_nsegments(const ud_image *img) { return img->nloads; }
+
+bool ud_image_segment(const ud_image *img, size_t i, uint64_t *vaddr,
+                      uint64_t *filesz, uint32_t *flags) {
+  if (i >= img->nloads)
+    return false;
+  *vaddr = img->loads[i].vaddr;
+  *filesz = img->loads[i].filesz;
+  *flags = img->loads[i].flags;
+  return true;
+}
+
+bool ud_image_section(const ud_image *img, const char *name, uint64_t *vaddr,
+                      uint64_t *size, const void **data) {
+  for (size_t i = 0; i < img->nsecs; i++) {
+    const ud_section *s = &img->secs[i];
+    if (strcmp(s->name, name) != 0)
+      continue;
+    if (vaddr)
+      *vaddr = s->addr;
+    if (size)
+      *size = s->size;
+    if (data) {
+      if (s->type == SHT_NOBITS || !in_file(img, s->offset, s->size))
+        *data = NULL;
+      else
+        *data = img->map + s->offset;
+    }
+    return true;
+  }
+  return false;
+}
+
+bool ud_image_symbol(const ud_image *img, const char *name, uint64_t *value,
+                     uint64_t *size) {
+  return symtab_lookup(&img->symtab, name, value, size) ||
+         symtab_lookup(&img->dynsym, name, value, size);
+}
+
+bool ud_image_is_pie(const ud_image *img) { return img->type == ET_DYN; }
+bool ud_image_has_symtab(const ud_image *img) { return img->symtab.n > 0; }
+bool ud_image_has_dwarf(const ud_image *img) { return img->has_dwarf; }
+bool ud_image_is_dynamic(const ud_image *img) { return img->has_interp || img->has_dynamic; }
+bool ud_image_has_cgo(const ud_image *img) { return img->has_cgo; }
+
+const char *ud_image_go_version(const ud_image *img) {
+  return img->go_version[0] ? img->go_version : NULL;
+}
+
+int ud_image_go_minor(const ud_image *img) { return img->go_minor; }
+
+bool ud_image_tls(const ud_image *img, uint64_t *memsz, uint64_t *align) {
+  if (!img->has_tls)
+    return false;
+  if (memsz)
+    *memsz = img->tls_memsz;
+  if (align)
+    *align = img->tls_align;
+  return true;
+}
+
+bool ud_image_text(const ud_image *img, uint64_t *start, uint64_t *end) {
+  uint64_t a, n;
+  const void *d;
+  if (ud_image_section(img, ".text", &a, &n, &d) && n > 0) {
+    *start = a;
+    *end = a + n;
+    return true;
+  }
+  for (size_t i = 0; i < img->nloads; i++)
+    if (img->loads[i].flags & PF_X) {
+      *start = img->loads[i].vaddr;
+      *end = img->loads[i].vaddr + img->loads[i].memsz;
+      return true;
+    }
+  return false;
+}
+
+struct Elf *ud_image_elf(const ud_image *img) { return img->elf; }
+int ud_image_fd(const ud_image *img) { return img->fd; }

@@ -26,6 +26,15 @@ const char *ud_image_path(const ud_image *img);
  * file image), else NULL. */
 const void *ud_image_at(const ud_image *img, uint64_t vaddr, uint64_t len);
 
+/* Like ud_image_at for one byte, and sets *avail to the file-backed bytes
+ * from vaddr to the end of the segment holding it. */
+const void *ud_image_span(const ud_image *img, uint64_t vaddr, uint64_t *avail);
+
+/* The PT_LOAD segments (file image clipped to the file), in header order. */
+size_t ud_image_nsegments(const ud_image *img);
+bool ud_image_segment(const ud_image *img, size_t i, uint64_t *vaddr,
+                      uint64_t *filesz, uint32_t *flags);
+
 /* A section by name. Returns false if absent (SHT_NOBITS sections are
  * reported with *data == NULL). */
 bool ud_image_section(const ud_image *img, const char *name, uint64_t *vaddr,

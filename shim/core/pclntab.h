@@ -34,6 +34,9 @@ enum {
   UD_FUNCDATA_WrapInfo = 7,
 };
 
+/* _func.args of assembly functions without a declared argument size. */
+#define UD_ARGS_SIZE_UNKNOWN (-0x7fffffff - 1)
+
 typedef struct ud_pclntab ud_pclntab;
 
 /* A function: a small value handle, valid while its table lives. */
@@ -50,6 +53,9 @@ void ud_pclntab_close(ud_pclntab *tab);
 uint32_t ud_pclntab_magic(const ud_pclntab *tab);
 uint64_t ud_pclntab_text_start(const ud_pclntab *tab);
 size_t ud_pclntab_nfuncs(const ud_pclntab *tab);
+const ud_image *ud_pclntab_image(const ud_pclntab *tab);
+/* moduledata.gofunc: the base of FUNCDATA offsets; 0 if it was not found. */
+uint64_t ud_pclntab_gofunc(const ud_pclntab *tab);
 
 bool ud_pclntab_func_at(const ud_pclntab *tab, size_t index, ud_func *out);
 /* The function containing pc (entry <= pc < end). */
@@ -61,6 +67,9 @@ const char *ud_func_name(const ud_func *f);
 int32_t ud_func_args(const ud_func *f);      /* argument area size in bytes */
 uint8_t ud_func_id(const ud_func *f);        /* abi.FuncID */
 uint8_t ud_func_flag(const ud_func *f);      /* abi.FuncFlag */
+uint32_t ud_func_deferreturn(const ud_func *f);
+uint32_t ud_func_npcdata(const ud_func *f);
+uint8_t ud_func_nfuncdata(const ud_func *f);
 
 /* pcvalue lookups at pc. Return false (value untouched) if the table is
  * absent or pc is outside the function; a corrupt table also gives false. */
@@ -68,8 +77,11 @@ bool ud_func_spdelta(const ud_func *f, uint64_t pc, int32_t *out);
 bool ud_func_pcdata(const ud_func *f, uint32_t table, uint64_t pc, int32_t *out);
 bool ud_func_fileline(const ud_func *f, uint64_t pc, const char **file, int32_t *line);
 
-/* FUNCDATA pointer (into the image), or NULL if absent. */
+/* FUNCDATA pointer (into the image), or NULL if absent. Only its first 8
+ * bytes are known to be in the file: check more with ud_image_at on the
+ * address from ud_func_funcdata_addr. */
 const uint8_t *ud_func_funcdata(const ud_func *f, uint8_t index);
+bool ud_func_funcdata_addr(const ud_func *f, uint8_t index, uint64_t *vaddr);
 
 /* Iterates the runs of a pcvalue table: calls fn(pc_lo, pc_hi, value) for each
  * run, in order. table: UD_PCTAB_SP, UD_PCTAB_FILE, UD_PCTAB_LINE, or a

@@ -1,17 +1,32 @@
 /* stackmap: which stack slots of a frame hold live pointers at a PC, decoded
- * exactly as the runtime's getStackMap (runtime/stkframe.go, traceback.go)
- * and adjustframe (stack.go) read them. linux/amd64 only.
+ * exactly as the runtime's getStackMap reads them (runtime/stkframe.go in
+ * Go 1.21+, runtime/stack.go in Go 1.18/1.19) for adjustframe (stack
+ * copying) and scanframeworker (GC). linux/amd64 only.
  *
  * Frame geometry at a PC (amd64, frame pointers on), for a frame whose stack
- * pointer is `sp` (Go's frame.sp):
- *   fp   = sp + spdelta(pc) + 8         (8: the return address)
+ * pointer is `sp` (Go's frame.sp), as the unwinder builds it:
+ *   fp   = sp + spdelta(pc) + 8         (8: the return address; spdelta is
+ *                                        read at pc itself, not pc - 1)
  *   argp = fp                           (arguments and spill slots)
  *   varp = fp - 8, and - 8 more if varp > sp (the saved frame pointer)
- *   locals bitmap covers [varp - nlocals*8, varp)
- *   args bitmap covers   [argp, argp + nargs*8)   (only if the func has args)
- * The stack map index is PCDATA_StackMapIndex at targetpc, where targetpc is
- * pc - 1 for a return address (pc != entry) and -1 is read as 0, as the
- * runtime does. Offsets below are relative to sp. */
+ * The stack map index is PCDATA_StackMapIndex at targetpc = pc - 1 (the
+ * CALL) unless pc is the entry, where it is -1; -1 (also "no table") is
+ * read as 0, as the runtime does.
+ * Locals: consulted only if varp - sp > MinFrameSize (0 on amd64); the
+ *   bitmap (nbit = the map's nbit) covers [varp - nbit*8, varp). No locals
+ *   map, or n <= 0: the runtime throws "missing stackmap"; nbit > 0 with an
+ *   index outside [0, n): "bad symbol table".
+ * Args: covers [argp, argp + nbit*8), nbit from the args map. Consulted when
+ *   f.args / 8 > 0 (Go 1.20+, argMapInternal; ArgsSizeUnknown gives none)
+ *   or when f.args != 0 (Go 1.18/1.19, getArgInfo: arglen = uintptr(f.args),
+ *   ArgsSizeUnknown included). The index is checked against n even when nbit
+ *   is 0. reflect.makeFuncStub / reflect.methodValueCall take their args map
+ *   from the live frame: they are reported with no argument slots.
+ * Stack objects (FUNCDATA_StackObjects): {n uintptr; n records of {off
+ *   int32, size int32, ptrdata int32, gcdataoff uint32}}, off relative to
+ *   varp if negative, else to argp; same layout in 1.18 through current
+ *   (1.19 negates ptrdata when a GC program is used).
+ * Offsets below are relative to sp. */
 #ifndef UNDEAD_STACKMAP_H
 #define UNDEAD_STACKMAP_H
 

@@ -22,6 +22,18 @@ typedef struct ud_call_site {
 int ud_x86_calls(const ud_image *img, uint64_t start, uint64_t end,
                  ud_call_site *out, size_t cap, size_t *n, ud_err *err);
 
+/* The same over a caller-supplied buffer whose first byte is at `vaddr`
+ * (for tests and fuzzing). Undecodable bytes are skipped one at a time. */
+int ud_x86_calls_buf(const uint8_t *code, size_t len, uint64_t vaddr, ud_call_site *out,
+                     size_t cap, size_t *n, ud_err *err);
+
+/* The first 64-bit load of a thread-pointer-relative word in code[0, len):
+ * `mov %fs:DISP, %reg`, or the PIE form `mov $OFF, %rX; mov %fs:DISP(%rX),
+ * %reg`. Sets *tls_off to the FS-relative offset and *at to the vaddr of the
+ * load; false if there is none. */
+bool ud_x86_fs_load(const uint8_t *code, size_t len, uint64_t vaddr, int64_t *tls_off,
+                    uint64_t *at);
+
 /* Length of the instruction at code (at most avail bytes); 0 if undecodable. */
 size_t ud_x86_insn_length(const uint8_t *code, size_t avail, uint64_t vaddr);
 

@@ -1,0 +1,1 @@
+// Lets the package declare body-less functions bound with go:linkname.
