@@ -1,1 +1,259 @@
+/* render_text: the report for people, in the sanitizers' style.
+ *
+ * Layout (the FileCheck files in tests/report pin the structure, not the addresses):
+ *   ==PID==ERROR: undead: <what> in <gate> frame (goroutine N) during <trigger>
+ *   a plain-language paragraph on the kind, the shim's one-line summary
+ *   a picture of the gate frame (X, Y, the slot, the stacks)
+ *   Slot / Value / Stacks lines, the Go stack, the C stack
+ *   SUMMARY: undead: <kind> in <gate> <slot> (X file:line, Y file:line)
+ * Everything goes through ud_out: no stdio, no malloc. */
 #include "report.h"
+
+#include <string.h>
+
+enum { WRAP = 92, BOX = 58 };
+
+typedef struct pen {
+  ud_out *o;
+  bool color;
+} pen;
+
+static void ansi(pen *p, const char *code) {
+  if (p->color)
+    ud_out_str(p->o, code);
+}
+#define BOLD "\033[1m"
+#define RED "\033[1;31m"
+#define BLUE "\033[1;34m"
+#define GREEN "\033[1;32m"
+#define MAGENTA "\033[1;35m"
+#define RESET "\033[0m"
+
+/* Word-wraps text at WRAP columns, each line indented by `indent`. */
+static void wrap(ud_out *o, const char *text, int indent) {
+  const char *s = text;
+  while (*s) {
+    while (*s == ' ')
+      s++;
+    if (!*s)
+      break;
+    int room = WRAP - indent;
+    const char *end = s, *cut = NULL;
+    while (*end && end - s < room) {
+      if (*end == ' ')
+        cut = end;
+      end++;
+    }
+    if (*end && cut != NULL && *end != ' ')
+      end = cut;
+    ud_out_fmt(o, "%*s%.*s\n", indent, "", (int)(end - s), s);
+    s = end;
+  }
+}
+
+static const char *trigger_words(const char *t) {
+  if (strcmp(t, "stack-growth") == 0) return "stack growth";
+  if (strcmp(t, "stack-shrink") == 0) return "stack shrink";
+  if (strcmp(t, "callback-return") == 0) return "callback return";
+  return t[0] ? t : "unknown trigger";
+}
+
+static const char *kind_words(const char *k) {
+  if (strcmp(k, "undead-pointer") == 0) return "undead pointer";
+  if (strcmp(k, "stale-syscall-sp") == 0) return "stale saved syscall SP";
+  if (strcmp(k, "stale-syscall-bp") == 0) return "stale saved syscall BP";
+  return k[0] ? k : "unknown violation";
+}
+
+static const char *region_words(const char *pt) {
+  if (strcmp(pt, "old-stack") == 0) return "the old stack (left by this move)";
+  if (strcmp(pt, "earlier-stack") == 0) return "a stack the goroutine left earlier (freed)";
+  if (strcmp(pt, "other-goroutine-stack") == 0) return "another goroutine's stack";
+  return pt[0] ? pt : "an unknown region";
+}
+
+static bool is_gfield(const ud_report *r) { return strcmp(r->slot_kind, "g") == 0; }
+
+/* "| <inner padded to BOX> |" */
+static void box_line(ud_out *o, const char *inner) {
+  ud_out_fmt(o, "    | %-*.*s |\n", BOX, BOX, inner);
+}
+
+static void box_rule(ud_out *o) {
+  ud_out_str(o, "    +");
+  for (int i = 0; i < BOX + 2; i++)
+    ud_out_mem(o, "-", 1);
+  ud_out_str(o, "+\n");
+}
+
+static void site_short(char *buf, size_t cap, const char *file, int32_t line) {
+  ud_out m;
+  ud_out_init_mem(&m, buf, cap);
+  if (file[0])
+    ud_out_fmt(&m, "%s:%d", ud_report_basename(file), line);
+  else
+    ud_out_str(&m, "?:?");
+}
+
+static void picture(const ud_report *r, ud_out *o, const char *slot) {
+  char line[160], xs[96], ys[96];
+  ud_out m;
+  site_short(xs, sizeof xs, r->x_file, r->x_line);
+  site_short(ys, sizeof ys, r->y_file, r->y_line);
+
+  ud_out_fmt(o, "    %s frame, sp 0x%llx (%d bytes)\n", r->gate_func,
+             (unsigned long long)r->frame_sp, r->frame_size);
+  box_rule(o);
+  ud_out_init_mem(&m, line, sizeof line);
+  if (is_gfield(r))
+    ud_out_fmt(&m, "X %-18s saved PC/SP, restored on return", xs);
+  else
+    ud_out_fmt(&m, "X %-18s the GC sees %s %s", xs, slot, r->live_at_x ? "live" : "dead");
+  box_line(o, line);
+  ud_out_init_mem(&m, line, sizeof line);
+  if (is_gfield(r))
+    ud_out_fmt(&m, "Y %-18s where the frame really is", ys);
+  else
+    ud_out_fmt(&m, "Y %-18s the copier sees %s %s", ys, slot, r->live_at_y ? "live" : "dead");
+  box_line(o, line);
+  ud_out_init_mem(&m, line, sizeof line);
+  if (is_gfield(r))
+    ud_out_fmt(&m, "(C runs)  g.%s = 0x%llx", r->slot_name, (unsigned long long)r->value);
+  else
+    ud_out_fmt(&m, "sp%+d %s = 0x%llx", r->slot_sp_off, slot, (unsigned long long)r->value);
+  box_line(o, line);
+  box_rule(o);
+  ud_out_fmt(o, "%*s|  %s\n", 10, "",
+             is_gfield(r) ? "restored when the callback returns" : "not adjusted by the copy");
+  ud_out_fmt(o, "%*sv\n", 10, "");
+  ud_out_fmt(o, "    stale  0x%llx in %s", (unsigned long long)r->value, region_words(r->points_to));
+  if (r->old_hi_off > 0)
+    ud_out_fmt(o, ", top-0x%llx", (unsigned long long)r->old_hi_off);
+  if (r->old_frame_func[0])
+    ud_out_fmt(o, ": was %s sp%+d", r->old_frame_func, r->old_frame_off);
+  ud_out_str(o, "\n");
+  if (r->old_lo || r->old_hi)
+    ud_out_fmt(o, "    old    [0x%llx, 0x%llx)  %s\n", (unsigned long long)r->old_lo,
+               (unsigned long long)r->old_hi,
+               is_gfield(r) ? "the stack when the callback returned" : "the stack being left");
+  if (r->new_lo || r->new_hi)
+    ud_out_fmt(o, "    new    [0x%llx, 0x%llx)  the goroutine runs here now\n",
+               (unsigned long long)r->new_lo, (unsigned long long)r->new_hi);
+  else if (r->newsize)
+    ud_out_fmt(o, "    new    (%llu bytes, being made)  the goroutine will run there\n",
+               (unsigned long long)r->newsize);
+}
+
+static void stack(ud_out *o, const ud_report_frame *f, int32_t n) {
+  if (n > UD_REPORT_MAX_FRAMES)
+    n = UD_REPORT_MAX_FRAMES;
+  if (n <= 0)
+    ud_out_str(o, "    (none captured)\n");
+  int num = 0;
+  for (int32_t i = 0; i < n; i++) {
+    if (f[i].pc == 0 && f[i].func[0] == '.') {
+      ud_out_fmt(o, "    %s\n", f[i].func); /* an elision marker */
+      continue;
+    }
+    ud_out_fmt(o, "    #%d 0x%llx in %s", num++, (unsigned long long)f[i].pc,
+               f[i].func[0] ? f[i].func : "??");
+    if (f[i].file[0])
+      ud_out_fmt(o, " %s:%d", f[i].file, f[i].line);
+    ud_out_str(o, "\n");
+  }
+}
+
+void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
+  pen p = {o, color};
+  char slot[96], quoted[100];
+  ud_report_slot_label(r, slot, sizeof slot);
+  ud_out m;
+  ud_out_init_mem(&m, quoted, sizeof quoted);
+  ud_out_fmt(&m, "'%s'", slot);
+
+  ansi(&p, RED);
+  ud_out_fmt(o, "==%d==ERROR: undead: %s in %s frame (goroutine %lld) during %s\n", r->pid,
+             kind_words(r->kind), r->gate_func[0] ? r->gate_func : "?", (long long)r->goid,
+             trigger_words(r->trigger));
+  ansi(&p, RESET);
+  const char *help = ud_report_kind_help(r->kind);
+  if (help)
+    wrap(o, help, 4);
+  if (r->summary[0]) {
+    ansi(&p, BOLD);
+    wrap(o, r->summary, 2);
+    ansi(&p, RESET);
+  }
+  ud_out_fmt(o, "  program %s (%s), pid %d, thread %d\n", r->binary[0] ? r->binary : "?",
+             r->go_version[0] ? r->go_version : "unknown Go", r->pid, r->tid);
+
+  ud_out_str(o, "\n");
+  ansi(&p, BLUE);
+  ud_out_fmt(o, "The gate frame: %s (gate depth %d)\n", r->gate_func, r->gate_depth);
+  ansi(&p, RESET);
+  ud_out_fmt(o, "  X 0x%llx %s:%d after the call to %s\n", (unsigned long long)r->x_pc,
+             r->x_file[0] ? r->x_file : "?", r->x_line, r->x_callee[0] ? r->x_callee : "?");
+  ud_out_str(o, "      the saved PC: while C runs, the GC scans this frame as if stopped here\n");
+  ud_out_fmt(o, "  Y 0x%llx %s:%d after the call to %s\n", (unsigned long long)r->y_pc,
+             r->y_file[0] ? r->y_file : "?", r->y_line, r->y_callee[0] ? r->y_callee : "?");
+  ud_out_str(o, "      the real PC: the frame is stopped here, and a stack copy adjusts it by this PC\n");
+  ud_out_str(o, "\n");
+  picture(r, o, quoted);
+
+  ud_out_str(o, "\n");
+  ansi(&p, BLUE);
+  ud_out_str(o, "Slot: ");
+  ansi(&p, RESET);
+  if (is_gfield(r)) {
+    ud_out_fmt(o, "g.%s of goroutine %lld, the saved syscall state reentersyscall restores\n",
+               r->slot_name, (long long)r->goid);
+  } else {
+    ud_out_fmt(o, "%s %s at sp%+d of the gate frame", r->slot_kind, quoted, r->slot_sp_off);
+    if (r->slot_addr)
+      ud_out_fmt(o, " (address 0x%llx)", (unsigned long long)r->slot_addr);
+    ud_out_fmt(o, ": %s at X, %s at Y\n", r->live_at_x ? "live" : "dead",
+               r->live_at_y ? "live" : "dead");
+  }
+  ansi(&p, BLUE);
+  ud_out_str(o, "Value: ");
+  ansi(&p, RESET);
+  ansi(&p, GREEN);
+  ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
+  ansi(&p, RESET);
+  ud_out_fmt(o, " points into %s", region_words(r->points_to));
+  if (r->old_hi_off > 0)
+    ud_out_fmt(o, ", %lld (0x%llx) bytes below its top", (long long)r->old_hi_off,
+               (unsigned long long)r->old_hi_off);
+  ud_out_str(o, "\n");
+  if (r->old_frame_func[0])
+    ud_out_fmt(o, "       before the move that address was in the frame of %s, at sp%+d\n",
+               r->old_frame_func, r->old_frame_off);
+  ansi(&p, BLUE);
+  ud_out_str(o, "Stacks: ");
+  ansi(&p, RESET);
+  ud_out_fmt(o, "old [0x%llx, 0x%llx) %llu bytes", (unsigned long long)r->old_lo,
+             (unsigned long long)r->old_hi, (unsigned long long)(r->old_hi - r->old_lo));
+  if (r->new_lo || r->new_hi)
+    ud_out_fmt(o, " -> new [0x%llx, 0x%llx) %llu bytes", (unsigned long long)r->new_lo,
+               (unsigned long long)r->new_hi, (unsigned long long)(r->new_hi - r->new_lo));
+  else if (r->newsize)
+    ud_out_fmt(o, " -> new stack of %llu bytes", (unsigned long long)r->newsize);
+  ud_out_fmt(o, " (%s)\n", trigger_words(r->trigger));
+
+  ud_out_str(o, "\n");
+  ansi(&p, BLUE);
+  ud_out_fmt(o, "Go stack of goroutine %lld at the %s:\n", (long long)r->goid,
+             trigger_words(r->trigger));
+  ansi(&p, RESET);
+  stack(o, r->go_stack, r->go_stack_n);
+  ansi(&p, BLUE);
+  ud_out_fmt(o, "C stack of thread %d:\n", r->tid);
+  ansi(&p, RESET);
+  stack(o, r->c_stack, r->c_stack_n);
+
+  ud_out_str(o, "\n");
+  ansi(&p, MAGENTA);
+  ud_out_fmt(o, "SUMMARY: undead: %s in %s %s (X %s:%d, Y %s:%d)\n", r->kind, r->gate_func, slot,
+             ud_report_basename(r->x_file), r->x_line, ud_report_basename(r->y_file), r->y_line);
+  ansi(&p, RESET);
+}

@@ -1,1 +1,321 @@
+/* report: the output sink and the duplicate signature.
+ *
+ * Everything here may run in a process about to abort, on a thread that
+ * holds locks we cannot know about: no stdio, no malloc, no locks. Output
+ * goes through a caller-owned buffer and write(2); the formatter below is
+ * a small subset of printf that needs neither. */
 #include "report.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap) {
+  o->fd = fd;
+  o->buf = buf;
+  o->cap = cap;
+  o->len = 0;
+  o->overflow = false;
+  o->error = false;
+}
+
+void ud_out_init_mem(ud_out *o, char *buf, size_t cap) {
+  ud_out_init_fd(o, -1, buf, cap);
+  if (cap > 0)
+    buf[0] = '\0';
+}
+
+static void write_all(ud_out *o, const char *p, size_t n) {
+  while (n > 0 && !o->error) {
+    ssize_t w = write(o->fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0) {
+      o->error = true;
+      return;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+}
+
+void ud_out_flush(ud_out *o) {
+  if (o->fd < 0)
+    return;
+  if (o->len > 0)
+    write_all(o, o->buf, o->len);
+  o->len = 0;
+}
+
+void ud_out_mem(ud_out *o, const char *s, size_t n) {
+  if (o->fd < 0) {
+    /* A memory sink keeps one byte for the NUL so the buffer is always a
+     * string; what does not fit is dropped and flagged. */
+    if (o->cap == 0) {
+      o->overflow = o->overflow || n > 0;
+      return;
+    }
+    size_t room = o->cap - 1 - o->len;
+    if (n > room) {
+      n = room;
+      o->overflow = true;
+    }
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->buf[o->len] = '\0';
+    return;
+  }
+  if (o->cap == 0) {
+    write_all(o, s, n);
+    return;
+  }
+  while (n > 0) {
+    if (o->len == o->cap)
+      ud_out_flush(o);
+    size_t room = o->cap - o->len;
+    size_t k = n < room ? n : room;
+    memcpy(o->buf + o->len, s, k);
+    o->len += k;
+    s += k;
+    n -= k;
+  }
+}
+
+void ud_out_str(ud_out *o, const char *s) {
+  if (s == NULL)
+    s = "(null)";
+  ud_out_mem(o, s, strlen(s));
+}
+
+static void pad(ud_out *o, char c, int n) {
+  while (n-- > 0)
+    ud_out_mem(o, &c, 1);
+}
+
+/* Formats an unsigned value in base 10 or 16 into the end of tmp; returns
+ * the start. */
+static char *utoa(char *end, unsigned long long v, unsigned base, bool upper) {
+  const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  char *p = end;
+  do {
+    *--p = digits[v % base];
+    v /= base;
+  } while (v != 0);
+  return p;
+}
+
+/* Supported: %% %c %s %d %i %u %x %X %p, the flags - 0 # +, a width and a
+ * precision (for %s: at most that many bytes; both may be *), and the
+ * length modifiers hh h l ll z j t. Anything else is written literally. */
+static void vfmt(ud_out *o, const char *fmt, va_list ap) {
+  const char *p = fmt;
+  while (*p) {
+    const char *q = p;
+    while (*q && *q != '%')
+      q++;
+    if (q > p)
+      ud_out_mem(o, p, (size_t)(q - p));
+    if (*q == '\0')
+      return;
+    const char *spec = q++;
+    bool left = false, zero = false, alt = false, plus = false;
+    for (;; q++) {
+      if (*q == '-') left = true;
+      else if (*q == '0') zero = true;
+      else if (*q == '#') alt = true;
+      else if (*q == '+') plus = true;
+      else break;
+    }
+    int width = 0, prec = -1;
+    if (*q == '*') {
+      width = va_arg(ap, int);
+      if (width < 0) {
+        left = true;
+        width = -width;
+      }
+      q++;
+    } else {
+      while (*q >= '0' && *q <= '9')
+        width = width * 10 + (*q++ - '0');
+    }
+    if (*q == '.') {
+      q++;
+      prec = 0;
+      if (*q == '*') {
+        prec = va_arg(ap, int);
+        q++;
+      } else {
+        while (*q >= '0' && *q <= '9')
+          prec = prec * 10 + (*q++ - '0');
+      }
+    }
+    int lng = 0; /* 0 int, 1 long, 2 long long, -1 short, -2 char, 3 size_t */
+    if (q[0] == 'h' && q[1] == 'h') { lng = -2; q += 2; }
+    else if (q[0] == 'h') { lng = -1; q++; }
+    else if (q[0] == 'l' && q[1] == 'l') { lng = 2; q += 2; }
+    else if (q[0] == 'l') { lng = 1; q++; }
+    else if (q[0] == 'z' || q[0] == 't') { lng = 3; q++; }
+    else if (q[0] == 'j') { lng = 2; q++; }
+    char conv = *q;
+    if (conv == '\0') {
+      ud_out_str(o, spec);
+      return;
+    }
+    p = q + 1;
+    char tmp[40];
+    char *end = tmp + sizeof tmp;
+    const char *body = NULL;
+    size_t blen = 0;
+    const char *prefix = "";
+    switch (conv) {
+    case '%':
+      ud_out_mem(o, "%", 1);
+      continue;
+    case 'c': {
+      tmp[0] = (char)va_arg(ap, int);
+      body = tmp;
+      blen = 1;
+      zero = false;
+      break;
+    }
+    case 's': {
+      const char *s = va_arg(ap, const char *);
+      if (s == NULL)
+        s = "(null)";
+      blen = 0;
+      while (s[blen] && (prec < 0 || blen < (size_t)prec))
+        blen++;
+      body = s;
+      zero = false;
+      break;
+    }
+    case 'd':
+    case 'i': {
+      long long v;
+      if (lng == 2) v = va_arg(ap, long long);
+      else if (lng == 1) v = va_arg(ap, long);
+      else if (lng == 3) v = (long long)va_arg(ap, ptrdiff_t);
+      else if (lng == -1) v = (short)va_arg(ap, int);
+      else if (lng == -2) v = (signed char)va_arg(ap, int);
+      else v = va_arg(ap, int);
+      unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+      body = utoa(end, u, 10, false);
+      blen = (size_t)(end - body);
+      prefix = v < 0 ? "-" : plus ? "+" : "";
+      break;
+    }
+    case 'u':
+    case 'x':
+    case 'X':
+    case 'p': {
+      unsigned long long v;
+      if (conv == 'p') { v = (unsigned long long)(uintptr_t)va_arg(ap, void *); alt = true; }
+      else if (lng == 2) v = va_arg(ap, unsigned long long);
+      else if (lng == 1) v = va_arg(ap, unsigned long);
+      else if (lng == 3) v = va_arg(ap, size_t);
+      else if (lng == -1) v = (unsigned short)va_arg(ap, unsigned);
+      else if (lng == -2) v = (unsigned char)va_arg(ap, unsigned);
+      else v = va_arg(ap, unsigned);
+      bool hex = conv != 'u';
+      body = utoa(end, v, hex ? 16 : 10, conv == 'X');
+      blen = (size_t)(end - body);
+      /* like printf, %#x of 0 is "0"; %p always says 0x */
+      if (hex && alt && (v != 0 || conv == 'p'))
+        prefix = conv == 'X' ? "0X" : "0x";
+      break;
+    }
+    default:
+      ud_out_mem(o, spec, (size_t)(p - spec));
+      continue;
+    }
+    int digits_pad = 0;
+    if ((conv == 'd' || conv == 'i' || conv == 'u' || conv == 'x' || conv == 'X') && prec >= 0) {
+      if ((size_t)prec > blen)
+        digits_pad = prec - (int)blen;
+      zero = false;
+    }
+    int total = (int)strlen(prefix) + digits_pad + (int)blen;
+    int fill = width > total ? width - total : 0;
+    if (!left && !zero)
+      pad(o, ' ', fill);
+    ud_out_str(o, prefix);
+    if (!left && zero)
+      pad(o, '0', fill);
+    pad(o, '0', digits_pad);
+    ud_out_mem(o, body, blen);
+    if (left)
+      pad(o, ' ', fill);
+  }
+}
+
+void ud_out_fmt(ud_out *o, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vfmt(o, fmt, ap);
+  va_end(ap);
+}
+
+const char *ud_report_basename(const char *path) {
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+void ud_report_slot_label(const ud_report *r, char *buf, size_t cap) {
+  ud_out o;
+  ud_out_init_mem(&o, buf, cap);
+  if (strcmp(r->slot_kind, "g") == 0)
+    ud_out_fmt(&o, "g.%s", r->slot_name[0] ? r->slot_name : "?");
+  else if (r->slot_name[0])
+    ud_out_str(&o, r->slot_name);
+  else
+    ud_out_fmt(&o, "%s@sp+%d", r->slot_kind[0] ? r->slot_kind : "slot", r->slot_sp_off);
+}
+
+/* The signature leaves out everything that changes from run to run
+ * (addresses, pids, goroutine ids, the trigger), the directories of the
+ * files (they differ between machines and GOROOTs) and the slot's name;
+ * what is left names the defect: which slot of which gate frame, between
+ * which X and Y lines. */
+void ud_report_signature(const ud_report *r, char *buf, size_t cap) {
+  ud_out o;
+  ud_out_init_mem(&o, buf, cap);
+  ud_out_fmt(&o, "%s|%s|", r->kind, r->gate_func);
+  /* A frame slot by its offset, not its name: the name needs DWARF, which
+   * one build of a program may have and another (go test's) not. */
+  if (strcmp(r->slot_kind, "g") == 0)
+    ud_out_fmt(&o, "g.%s", r->slot_name);
+  else
+    ud_out_fmt(&o, "%s@sp+%d", r->slot_kind, r->slot_sp_off);
+  ud_out_fmt(&o, "|%s:%d|%s:%d", ud_report_basename(r->x_file), r->x_line,
+             ud_report_basename(r->y_file), r->y_line);
+}
+
+uint64_t ud_report_signature_hash(const ud_report *r) {
+  char sig[640];
+  ud_report_signature(r, sig, sizeof sig);
+  uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 */
+  for (const unsigned char *p = (const unsigned char *)sig; *p; p++) {
+    h ^= *p;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+const char *ud_report_kind_help(const char *kind) {
+  if (strcmp(kind, "undead-pointer") == 0)
+    return "An undead pointer is a stack slot that the garbage collector still treats as a live "
+           "pointer although the compiler considers it dead at the call in progress, so the "
+           "stack copier did not update it when the goroutine's stack moved: it now points into "
+           "freed stack memory, and the next GC may crash on it.";
+  if (strcmp(kind, "stale-syscall-sp") == 0)
+    return "The goroutine's saved system-call stack pointer (g.syscallsp), which the runtime "
+           "restores when a callback returns to C, points outside the goroutine's current "
+           "stack: the stack moved during the callback and the saved value was not updated.";
+  if (strcmp(kind, "stale-syscall-bp") == 0)
+    return "The goroutine's saved system-call frame pointer (g.syscallbp), which the runtime "
+           "restores when a callback returns to C, points outside the goroutine's current "
+           "stack: the stack moved during the callback and the saved value was not updated; "
+           "unwinders (the execution tracer, profilers) will follow it into freed memory.";
+  return NULL;
+}

@@ -61,6 +61,10 @@ typedef struct ud_report {
   ud_report_frame c_stack[UD_REPORT_MAX_FRAMES]; int32_t c_stack_n;
 
   char summary[320];
+
+  /* appended in undead-report/1; zero when the writer did not fill them */
+  int64_t time_ns;        /* CLOCK_REALTIME at the report, ns since the epoch */
+  uint64_t newsize;       /* at a stack copy: size of the stack being made */
 } ud_report;
 
 /* An output sink: a fixed buffer flushed to fd with write(2), or (fd < 0) a
@@ -85,9 +89,28 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color);
 void ud_report_render_json(const ud_report *r, ud_out *o);   /* one line */
 /* SARIF 2.1.0 log with one run and one result per report in rs[0..n). */
 void ud_report_render_sarif(const ud_report *const *rs, size_t n, ud_out *o);
+/* The same, for reports already grouped: rs[i] stands for counts[i]
+ * occurrences (counts may be NULL: 1 each); no deduplication is done. */
+void ud_report_render_sarif_grouped(const ud_report *const *rs, const uint32_t *counts, size_t n,
+                                    ud_out *o);
 
 /* The stable signature used to group duplicates: gate function, slot, X and
  * Y lines, kind. Written to buf (NUL-terminated). */
 void ud_report_signature(const ud_report *r, char *buf, size_t cap);
+/* FNV-1a 64 of the signature: a short fingerprint (SARIF, summaries). */
+uint64_t ud_report_signature_hash(const ud_report *r);
+
+/* The slot as people name it: the Go variable, "g.syscallsp" for a g field,
+ * else "arg@sp+N" / "local@sp+N". */
+void ud_report_slot_label(const ud_report *r, char *buf, size_t cap);
+const char *ud_report_basename(const char *path);
+
+/* s as a JSON string literal (quotes included): control characters escaped,
+ * invalid UTF-8 replaced by U+FFFD, so the output is always valid JSON. */
+void ud_out_json_str(ud_out *o, const char *s);
+
+/* One sentence on a report kind, for people who do not know the runtime;
+ * NULL for an unknown kind. */
+const char *ud_report_kind_help(const char *kind);
 
 #endif

@@ -1,0 +1,39 @@
+/* report_sample FORMAT [VARIANT...]: prints sample reports (text, json,
+ * sarif), for the tests that validate renderings against their schemas. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "report_sample.h"
+
+int main(int argc, char **argv) {
+  if (argc < 2)
+    return 2;
+  static ud_report reps[8];
+  const ud_report *ptrs[8];
+  int n = 0;
+  for (int i = 2; i < argc && n < 8; i++, n++) {
+    ud_sample_report(&reps[n], atoi(argv[i]));
+    ptrs[n] = &reps[n];
+  }
+  if (n == 0) {
+    ud_sample_report(&reps[0], 0);
+    ptrs[0] = &reps[0];
+    n = 1;
+  }
+  char buf[4096];
+  ud_out o;
+  ud_out_init_fd(&o, 1, buf, sizeof buf);
+  if (strcmp(argv[1], "sarif") == 0) {
+    ud_report_render_sarif(ptrs, (size_t)n, &o);
+  } else {
+    for (int i = 0; i < n; i++) {
+      if (strcmp(argv[1], "json") == 0)
+        ud_report_render_json(ptrs[i], &o);
+      else
+        ud_report_render_text(ptrs[i], &o, strcmp(argv[1], "color") == 0);
+    }
+  }
+  ud_out_flush(&o);
+  return o.error ? 1 : 0;
+}
