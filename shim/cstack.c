@@ -1,1 +1,76 @@
-/* placeholder */
+#define UNW_LOCAL_ONLY
+#include "cstack.h"
+
+#include <libunwind.h>
+#include <link.h>
+#include <stdio.h>
+#include <string.h>
+
+void ud_symbolize_go(const ud_pclntab *tab, uint64_t bias, uint64_t pc, int ret, ud_report_frame *fr) {
+  ud_func f;
+  fr->pc = pc;
+  if (pc < bias || !ud_pclntab_find_func(tab, pc - bias, &f))
+    return;
+  /* A return address names its call (pc - 1), unless that falls outside
+   * the function: runtime.systemstack_switch+8 as saved by asmcgocall. */
+  uint64_t look = pc - bias;
+  if (ret && look - 1 >= f.entry)
+    look--;
+  const char *name = ud_func_name(&f);
+  snprintf(fr->func, sizeof fr->func, "%s", name ? name : "?");
+  const char *file;
+  int32_t line;
+  if (ud_func_fileline(&f, look, &file, &line)) {
+    snprintf(fr->file, sizeof fr->file, "%s", file);
+    fr->line = line;
+  }
+}
+
+static uintptr_t self_lo, self_hi;
+
+static int find_self(struct dl_phdr_info *info, size_t size, void *p) {
+  (void)size;
+  uintptr_t a = (uintptr_t)p;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && a >= lo && a < lo + ph->p_memsz) {
+      self_lo = lo;
+      self_hi = lo + ph->p_memsz;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+void ud_cstack_init(void) { dl_iterate_phdr(find_self, (void *)(uintptr_t)ud_cstack_init); }
+
+int ud_cstack_capture(const ud_pclntab *tab, uint64_t bias, ud_report_frame *out, int cap) {
+  unw_context_t uc;
+  unw_cursor_t cur;
+  if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+    return 0;
+  int n = 0;
+  do {
+    unw_word_t ip = 0, sp = 0;
+    if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || ip == 0)
+      break;
+    if (n == 0 && ip >= self_lo && ip < self_hi)
+      continue; /* the shim's own frames: the report, the hook */
+    unw_get_reg(&cur, UNW_REG_SP, &sp);
+    ud_report_frame *fr = &out[n];
+    memset(fr, 0, sizeof *fr);
+    fr->sp = sp;
+    ud_symbolize_go(tab, bias, ip, n > 0, fr);
+    if (fr->func[0] == '\0') {
+      unw_word_t off = 0;
+      char name[sizeof fr->func];
+      if (unw_get_proc_name(&cur, name, sizeof name, &off) == 0)
+        snprintf(fr->func, sizeof fr->func, "%.130s+%#lx", name, (unsigned long)off);
+      else
+        snprintf(fr->func, sizeof fr->func, "??");
+    }
+    n++;
+  } while (n < cap && unw_step(&cur) > 0);
+  return n;
+}

@@ -1,1 +1,225 @@
-/* placeholder */
+/* gate: callback entry and exit through the cgo context function. */
+#include "gate.h"
+
+#include <string.h>
+
+#include "gateinfo.h"
+#include "gtable.h"
+#include "log.h"
+#include "runtime.h"
+#include "shim.h"
+#include "verify.h"
+
+enum { TMAX = 64 };
+
+/* One callback on this thread: what we returned as its Context, what the
+ * program's own context function returned, the goroutine whose gate it
+ * entered (0: none) and the C stack address of the entry (a later entry at
+ * or above it means this callback's C frames are gone: a Go panic unwound
+ * them). */
+typedef struct tframe {
+  uint64_t ret;
+  uint64_t user_val;
+  uintptr_t g;
+  uintptr_t csp;
+} tframe;
+
+static __thread __attribute__((tls_model("initial-exec"))) struct {
+  uint32_t depth;
+  uint32_t overflow; /* callbacks beyond TMAX whose user value is nonzero */
+  tframe f[TMAX];
+} ts;
+
+static ud_context_fn user_context;
+static void (*real_set_traceback)(void *);
+static int said_inconsistent;
+
+void ud_gate_set_real_traceback_setter(void (*set_traceback)(void *)) {
+  real_set_traceback = set_traceback;
+}
+
+/* Runtime.SetCgoTraceback, Go 1.19 shape: the argument is the function. */
+void ud_gate_set_context_wrapper(void *fn) {
+  __atomic_store_n(&user_context, (ud_context_fn)fn, __ATOMIC_RELEASE);
+}
+
+/* Current Go shape: {Traceback, Context, Symbolizer}. The runtime keeps our
+ * context function; theirs is chained. */
+void ud_gate_set_traceback_wrapper(void *argp) {
+  struct {
+    void *traceback, *context, *symbolizer;
+  } *arg = argp, mine;
+  __atomic_store_n(&user_context, (ud_context_fn)arg->context, __ATOMIC_RELEASE);
+  mine.traceback = arg->traceback;
+  mine.context = (void *)ud_gate_context;
+  mine.symbolizer = arg->symbolizer;
+  if (real_set_traceback != NULL)
+    real_set_traceback(&mine);
+}
+
+/* Drops frame i of this thread (its snapshot too, if still recorded). */
+static void abandon(uint32_t i) {
+  tframe *f = &ts.f[i];
+  if (f->g == 0)
+    return;
+  ud_gtable_lock();
+  ud_grec *r = ud_gtable_find(f->g);
+  if (r != NULL)
+    for (uint32_t k = 0; k < r->depth; k++)
+      if (r->snaps[k].token == f->ret) {
+        ud_gtable_drop_snapshot(r, k);
+        break;
+      }
+  ud_gtable_unlock();
+}
+
+/* If the thread's goroutine is in a gate, snapshots it and returns the g. */
+static uintptr_t gate_enter(uint64_t token) {
+  uintptr_t g0 = ud_rt_tls_g();
+  if (g0 == 0)
+    return 0; /* a C thread Go never saw */
+  uintptr_t m = ud_rt_g_m(g0);
+  if (m == 0)
+    return 0;
+  if (ud_rt_m_g0(m) != g0)
+    return 0; /* not C code called from Go on this M */
+  uintptr_t curg = ud_rt_m_curg(m);
+  if (curg == 0)
+    return 0;
+  ud_gview v;
+  ud_rt_read_g(curg, &v);
+  if (v.status != UD_GSYSCALL || v.syscallsp == 0)
+    return 0; /* an extra M's goroutine, or not in a cgo call */
+  const ud_gate_info *gi = ud_gateinfo_by_x(v.syscallpc);
+  if (gi == NULL)
+    return 0; /* in a system call that is not a gate: no Go frame to snapshot */
+  /* asmcgocall left sched at systemstack_switch, in a frame whose return
+   * address is Y and whose caller's frame is the one entersyscall saved:
+   * that ties X and Y to one frame. */
+  uint64_t y_slot = ud_gateinfo_y_slot(v.sched_pc, v.sched_sp);
+  if (y_slot == 0 || y_slot + 8 != v.syscallsp || v.sched_sp <= v.stack_lo ||
+      v.syscallsp >= v.stack_hi || ud_rd64(y_slot) != gi->y_pc) {
+    if (ud_shim.opt.verbosity >= 2 && !__atomic_exchange_n(&said_inconsistent, 1, __ATOMIC_RELAXED))
+      ud_log("a goroutine at X %#llx in %s is not in the state asmcgocall leaves: gate skipped",
+             (unsigned long long)v.syscallpc, gi->func_name);
+    return 0;
+  }
+  ud_gtable_lock();
+  uint64_t off = v.stack_hi - v.syscallsp;
+  /* A snapshot at or below the new gate frame cannot be live: the program
+   * left it without a release (a panic through the C frames). */
+  ud_grec *r = ud_gtable_find(curg);
+  for (uint32_t k = r != NULL ? r->depth : 0; k-- > 0;)
+    if (r->snaps[k].off >= off) {
+      bool last = r->depth == 1;
+      ud_gtable_drop_snapshot(r, k);
+      if (last)
+        break; /* the record went with it */
+    }
+  r = ud_gtable_get(curg);
+  if (r == NULL) {
+    ud_gtable_unlock();
+    return 0; /* table full: this gate goes unchecked */
+  }
+  if (r->depth == 0) {
+    r->nranges = 0;
+    r->goid = v.goid;
+  }
+  if (r->depth == UD_MAX_NEST) {
+    ud_gtable_unlock();
+    return 0; /* nested deeper than recorded: this gate goes unchecked */
+  }
+  ud_snapshot *s = &r->snaps[r->depth++];
+  s->gi = gi;
+  s->off = off;
+  s->entry_lo = v.stack_lo;
+  s->entry_hi = v.stack_hi;
+  s->token = token;
+  for (size_t k = 0; k < gi->nslots; k++)
+    s->x_values[k] = ud_rd64(v.syscallsp + (uint64_t)(int64_t)gi->slots[k].sp_off);
+  ud_gtable_add_range(r, v.stack_lo, v.stack_hi);
+  ud_gtable_unlock();
+  return curg;
+}
+
+static void gate_leave(const tframe *f) {
+  ud_gtable_lock();
+  ud_grec *r = ud_gtable_find(f->g);
+  if (r != NULL) {
+    for (uint32_t k = r->depth; k-- > 0;) {
+      if (r->snaps[k].token != f->ret)
+        continue;
+      ud_verify_release(r, k);
+      r = ud_gtable_find(f->g); /* a report with halt_on_error=0 returns here */
+      if (r != NULL && k < r->depth && r->snaps[k].token == f->ret)
+        ud_gtable_drop_snapshot(r, k);
+      break;
+    }
+  }
+  ud_gtable_unlock();
+}
+
+static void entry(struct ud_context_arg *arg) {
+  ud_context_fn user = __atomic_load_n(&user_context, __ATOMIC_ACQUIRE);
+  uint64_t uv = 0;
+  if (user != NULL) {
+    struct ud_context_arg a = {0};
+    user(&a);
+    uv = a.Context;
+  }
+  uintptr_t csp = (uintptr_t)__builtin_frame_address(0);
+  /* Frames at or below this entry's C stack address are dead. */
+  while (ts.depth > 0 && ts.depth <= TMAX && ts.f[ts.depth - 1].csp <= csp) {
+    abandon(ts.depth - 1);
+    ts.depth--;
+  }
+  if (ts.depth >= TMAX) {
+    if (uv != 0)
+      ts.overflow++;
+    arg->Context = uv;
+    return;
+  }
+  tframe *f = &ts.f[ts.depth++];
+  f->ret = uv != 0 ? uv : (uint64_t)(uintptr_t)f;
+  f->user_val = uv;
+  f->csp = csp;
+  f->g = gate_enter(f->ret);
+  arg->Context = f->ret;
+}
+
+static void release(struct ud_context_arg *arg) {
+  uint64_t ctx = arg->Context;
+  uint32_t i = ts.depth;
+  while (i > 0 && ts.f[i - 1].ret != ctx)
+    i--;
+  if (i == 0) {
+    /* Not ours: a callback beyond the frame table. */
+    if (ts.overflow > 0) {
+      ts.overflow--;
+      ud_context_fn user = __atomic_load_n(&user_context, __ATOMIC_ACQUIRE);
+      if (user != NULL)
+        user(arg);
+    }
+    return;
+  }
+  for (uint32_t k = ts.depth; k > i; k--)
+    abandon(k - 1);
+  tframe f = ts.f[i - 1];
+  ts.depth = i - 1;
+  if (f.g != 0)
+    gate_leave(&f);
+  if (f.user_val != 0) {
+    ud_context_fn user = __atomic_load_n(&user_context, __ATOMIC_ACQUIRE);
+    if (user != NULL) {
+      struct ud_context_arg a = {f.user_val};
+      user(&a);
+    }
+  }
+}
+
+void ud_gate_context(struct ud_context_arg *arg) {
+  if (arg->Context == 0)
+    entry(arg);
+  else
+    release(arg);
+}

@@ -1,1 +1,229 @@
-/* placeholder */
+/* report_emit: fills the report model and writes it. */
+#include "report_emit.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cstack.h"
+#include "gateinfo.h"
+#include "gostack.h"
+#include "report.h"
+#include "shim.h"
+
+enum { HEAD_FRAMES = 40, TAIL_FRAMES = UD_REPORT_MAX_FRAMES - HEAD_FRAMES - 1 };
+
+/* One report at a time: callers hold the gtable lock. */
+static ud_report rep;
+static char outbuf[16384];
+
+typedef struct gowalk {
+  ud_report *r;
+  int n;                          /* frames seen */
+  ud_goframe tail[TAIL_FRAMES];   /* ring of the last frames past the head */
+  uint64_t owner;                 /* address whose frame we want, 0: none */
+  bool owner_found;
+} gowalk;
+
+static void put_frame(ud_report_frame *fr, const ud_goframe *f) {
+  memset(fr, 0, sizeof *fr);
+  ud_symbolize_go(ud_shim.tab, ud_shim.bias, f->pc, f->index > 0, fr);
+  fr->sp = f->sp;
+}
+
+static bool go_frame(void *p, const ud_goframe *f) {
+  gowalk *w = p;
+  if (w->n < HEAD_FRAMES)
+    put_frame(&w->r->go_stack[w->n], f);
+  else
+    w->tail[(w->n - HEAD_FRAMES) % TAIL_FRAMES] = *f;
+  w->n++;
+  if (w->owner != 0 && !w->owner_found) {
+    int32_t args = ud_func_args(&f->fn);
+    uint64_t top = f->fp + (uint64_t)(args > 0 && args != UD_ARGS_SIZE_UNKNOWN ? args : 0);
+    if (w->owner >= f->sp && w->owner < top) {
+      w->owner_found = true;
+      const char *name = ud_func_name(&f->fn);
+      snprintf(w->r->old_frame_func, sizeof w->r->old_frame_func, "%s%s", name ? name : "?",
+               w->owner >= f->fp ? " (argument area)" : "");
+      w->r->old_frame_off = (int32_t)(w->owner - f->sp);
+    }
+  }
+  return true;
+}
+
+static void finish_go_stack(gowalk *w) {
+  ud_report *r = w->r;
+  if (w->n <= HEAD_FRAMES) {
+    r->go_stack_n = w->n;
+    return;
+  }
+  int extra = w->n - HEAD_FRAMES;
+  int keep = extra < TAIL_FRAMES ? extra : TAIL_FRAMES;
+  int n = HEAD_FRAMES;
+  if (extra > keep) {
+    ud_report_frame *gap = &r->go_stack[n++];
+    memset(gap, 0, sizeof *gap);
+    snprintf(gap->func, sizeof gap->func, "... %d frames elided ...", extra - keep);
+  }
+  for (int i = extra - keep; i < extra; i++)
+    put_frame(&r->go_stack[n++], &w->tail[i % TAIL_FRAMES]);
+  r->go_stack_n = n;
+}
+
+static int open_out(void) {
+  const char *p = ud_shim.opt.log_path;
+  if (p[0] == '\0' || strcmp(p, "stderr") == 0)
+    return 2;
+  if (strcmp(p, "stdout") == 0)
+    return 1;
+  char path[300];
+  snprintf(path, sizeof path, "%s.%d", p, (int)getpid());
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  return fd >= 0 ? fd : 2;
+}
+
+static void stop_program(void) {
+  if (ud_shim.opt.abort_on_error) {
+    /* The Go runtime turns SIGABRT into its own crash dump and exit status
+     * 2; a real abort (a core, a SIGABRT status) is what the user asked for. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGABRT, &sa, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGABRT);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    abort();
+  }
+  _exit(ud_shim.opt.exitcode);
+}
+
+static const char *basename_of(const char *path) {
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+void ud_emit(const ud_violation *v) {
+  ud_report *r = &rep;
+  memset(r, 0, sizeof *r);
+  const ud_snapshot *s = &v->rec->snaps[v->snap];
+  const ud_gate_info *gi = s->gi;
+
+  snprintf(r->kind, sizeof r->kind, "%s", v->kind);
+  snprintf(r->trigger, sizeof r->trigger, "%s", v->trigger);
+  r->pid = (int32_t)getpid();
+  r->tid = (int32_t)syscall(SYS_gettid);
+  r->goid = v->gv->goid;
+  snprintf(r->binary, sizeof r->binary, "%s", ud_shim.binary);
+  snprintf(r->go_version, sizeof r->go_version, "%s", ud_shim.go_version);
+
+  snprintf(r->gate_func, sizeof r->gate_func, "%s", gi->func_name);
+  r->x_pc = gi->x_pc;
+  snprintf(r->x_file, sizeof r->x_file, "%s", gi->x_file);
+  r->x_line = gi->x_line;
+  snprintf(r->x_callee, sizeof r->x_callee, "%s", gi->x_callee);
+  r->y_pc = gi->y_pc;
+  snprintf(r->y_file, sizeof r->y_file, "%s", gi->y_file);
+  r->y_line = gi->y_line;
+  snprintf(r->y_callee, sizeof r->y_callee, "%s", gi->y_callee);
+  uint64_t walk_hi = v->gv->stack_hi;
+  r->frame_sp = walk_hi - s->off;
+  r->frame_size = gi->frame_size;
+  r->gate_depth = (int32_t)v->snap + 1;
+
+  if (v->slot != SIZE_MAX) {
+    const ud_gate_slot *sl = &gi->slots[v->slot];
+    snprintf(r->slot_kind, sizeof r->slot_kind, "%s", sl->kind == UD_SLOT_ARG ? "arg" : "local");
+    snprintf(r->slot_name, sizeof r->slot_name, "%s", sl->name);
+    r->slot_sp_off = sl->sp_off;
+    r->slot_addr = r->frame_sp + (uint64_t)(int64_t)sl->sp_off;
+    r->live_at_x = true;
+    r->live_at_y = sl->live_at_y;
+  } else {
+    snprintf(r->slot_kind, sizeof r->slot_kind, "g");
+    snprintf(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
+    r->slot_addr = 0;
+  }
+  r->value = v->value;
+
+  snprintf(r->points_to, sizeof r->points_to, "%s", v->points_to);
+  bool own = strcmp(v->points_to, "old-stack") == 0 || strcmp(v->points_to, "earlier-stack") == 0;
+  if (own)
+    r->old_hi_off = (int64_t)(v->stale_hi - v->value);
+  r->old_lo = v->old_lo;
+  r->old_hi = v->old_hi;
+  r->new_lo = v->new_lo;
+  r->new_hi = v->new_hi;
+  r->newsize = v->newsize;
+  struct timespec now;
+  if (clock_gettime(CLOCK_REALTIME, &now) == 0)
+    r->time_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+
+  /* The frames: the walked stack holds the same frames as the stale range
+   * at the same distance from the top (copying preserves hi - addr). */
+  gowalk w = {.r = r};
+  if (own && v->stale_hi - v->value <= walk_hi - v->gv->stack_lo)
+    w.owner = walk_hi - (v->stale_hi - v->value);
+  ud_gostack_walk(ud_shim.tab, ud_shim.bias, v->walk_pc, v->walk_sp, v->gv->stack_lo, walk_hi,
+                  go_frame, &w);
+  finish_go_stack(&w);
+  r->c_stack_n = ud_cstack_capture(ud_shim.tab, ud_shim.bias, r->c_stack, UD_REPORT_MAX_FRAMES);
+
+  char where[96];
+  if (strcmp(v->trigger, "callback-return") == 0)
+    snprintf(where, sizeof where, "when a callback returned to C");
+  else
+    snprintf(where, sizeof where, "at a stack %s to %llu bytes",
+             strcmp(v->trigger, "stack-growth") == 0 ? "growth" : "shrink",
+             (unsigned long long)v->newsize);
+  if (v->slot != SIZE_MAX) {
+    char slot[80];
+    if (r->slot_name[0])
+      snprintf(slot, sizeof slot, "%.63s", r->slot_name);
+    else
+      snprintf(slot, sizeof slot, "%.7s at sp+%d", r->slot_kind, r->slot_sp_off);
+    snprintf(r->summary, sizeof r->summary,
+             "undead pointer: %s slot '%s' (live at X %s:%d, dead at Y %s:%d) points into the %s "
+             "(%#llx) of goroutine %lld %s",
+             gi->func_name, slot, basename_of(gi->x_file), gi->x_line, basename_of(gi->y_file),
+             gi->y_line,
+             strcmp(v->points_to, "old-stack") == 0       ? "stack being left"
+             : strcmp(v->points_to, "earlier-stack") == 0 ? "freed earlier stack"
+                                                          : "stack of another goroutine",
+             (unsigned long long)v->value, (long long)r->goid, where);
+  } else {
+    snprintf(r->summary, sizeof r->summary,
+             "stale %s: g.%s = %#llx is outside the stack [%#llx, %#llx) of goroutine %lld %s",
+             v->g_field, v->g_field, (unsigned long long)v->value, (unsigned long long)v->old_lo,
+             (unsigned long long)v->old_hi, (long long)r->goid, where);
+  }
+
+  int fd = open_out();
+  ud_out o;
+  ud_out_init_fd(&o, fd, outbuf, sizeof outbuf);
+  switch (ud_shim.opt.format) {
+  case UD_FORMAT_JSON:
+    ud_report_render_json(r, &o);
+    break;
+  case UD_FORMAT_SARIF: {
+    const ud_report *one = r;
+    ud_report_render_sarif(&one, 1, &o);
+    break;
+  }
+  default:
+    ud_report_render_text(r, &o, false);
+    break;
+  }
+  ud_out_flush(&o);
+  if (fd > 2)
+    close(fd);
+  if (ud_shim.opt.halt_on_error)
+    stop_program();
+}

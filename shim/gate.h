@@ -1,0 +1,37 @@
+/* gate: the cgo context function, the shim's view of callback entry and
+ * exit.
+ *
+ * The runtime's C side calls the installed context function on the C
+ * thread at the start of every exported-Go wrapper (Context == 0) and, when
+ * the value returned was nonzero, again after the callback returned
+ * (Context == that value). At entry, if the thread's goroutine is inside a
+ * gate frame (in _Gsyscall at a known X), the gate is snapshotted; at exit
+ * it is checked (verify.c) and dropped. A context function the program sets
+ * with runtime.SetCgoTraceback is chained, and sees its own values. */
+#ifndef UNDEAD_GATE_H
+#define UNDEAD_GATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ud_context_arg {
+  uintptr_t Context;
+};
+typedef void (*ud_context_fn)(struct ud_context_arg *);
+
+/* Our context function (installed by shim.c). */
+void ud_gate_context(struct ud_context_arg *arg);
+
+/* Replacements for the runtime's setters, written into the Go variables
+ * _cgo_set_context_function (Go 1.19: takes the function) and
+ * _cgo_set_traceback_functions (current Go: takes the three functions) so
+ * that runtime.SetCgoTraceback reaches us. */
+void ud_gate_set_context_wrapper(void *fn);
+void ud_gate_set_traceback_wrapper(void *arg);
+
+/* The binary's x_cgo_set_traceback_functions (current Go), which the
+ * traceback wrapper calls with our context function in the user's place.
+ * (Go 1.19's setter is not needed after start-up: ours stays installed.) */
+void ud_gate_set_real_traceback_setter(void (*set_traceback)(void *));
+
+#endif

@@ -1,0 +1,119 @@
+/* gtable: open addressing with linear probing and backward-shift deletion
+ * over a fixed array of record pointers. */
+#include "gtable.h"
+
+#include <sched.h>
+#include <string.h>
+
+#include "alloc.h"
+
+enum { SLOTS = 4096 }; /* power of two; records in use stay far below */
+
+static ud_grec **slots;
+static ud_grec *freelist[SLOTS];
+static size_t nfree;
+static size_t nlive;
+static volatile int lockword;
+
+bool ud_gtable_init(void) {
+  slots = ud_alloc(SLOTS * sizeof *slots);
+  return slots != NULL;
+}
+
+void ud_gtable_lock(void) {
+  for (unsigned spins = 0;; spins++) {
+    if (!__atomic_exchange_n(&lockword, 1, __ATOMIC_ACQUIRE))
+      return;
+    while (__atomic_load_n(&lockword, __ATOMIC_RELAXED)) {
+      if (++spins > 64)
+        sched_yield();
+      else
+        __builtin_ia32_pause();
+    }
+  }
+}
+
+void ud_gtable_unlock(void) { __atomic_store_n(&lockword, 0, __ATOMIC_RELEASE); }
+
+size_t ud_gtable_active(void) { return __atomic_load_n(&nlive, __ATOMIC_RELAXED); }
+
+static size_t hash(uintptr_t g) { return (size_t)((g >> 4) * 0x9E3779B97F4A7C15ull >> 52) & (SLOTS - 1); }
+
+ud_grec *ud_gtable_find(uintptr_t g) {
+  for (size_t i = hash(g), n = 0; n < SLOTS; i = (i + 1) & (SLOTS - 1), n++) {
+    ud_grec *r = slots[i];
+    if (r == NULL)
+      return NULL;
+    if (r->g == g)
+      return r;
+  }
+  return NULL;
+}
+
+ud_grec *ud_gtable_get(uintptr_t g) {
+  ud_grec *r = ud_gtable_find(g);
+  if (r != NULL)
+    return r;
+  if (nlive >= SLOTS / 2)
+    return NULL;
+  r = nfree > 0 ? freelist[--nfree] : ud_alloc(sizeof *r);
+  if (r == NULL)
+    return NULL;
+  memset(r, 0, offsetof(ud_grec, snaps));
+  r->nranges = 0;
+  r->g = g;
+  size_t i = hash(g);
+  while (slots[i] != NULL)
+    i = (i + 1) & (SLOTS - 1);
+  slots[i] = r;
+  __atomic_store_n(&nlive, nlive + 1, __ATOMIC_RELAXED);
+  return r;
+}
+
+void ud_gtable_remove(ud_grec *r) {
+  size_t i = hash(r->g);
+  while (slots[i] != r)
+    i = (i + 1) & (SLOTS - 1);
+  slots[i] = NULL;
+  /* backward shift: move later members of the probe run into the hole */
+  for (size_t j = (i + 1) & (SLOTS - 1); slots[j] != NULL; j = (j + 1) & (SLOTS - 1)) {
+    size_t home = hash(slots[j]->g);
+    bool movable = (i <= j) ? (home <= i || home > j) : (home <= i && home > j);
+    if (movable) {
+      slots[i] = slots[j];
+      slots[j] = NULL;
+      i = j;
+    }
+  }
+  r->g = 0;
+  freelist[nfree++] = r;
+  __atomic_store_n(&nlive, nlive - 1, __ATOMIC_RELAXED);
+}
+
+void ud_gtable_drop_snapshot(ud_grec *r, uint32_t i) {
+  if (i >= r->depth)
+    return;
+  memmove(&r->snaps[i], &r->snaps[i + 1], (r->depth - i - 1) * sizeof r->snaps[0]);
+  r->depth--;
+  if (r->depth == 0)
+    ud_gtable_remove(r);
+}
+
+void ud_gtable_add_range(ud_grec *r, uint64_t lo, uint64_t hi) {
+  if (r->nranges > 0 && r->range_lo[r->nranges - 1] == lo && r->range_hi[r->nranges - 1] == hi)
+    return;
+  if (r->nranges == UD_MAX_RANGES) {
+    memmove(&r->range_lo[0], &r->range_lo[1], (UD_MAX_RANGES - 1) * sizeof r->range_lo[0]);
+    memmove(&r->range_hi[0], &r->range_hi[1], (UD_MAX_RANGES - 1) * sizeof r->range_hi[0]);
+    r->nranges--;
+  }
+  r->range_lo[r->nranges] = lo;
+  r->range_hi[r->nranges] = hi;
+  r->nranges++;
+}
+
+void ud_gtable_each(bool (*fn)(void *ctx, ud_grec *r), void *ctx) {
+  for (size_t i = 0; i < SLOTS; i++)
+    if (slots[i] != NULL && !fn(ctx, slots[i]))
+      return;
+}

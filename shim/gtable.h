@@ -1,0 +1,57 @@
+/* gtable: the goroutines that are inside a gate right now (a cgo call that
+ * called back into Go), keyed by g pointer.
+ *
+ * A record holds the goroutine's gate snapshots, outermost first, and the
+ * stack ranges it had since its outermost gate was entered. Everything is
+ * guarded by one spin lock of the shim's own, held for short sections; it is
+ * taken only in the cgo context function and in the copystack hook, never
+ * in a signal handler. Records come from the shim's allocator and are
+ * recycled, never returned. */
+#ifndef UNDEAD_GTABLE_H
+#define UNDEAD_GTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gateinfo.h"
+
+enum { UD_MAX_NEST = 16, UD_MAX_RANGES = 32 };
+
+typedef struct ud_snapshot {
+  const ud_gate_info *gi;
+  uint64_t off;                 /* stack.hi - gate frame SP: invariant under copying */
+  uint64_t entry_lo, entry_hi;  /* the stack at gate entry */
+  uint64_t token;               /* identifies the callback (thread frame) */
+  uint64_t x_values[UD_GATE_MAX_SLOTS]; /* slot values at entry, for the report */
+} ud_snapshot;
+
+typedef struct ud_grec {
+  uintptr_t g;
+  int64_t goid;
+  uint32_t depth;
+  ud_snapshot snaps[UD_MAX_NEST];
+  /* earlier stack ranges, oldest first; the current one is read from g */
+  uint32_t nranges;
+  uint64_t range_lo[UD_MAX_RANGES], range_hi[UD_MAX_RANGES];
+} ud_grec;
+
+bool ud_gtable_init(void);
+void ud_gtable_lock(void);
+void ud_gtable_unlock(void);
+
+/* Number of records: read without the lock as a fast "nothing to do". */
+size_t ud_gtable_active(void);
+
+/* With the lock held. */
+ud_grec *ud_gtable_find(uintptr_t g);
+ud_grec *ud_gtable_get(uintptr_t g); /* creates; NULL if full or out of memory */
+void ud_gtable_remove(ud_grec *r);
+/* Removes snapshot i from r (and r itself when it was the last). */
+void ud_gtable_drop_snapshot(ud_grec *r, uint32_t i);
+/* Remembers [lo, hi) as an earlier stack of r (no-op if already the last). */
+void ud_gtable_add_range(ud_grec *r, uint64_t lo, uint64_t hi);
+/* Calls fn for every record; stops when fn returns false. */
+void ud_gtable_each(bool (*fn)(void *ctx, ud_grec *r), void *ctx);
+
+#endif

@@ -1,0 +1,3 @@
+module cgosmall
+
+go 1.19

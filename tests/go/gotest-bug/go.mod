@@ -1,0 +1,3 @@
+module gotest-bug
+
+go 1.19

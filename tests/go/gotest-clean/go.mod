@@ -1,0 +1,3 @@
+module gotest-clean
+
+go 1.19

@@ -1,0 +1,3 @@
+module issue7978
+
+go 1.19

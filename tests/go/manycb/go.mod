@@ -1,0 +1,3 @@
+module manycb
+
+go 1.19
