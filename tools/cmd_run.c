@@ -1,7 +1,293 @@
+/* undead run: exec a command with libundead.so preloaded.
+ *
+ * The library is found relative to the undead executable itself
+ * (/proc/self/exe), so the same binary works in the build tree
+ * (build/tools/undead -> build/shim/libundead.so) and installed
+ * (PREFIX/BINDIR/undead -> PREFIX/LIBDIR/libundead.so). The command is
+ * exec'd, not run as a child: its exit status (or the shim's abort) is the
+ * status of `undead run`, and `go test -exec 'undead run --'` sees the test
+ * binary's own status. */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cmd.h"
 
+#ifndef UD_BINDIR
+#define UD_BINDIR "bin"
+#endif
+#ifndef UD_LIBDIR
+#define UD_LIBDIR "lib"
+#endif
+
+static const char usage[] =
+    "usage: undead run [--log-dir DIR] [--format text|json|sarif] [--options K=V:...] [--] CMD "
+    "ARGS...\n"
+    "\n"
+    "Runs CMD with libundead.so preloaded (put in front of any LD_PRELOAD) and exits\n"
+    "with CMD's status. UNDEAD_OPTIONS is passed through; the options below are\n"
+    "appended to it, so they win.\n"
+    "  --log-dir DIR   write reports to DIR/undead.PID (created; default format json,\n"
+    "                  ready for 'undead report DIR/*')\n"
+    "  --format F      report format: text, json or sarif\n"
+    "  --options SPEC  more UNDEAD_OPTIONS (key=value pairs separated by ':')\n"
+    "In CI:  go test -exec 'undead run --log-dir reports --' ./...\n"
+    "Exit status: CMD's; 2 bad usage; 126/127 CMD cannot be run.\n";
+
+static bool is_file(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* dir/../ repeated `up` times, then rel; into out. */
+static void join_up(char *out, size_t cap, const char *dir, int up, const char *rel) {
+  size_t n = (size_t)snprintf(out, cap, "%s", dir);
+  for (int i = 0; i < up && n < cap; i++)
+    n += (size_t)snprintf(out + n, cap - n, "/..");
+  if (n < cap)
+    snprintf(out + n, cap - n, "/%s", rel);
+}
+
+static int path_depth(const char *rel) {
+  int d = 0;
+  for (const char *s = rel; *s;) {
+    while (*s == '/')
+      s++;
+    if (!*s)
+      break;
+    d++;
+    while (*s && *s != '/')
+      s++;
+  }
+  return d;
+}
+
+/* Finds libundead.so; fills tried (for the error message) when it fails. */
+static bool find_library(char *out, size_t cap, char *tried, size_t tcap) {
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) {
+    snprintf(tried, tcap, "/proc/self/exe unreadable: %s", strerror(errno));
+    return false;
+  }
+  self[n] = '\0';
+  char *slash = strrchr(self, '/');
+  if (slash == NULL)
+    return false;
+  *slash = '\0';
+  const char *dir = self;
+
+  char cand[5][PATH_MAX];
+  int nc = 0;
+  /* build tree: build/tools/undead, build/shim/libundead.so */
+  join_up(cand[nc++], PATH_MAX, dir, 1, "shim/libundead.so");
+  /* installed: up from BINDIR to the prefix, then LIBDIR */
+  if (UD_LIBDIR[0] == '/')
+    snprintf(cand[nc++], PATH_MAX, "%s/libundead.so", UD_LIBDIR);
+  else if (UD_BINDIR[0] != '/')
+    join_up(cand[nc++], PATH_MAX, dir, path_depth(UD_BINDIR), UD_LIBDIR "/libundead.so");
+  join_up(cand[nc++], PATH_MAX, dir, 1, "lib/libundead.so");
+  join_up(cand[nc++], PATH_MAX, dir, 1, "lib64/libundead.so");
+  size_t tl = 0;
+  tried[0] = '\0';
+  for (int i = 0; i < nc; i++) {
+    if (is_file(cand[i]) && realpath(cand[i], out) != NULL && strlen(out) < cap)
+      return true;
+    if (tl < tcap)
+      tl += (size_t)snprintf(tried + tl, tcap - tl, "%s%s", i ? ", " : "", cand[i]);
+  }
+  return false;
+}
+
+/* Appends ":spec" (or spec) to *opts. */
+static char *append_opt(char *opts, const char *spec) {
+  size_t a = opts ? strlen(opts) : 0, b = strlen(spec);
+  char *r = malloc(a + b + 2);
+  if (r == NULL)
+    return NULL;
+  if (a > 0) {
+    memcpy(r, opts, a);
+    r[a++] = ':';
+  }
+  memcpy(r + a, spec, b + 1);
+  free(opts);
+  return r;
+}
+
+/* mkdir -p */
+static bool make_dirs(const char *path) {
+  char tmp[PATH_MAX];
+  if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp) {
+    errno = ENAMETOOLONG;
+    return false;
+  }
+  for (char *p = tmp + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+      return false;
+    *p = '/';
+  }
+  if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+    return false;
+  struct stat st;
+  if (stat(tmp, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    return false;
+  }
+  return true;
+}
+
+static bool has_key(const char *opts, const char *key) {
+  size_t k = strlen(key);
+  for (const char *p = opts; p && *p;) {
+    if (strncmp(p, key, k) == 0 && p[k] == '=')
+      return true;
+    p = strchr(p, ':');
+    if (p)
+      p++;
+  }
+  return false;
+}
+
 int cmd_run(int argc, char **argv) {
-  fprintf(stderr, "undead run: not built yet\n");
+  const char *log_dir = NULL, *format = NULL;
+  char *extra = NULL;
+  int i = 1;
+  for (; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0) {
+      i++;
+      break;
+    }
+    if (a[0] != '-')
+      break;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(usage, stdout);
+      return 0;
+    }
+    const char *val = NULL;
+    const char *names[] = {"--log-dir", "--format", "--options"};
+    int which = -1;
+    for (int k = 0; k < 3; k++) {
+      size_t l = strlen(names[k]);
+      if (strcmp(a, names[k]) == 0) {
+        if (i + 1 >= argc) {
+          fprintf(stderr, "undead run: %s needs a value (see undead run --help)\n", a);
+          return 2;
+        }
+        val = argv[++i];
+        which = k;
+      } else if (strncmp(a, names[k], l) == 0 && a[l] == '=') {
+        val = a + l + 1;
+        which = k;
+      }
+      if (which >= 0)
+        break;
+    }
+    if (which < 0) {
+      fprintf(stderr, "undead run: unknown option '%s' (see undead run --help)\n", a);
+      return 2;
+    }
+    if (which == 0) {
+      log_dir = val;
+    } else if (which == 1) {
+      if (strcmp(val, "text") != 0 && strcmp(val, "json") != 0 && strcmp(val, "sarif") != 0) {
+        fprintf(stderr, "undead run: --format must be text, json or sarif, not '%s'\n", val);
+        return 2;
+      }
+      format = val;
+    } else {
+      if (val[0] == '\0' || strchr(val, '=') == NULL) {
+        fprintf(stderr, "undead run: --options wants key=value pairs separated by ':', not '%s'\n",
+                val);
+        return 2;
+      }
+      if ((extra = append_opt(extra, val)) == NULL)
+        goto nomem;
+    }
+  }
+  if (i >= argc) {
+    fprintf(stderr, "undead run: no command given (usage: undead run [OPTIONS] [--] CMD ARGS...)\n");
+    return 2;
+  }
+
+  char lib[PATH_MAX], tried[2048];
+  if (!find_library(lib, sizeof lib, tried, sizeof tried)) {
+    fprintf(stderr, "undead run: cannot find libundead.so (looked at %s)\n", tried);
+    return 2;
+  }
+  if (strpbrk(lib, ": ") != NULL) {
+    fprintf(stderr, "undead run: the library path %s contains ':' or ' ', which LD_PRELOAD "
+                    "cannot hold\n", lib);
+    return 2;
+  }
+
+  const char *env_opts = getenv("UNDEAD_OPTIONS");
+  char *opts = env_opts && env_opts[0] ? strdup(env_opts) : NULL;
+  if (env_opts && env_opts[0] && opts == NULL)
+    goto nomem;
+  if (log_dir) {
+    /* absolute: `go test` runs each test binary in its package directory */
+    char abs[PATH_MAX], spec[PATH_MAX + 16];
+    if (!make_dirs(log_dir) || realpath(log_dir, abs) == NULL) {
+      fprintf(stderr, "undead run: cannot create log directory %s: %s\n", log_dir,
+              strerror(errno));
+      return 2;
+    }
+    if (strchr(abs, ':') != NULL) {
+      fprintf(stderr, "undead run: the log directory %s contains ':', which UNDEAD_OPTIONS "
+                      "cannot hold\n", abs);
+      return 2;
+    }
+    snprintf(spec, sizeof spec, "log_path=%s/undead", abs);
+    if ((opts = append_opt(opts, spec)) == NULL)
+      goto nomem;
+    if (!format && !has_key(env_opts, "format") && !has_key(extra, "format"))
+      format = "json";
+  }
+  if (format) {
+    char spec[32];
+    snprintf(spec, sizeof spec, "format=%s", format);
+    if ((opts = append_opt(opts, spec)) == NULL)
+      goto nomem;
+  }
+  if (extra && (opts = append_opt(opts, extra)) == NULL)
+    goto nomem;
+  if (opts && setenv("UNDEAD_OPTIONS", opts, 1) != 0)
+    goto nomem;
+
+  /* Our library first; keep whatever else was preloaded, once. */
+  const char *pre = getenv("LD_PRELOAD");
+  size_t ll = strlen(lib);
+  bool already = pre && strncmp(pre, lib, ll) == 0 && (pre[ll] == '\0' || pre[ll] == ':' ||
+                                                       pre[ll] == ' ');
+  if (!already) {
+    char *np = append_opt(strdup(lib), pre && pre[0] ? pre : "");
+    if (np == NULL)
+      goto nomem;
+    size_t l = strlen(np);
+    if (l > 0 && np[l - 1] == ':')
+      np[l - 1] = '\0';
+    if (setenv("LD_PRELOAD", np, 1) != 0)
+      goto nomem;
+    free(np);
+  }
+  free(opts);
+  free(extra);
+
+  execvp(argv[i], argv + i);
+  int e = errno;
+  fprintf(stderr, "undead run: cannot run %s: %s\n", argv[i], strerror(e));
+  return e == ENOENT ? 127 : 126;
+
+nomem:
+  fprintf(stderr, "undead run: out of memory\n");
   return 2;
 }
