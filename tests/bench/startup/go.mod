@@ -1,0 +1,3 @@
+module startup
+
+go 1.19

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# JSON reports: the sample reports (every kind, hostile strings) and real
+# reports of the seed bug validate against docs/report-schema.json; the real
+# ones match tests/report/json.check; a report read back by `undead report`
+# and written again is byte-identical; the validator rejects broken reports
+# (so this test can fail).
+set -uo pipefail
+. "$(dirname "$0")/report_lib.sh"
+report_need_tools
+[ -x "$REPORT_SAMPLE" ] || fail "not built: $REPORT_SAMPLE"
+work=$UNDEAD_WORK/report_json
+rm -rf "$work"; mkdir -p "$work"
+
+"$REPORT_SAMPLE" json 0 1 2 3 >"$work/sample.jsonl" || fail "report_sample"
+validate "$REPORT_SCHEMA" "$work/sample.jsonl" jsonl || fail "sample reports do not validate"
+# the schema has teeth: a report with a number where an address belongs, a
+# missing field, an unknown kind must all be rejected
+head -1 "$work/sample.jsonl" | sed 's/"frame_sp":"0x[0-9a-f]*"/"frame_sp":12/' >"$work/bad1.json"
+head -1 "$work/sample.jsonl" | sed 's/"goid":[0-9]*,//' >"$work/bad2.json"
+head -1 "$work/sample.jsonl" | sed 's/"kind":"undead-pointer"/"kind":"zombie"/' >"$work/bad3.json"
+for b in 1 2 3; do
+  if validate "$REPORT_SCHEMA" "$work/bad$b.json" >/dev/null; then fail "schema accepted bad$b.json"; fi
+done
+echo "ok: sample reports validate; broken ones do not"
+
+for tc in $(undead_toolchains); do
+  read -r xl yl < <(cgocall_xy "$tc") || fail "cannot read cgocall's X/Y lines for $tc"
+  gv=$(go_version_of "$tc")
+  rc=$(real_report "$tc" json "$work/$tc")
+  skip_unless_reporting "$work/$tc"
+  f=$(ls "$work/$tc"/undead.*)
+  [ "$(wc -l <"$f")" = 1 ] || fail "$tc: want one line in $f"
+  validate "$REPORT_SCHEMA" "$f" jsonl || fail "$tc: real report does not validate ($f)"
+  "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" \
+    "$REPORT_CHECKS/json.check" || fail "$tc: JSON report does not match json.check ($f)"
+  # JSON -> model -> JSON is the identity on a real report
+  "$UNDEAD" report --json "$f" >"$work/$tc.summary.json"
+  python3 - "$f" "$work/$tc.summary.json" <<'PY' || fail "$tc: round trip changed the report"
+import json, sys
+orig = open(sys.argv[1]).read().strip()
+summ = json.load(open(sys.argv[2]))
+assert summ["schema"] == "undead-report-summary/1" and summ["reports"] == 1, summ
+back = json.dumps(summ["groups"][0]["report"], separators=(",", ":"), ensure_ascii=False)
+assert back == orig, "\n%s\n%s" % (orig[:300], back[:300])
+PY
+  echo "ok: $tc JSON report validates, matches json.check, round-trips"
+done
+echo PASS

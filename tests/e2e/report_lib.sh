@@ -1,0 +1,68 @@
+# Helpers for the report tests (tests/e2e/report_*.sh, sarif_*.sh). Sourced.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+FILECHECK=${FILECHECK:-/usr/lib/llvm-15/bin/FileCheck}
+REPORT_CHECKS=$UNDEAD_ROOT/tests/report
+SARIF_SCHEMA=$REPORT_CHECKS/sarif-schema-2.1.0.json
+REPORT_SCHEMA=$UNDEAD_ROOT/docs/report-schema.json
+REPORT_SAMPLE=$UNDEAD_BUILD/tests/unit/report_sample
+
+report_need_tools() {
+  [ -x "$FILECHECK" ] || skip "FileCheck not found at $FILECHECK (llvm-15-tools)"
+  python3 -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema not installed"
+  [ -x "$UNDEAD" ] || fail "undead not built: $UNDEAD"
+  [ -f "$UNDEAD_SO" ] || fail "shim not built: $UNDEAD_SO"
+}
+
+# cgocall_xy TOOLCHAIN -> "XLINE YLINE": the lines of runtime.cgocall's calls
+# to entersyscall (X) and asmcgocall (Y), read from the toolchain's source
+# (an oracle independent of the shim's line tables).
+cgocall_xy() {
+  local go goroot
+  go=$(go_for "$1") || return 1
+  goroot=$("$go" env GOROOT) || return 1
+  awk '/^func cgocall\(/ {f=1} f && /^\tentersyscall\(\)$/ && !x {x=NR}
+       f && /asmcgocall\(fn, arg\)/ && !y {y=NR} f && /^}/ {f=0}
+       END {if (x && y) print x, y; else exit 1}' "$goroot/src/runtime/cgocall.go"
+}
+
+go_version_of() { "$(go_for "$1")" env GOVERSION; }
+
+# real_report TOOLCHAIN FORMAT OUTDIR -> runs the seed-bug program once under
+# the shim with log_path=OUTDIR/undead; prints the exit status. The report is
+# OUTDIR/undead.PID.
+real_report() {
+  local tc=$1 fmt=$2 dir=$3 bin
+  bin=$(gobuild "$tc" undead "$UNDEAD_ROOT/tests/go/issue7978") || return 1
+  mkdir -p "$dir"
+  # the subshell takes the shell's "Aborted" notice: the abort is expected
+  (UNDEAD_OPTIONS="log_path=$dir/undead:format=$fmt" LD_PRELOAD="$UNDEAD_SO" \
+    timeout 120 "$bin" >"$dir/out" 2>"$dir/err"; exit $?) 2>/dev/null
+  echo $?
+}
+
+# skip_unless_reporting DIR: skip (77) while the shim writes no report.
+skip_unless_reporting() {
+  compgen -G "$1/undead.*" >/dev/null ||
+    skip "libundead.so wrote no report for the seed bug yet ($(head -c 300 "$1/err" | tr '\n' ' '))"
+}
+
+# validate SCHEMA FILE [jsonl]: validates the JSON document FILE (or, with
+# jsonl, each line of it) against the JSON Schema SCHEMA; one line per error.
+validate() {
+  python3 - "$@" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+cls = jsonschema.validators.validator_for(schema)
+cls.check_schema(schema)
+v = cls(schema)
+text = open(sys.argv[2], encoding="utf-8").read()
+docs = [l for l in text.splitlines() if l.strip()] if len(sys.argv) > 3 else [text]
+bad = 0
+for i, d in enumerate(docs, 1):
+    for e in v.iter_errors(json.loads(d)):
+        bad += 1
+        print(f"{sys.argv[2]}:{i}: {'/'.join(map(str, e.absolute_path))}: {e.message[:200]}")
+sys.exit(1 if bad or not docs else 0)
+PY
+}

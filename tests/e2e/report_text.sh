@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The text report of real runs of the seed bug (cgocall without its KeepAlive
+# lines), with both toolchains, against tests/report/text.check (FileCheck:
+# structure, names and lines; addresses and ids by pattern). Then the same
+# report re-rendered by `undead report --text` from its JSON twin must pass
+# the same checks.
+set -uo pipefail
+. "$(dirname "$0")/report_lib.sh"
+report_need_tools
+work=$UNDEAD_WORK/report_text
+rm -rf "$work"; mkdir -p "$work"
+for tc in $(undead_toolchains); do
+  read -r xl yl < <(cgocall_xy "$tc") || fail "cannot read cgocall's X/Y lines for $tc"
+  gv=$(go_version_of "$tc")
+  rc=$(real_report "$tc" text "$work/$tc")
+  skip_unless_reporting "$work/$tc"
+  [ "$rc" = 134 ] || fail "$tc: exit status $rc, want 134 (abort after the report)"
+  f=$(ls "$work/$tc"/undead.*)
+  "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" \
+    "$REPORT_CHECKS/text.check" || fail "$tc: text report does not match text.check ($f)"
+  echo "ok: $tc text report ($f)"
+
+  rc=$(real_report "$tc" json "$work/$tc-json")
+  j=$(ls "$work/$tc-json"/undead.*)
+  "$UNDEAD" report --text "$j" >"$work/$tc.rerendered"; rc=$?
+  [ "$rc" = 1 ] || fail "$tc: undead report --text exit $rc, want 1 (findings)"
+  "$FILECHECK" --input-file "$work/$tc.rerendered" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" \
+    "$REPORT_CHECKS/text.check" || fail "$tc: undead report --text does not match text.check"
+  echo "ok: $tc undead report --text"
+done
+echo PASS

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The seed bug (Go issue 17785: the KeepAlive lines of runtime.cgocall
+# removed) is caught by the shim on every run, at the first stack relocation,
+# in issue7978-, nested- and many-callback-shaped programs, with both
+# toolchains: the program aborts (SIGABRT) with one report naming
+# runtime.cgocall, the `arg` slot and the cgocall.go lines of X and Y.
+#   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 5; 20 with --long)
+set -uo pipefail
+. "$(dirname "$0")/shim_lib.sh"
+shim_need
+runs=$(shim_runs)
+work=$UNDEAD_WORK/shim_catch
+mkdir -p "$work"
+bad=0
+for tc in $(undead_toolchains); do
+  read -r xl yl < <(cgocall_lines "$tc") || fail "cannot find the X/Y lines of cgocall for $tc"
+  for prog in $SHIM_PROGS; do
+    bin=$(gobuild "$tc" undead "$UNDEAD_ROOT/tests/go/$prog") || fail "build $tc undead $prog"
+    caught=0
+    for i in $(seq 1 "$runs"); do
+      pre=$work/$tc-$prog-$i
+      rc=$(run_shim "$pre" "$bin")
+      why=""
+      [ "$rc" = 134 ] || why="exit status $rc, want 134 (SIGABRT)"
+      [ "$(grep -c 'SUMMARY: undead' "$pre.err")" = 1 ] || why="$why; want exactly one report"
+      grep -q 'runtime\.cgocall' "$pre.err" || why="$why; no runtime.cgocall"
+      grep -Eq "(^|[^A-Za-z_])arg([^A-Za-z_]|$)" "$pre.err" || why="$why; no 'arg' slot"
+      grep -q "cgocall\.go:$xl" "$pre.err" || why="$why; no X line cgocall.go:$xl"
+      grep -q "cgocall\.go:$yl" "$pre.err" || why="$why; no Y line cgocall.go:$yl"
+      grep -q 'stack-growth\|stack growth' "$pre.err" || why="$why; not caught at a stack growth"
+      if [ -z "$why" ]; then
+        caught=$((caught+1))
+      else
+        echo "  $tc $prog run $i: ${why#; } (log $pre.err)"
+      fi
+    done
+    printf '%-4s %-10s caught %d/%d\n' "$tc" "$prog" "$caught" "$runs"
+    [ "$caught" = "$runs" ] || bad=1
+  done
+done
+[ "$bad" = 0 ] || fail "the seed bug was not caught on every run"
+echo "PASS"
