@@ -1,7 +1,10 @@
 /* gate: callback entry and exit through the cgo context function. */
 #include "gate.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "cgoctx.h"
 
 #include "gateinfo.h"
 #include "gtable.h"
@@ -34,8 +37,48 @@ static ud_context_fn user_context;
 static void (*real_set_traceback)(void *);
 static int said_inconsistent;
 
-void ud_gate_set_real_traceback_setter(void (*set_traceback)(void *)) {
-  real_set_traceback = set_traceback;
+/* Points the Go variable holding the runtime's setter at our wrapper, after
+ * checking it holds that setter. */
+static bool redirect_setter(uint64_t var, uint64_t setter, void *wrapper, uint64_t bias,
+                            char *why, size_t cap) {
+  if (var == 0)
+    return true; /* SetCgoTraceback not linked: nothing can replace ours */
+  uint64_t *slot = (uint64_t *)(uintptr_t)(var + bias);
+  if (*slot != setter + bias) {
+    snprintf(why, cap, "the SetCgoTraceback setter variable does not hold the runtime's setter");
+    return false;
+  }
+  *slot = (uint64_t)(uintptr_t)wrapper;
+  return true;
+}
+
+bool ud_gate_install(const ud_cgo_context *c, uint64_t bias, char *why, size_t cap) {
+  if (c->set_context != 0) { /* Go 1.19 shape */
+    if (!redirect_setter(c->setter_var, c->set_context, (void *)ud_gate_set_context_wrapper, bias, why, cap))
+      return false;
+    ((void (*)(void *))(uintptr_t)(c->set_context + bias))((void *)ud_gate_context);
+    return true;
+  }
+  if (c->set_traceback != 0) {
+    real_set_traceback = (void (*)(void *))(uintptr_t)(c->set_traceback + bias);
+    if (!redirect_setter(c->setter_var, c->set_traceback, (void *)ud_gate_set_traceback_wrapper, bias,
+                         why, cap))
+      return false;
+    struct {
+      void *traceback, *context, *symbolizer;
+    } arg = {NULL, (void *)ud_gate_context, NULL};
+    real_set_traceback(&arg);
+    return true;
+  }
+  /* Only the static is known: SetCgoTraceback is not linked, so nothing
+   * else ever writes it, and before the runtime starts it is still nil. */
+  uintptr_t *fn = (uintptr_t *)(uintptr_t)(c->slot + bias);
+  if (c->slot == 0 || __atomic_load_n(fn, __ATOMIC_ACQUIRE) != 0) {
+    snprintf(why, cap, "the cgo context function is already set");
+    return false;
+  }
+  __atomic_store_n(fn, (uintptr_t)ud_gate_context, __ATOMIC_RELEASE);
+  return true;
 }
 
 /* Runtime.SetCgoTraceback, Go 1.19 shape: the argument is the function. */

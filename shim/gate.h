@@ -12,6 +12,7 @@
 #define UNDEAD_GATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ud_context_arg {
@@ -22,16 +23,18 @@ typedef void (*ud_context_fn)(struct ud_context_arg *);
 /* Our context function (installed by shim.c). */
 void ud_gate_context(struct ud_context_arg *arg);
 
+struct ud_cgo_context;
+
+/* Installs ud_gate_context as the program's context function, and our
+ * setter wrappers in the Go variable runtime.SetCgoTraceback calls through
+ * (when linked). Run before the Go runtime starts. */
+bool ud_gate_install(const struct ud_cgo_context *c, uint64_t bias, char *why, size_t cap);
+
 /* Replacements for the runtime's setters, written into the Go variables
  * _cgo_set_context_function (Go 1.19: takes the function) and
  * _cgo_set_traceback_functions (current Go: takes the three functions) so
  * that runtime.SetCgoTraceback reaches us. */
 void ud_gate_set_context_wrapper(void *fn);
 void ud_gate_set_traceback_wrapper(void *arg);
-
-/* The binary's x_cgo_set_traceback_functions (current Go), which the
- * traceback wrapper calls with our context function in the user's place.
- * (Go 1.19's setter is not needed after start-up: ours stays installed.) */
-void ud_gate_set_real_traceback_setter(void (*set_traceback)(void *));
 
 #endif

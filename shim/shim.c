@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "cgoctx.h"
 #include "cstack.h"
 #include "gate.h"
 #include "gateinfo.h"
@@ -82,63 +83,18 @@ static bool layout_usable(const ud_layout *l, char *why, size_t cap) {
   return true;
 }
 
-/* Where the Go side keeps the setter runtime.SetCgoTraceback calls: a Go
- * variable holding the address of the C setter. Present only when the
- * program links SetCgoTraceback; absent, nothing can replace our function. */
-static bool redirect_setter(const char *var, uint64_t real, void *wrapper, char *why, size_t cap) {
-  uint64_t v, size;
-  if (!ud_image_symbol(ud_shim.img, var, &v, &size))
-    return true;
-  uint64_t *slot = (uint64_t *)(uintptr_t)(v + ud_shim.bias);
-  if (*slot != real) {
-    snprintf(why, cap, "%s does not hold the runtime's setter", var);
-    return false;
-  }
-  *slot = (uint64_t)(uintptr_t)wrapper;
-  return true;
-}
-
-/* The runtime's C-side setter of the context function: Go 1.19's
- * x_cgo_set_context_function (exported) or current Go's
- * x_cgo_set_traceback_functions (.symtab only). */
-typedef struct setters {
-  void (*set_context)(void *);
-  void (*set_traceback)(void *);
-} setters;
-
-static bool find_setters(setters *st, char *why, size_t cap) {
-  uint64_t v, size;
-  st->set_context = NULL;
-  st->set_traceback = NULL;
-  if (ud_image_symbol(ud_shim.img, "x_cgo_set_context_function", &v, &size))
-    st->set_context = (void (*)(void *))(uintptr_t)(v + ud_shim.bias);
-  else if (ud_image_symbol(ud_shim.img, "x_cgo_set_traceback_functions", &v, &size))
-    st->set_traceback = (void (*)(void *))(uintptr_t)(v + ud_shim.bias);
-  else {
-    snprintf(why, cap, "no cgo context setter (x_cgo_set_context_function or "
-                       "x_cgo_set_traceback_functions) in the symbol table: a stripped binary?");
-    return false;
-  }
-  return true;
-}
-
-static bool install_context(const setters *st, char *why, size_t cap) {
-  if (st->set_context != NULL) {
-    if (!redirect_setter("_cgo_set_context_function", (uint64_t)(uintptr_t)st->set_context,
-                         (void *)ud_gate_set_context_wrapper, why, cap))
-      return false;
-    st->set_context((void *)ud_gate_context);
-    return true;
-  }
-  ud_gate_set_real_traceback_setter(st->set_traceback);
-  if (!redirect_setter("_cgo_set_traceback_functions", (uint64_t)(uintptr_t)st->set_traceback,
-                       (void *)ud_gate_set_traceback_wrapper, why, cap))
-    return false;
-  struct {
-    void *traceback, *context, *symbolizer;
-  } arg = {NULL, (void *)ud_gate_context, NULL};
-  st->set_traceback(&arg);
-  return true;
+/* Link-time vaddr -> the word in this process, if it is file-backed data of
+ * the executable (so never an unmapped address). */
+static bool read_live_word(void *ctx, uint64_t vaddr, uint64_t *out) {
+  (void)ctx;
+  uint64_t sv, filesz;
+  uint32_t flags;
+  for (size_t i = 0; ud_image_segment(ud_shim.img, i, &sv, &filesz, &flags); i++)
+    if (vaddr >= sv && vaddr - sv + 8 <= filesz) {
+      memcpy(out, (const void *)(uintptr_t)(vaddr + ud_shim.bias), 8);
+      return true;
+    }
+  return false;
 }
 
 /* The Go toolchain's own commands (main package cmd/...: go, pprof, trace;
@@ -159,19 +115,22 @@ static bool is_go_tool(const ud_image *img) {
   return end != NULL && !(end - p >= 5 && memcmp(end - 5, ".test", 5) == 0);
 }
 
-static bool setup(char *why, size_t cap) {
+static bool setup(char *why, size_t cap, bool *quiet) {
   ud_err err = {0};
   ssize_t n = readlink("/proc/self/exe", ud_shim.binary, sizeof ud_shim.binary - 1);
   ud_shim.binary[n > 0 ? n : 0] = '\0';
   const char *ver = ud_image_go_version(ud_shim.img);
   snprintf(ud_shim.go_version, sizeof ud_shim.go_version, "%s", ver ? ver : "unknown");
   ud_shim.go_minor = ud_image_go_minor(ud_shim.img);
-  setters st;
-  if (!find_setters(&st, why, cap))
-    return false;
   ud_shim.tab = ud_pclntab_open(ud_shim.img, &err);
   if (ud_shim.tab == NULL) {
     snprintf(why, cap, "cannot read the Go function table: %s", err.msg);
+    return false;
+  }
+  ud_cgo_context ctx;
+  if (ud_cgo_context_find(ud_shim.img, ud_shim.tab, read_live_word, NULL, &ctx, &err) != UD_OK) {
+    *quiet = err.status == UD_E_NOT_FOUND; /* no callbacks: nothing can go wrong */
+    snprintf(why, cap, "cgo context function: %s", err.msg);
     return false;
   }
   if (ud_layout_load(ud_shim.img, ud_shim.tab, &ud_shim.layout, &err) != UD_OK) {
@@ -199,18 +158,19 @@ static bool setup(char *why, size_t cap) {
    * that a snapshot is never taken without the copy hook in place. */
   if (!ud_hook_install(&ud_shim.hooks, why, cap))
     return false;
-  if (!install_context(&st, why, cap))
+  if (!ud_gate_install(&ctx, ud_shim.bias, why, cap))
     return false; /* the hook stays: with no snapshot it returns at once */
   if (ud_shim.opt.verbosity >= 1) {
     size_t ng = ud_gateinfo_count(), cand = 0;
     for (size_t i = 0; i < ng; i++)
       cand += ud_gateinfo_at(i)->ncand;
     ud_log("active: %s %s: %zu gate frame(s) (%s X=%s:%d Y=%s:%d, %zu undead candidate slot(s))"
-           "%s; runtime.copystack hooked at %zu growth + %zu shrink site(s); layout from %s",
+           "%s; runtime.copystack hooked at %zu growth + %zu shrink site(s); layout from %s; "
+           "context function found in the %s",
            ud_shim.go_version, ud_shim.binary, ng, ud_gateinfo_at(0)->func_name,
            ud_gateinfo_at(0)->x_file, ud_gateinfo_at(0)->x_line, ud_gateinfo_at(0)->y_file,
            ud_gateinfo_at(0)->y_line, cand, skipped ? " (some skipped)" : "",
-           ud_shim.hooks.ngrowth, ud_shim.hooks.nshrink, ud_shim.layout.source);
+           ud_shim.hooks.ngrowth, ud_shim.hooks.nshrink, ud_shim.layout.source, ctx.source);
   }
   if (ud_shim.opt.verbosity >= 2) {
     for (size_t i = 0; i < ud_gateinfo_count(); i++) {
@@ -253,6 +213,9 @@ __attribute__((constructor)) static void ud_shim_init(void) {
   }
   if (ud_shim.img == NULL)
     ud_log("disabled: cannot read the executable: %s", err.msg);
-  else if (!setup(why, sizeof why))
-    ud_log("disabled: %s", why);
+  else {
+    bool quiet = false;
+    if (!setup(why, sizeof why, &quiet) && (!quiet || ud_shim.opt.verbosity >= 1))
+      ud_log("disabled: %s", why);
+  }
 }

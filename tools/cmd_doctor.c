@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgoctx.h"
 #include "cmd.h"
 #include "dwarfvars.h"
 #include "gates.h"
@@ -67,6 +68,9 @@ typedef struct doctor {
   uint64_t copystack;
   site_fact sites[2];
   sym_fact syms[4];
+  bool ctx_ok;
+  ud_cgo_context ctx;
+  char ctx_error[256];
   size_t ngates;
   gate_fact gates[MAX_GATES];
   char gates_error[256];
@@ -172,6 +176,15 @@ static void find_gates(doctor *d, const ud_image *img, const ud_pclntab *tab) {
     ud_dwarfvars_close(dv);
 }
 
+/* The word at vaddr as the file holds it (before any relocation). */
+static bool read_file_word(void *ctx, uint64_t vaddr, uint64_t *out) {
+  const void *p = ud_image_at(ctx, vaddr, 8);
+  if (p == NULL)
+    return false;
+  memcpy(out, p, 8);
+  return true;
+}
+
 /* Gathers every fact; returns false only when the file cannot be read as
  * an ELF at all (exit 2). */
 static bool examine(doctor *d, ud_image *img, ud_pclntab **tabp) {
@@ -258,9 +271,14 @@ static bool examine(doctor *d, ud_image *img, ud_pclntab **tabp) {
     reason(d, "runtime.copystack not in the function table");
   }
 
-  if (d->cgo && !d->syms[1].found && !d->syms[2].found)
-    reason(d, "no cgo context setter (x_cgo_set_context_function or "
-              "x_cgo_set_traceback_functions) in the symbol tables");
+  if (d->cgo) {
+    err = (ud_err){0};
+    d->ctx_ok = ud_cgo_context_find(img, tab, read_file_word, (void *)img, &d->ctx, &err) == UD_OK;
+    if (!d->ctx_ok) {
+      snprintf(d->ctx_error, sizeof d->ctx_error, "%s", err.msg);
+      reason(d, "cgo context function: %s", err.msg);
+    }
+  }
 
   if (d->cgo) {
     find_gates(d, img, tab);
@@ -328,6 +346,22 @@ static void print_text(const doctor *d) {
     const char *note = i == 3 ? (s->found ? "SetCgoTraceback's setter, chained" : "absent (fine)")
                               : (s->found ? (s->in_dynsym ? "in .dynsym" : "in .symtab") : "absent");
     printf("    %-30s %s\n", s->name, note);
+  }
+  if (d->ctx_ok) {
+    const ud_cgo_context *c = &d->ctx;
+    printf("  context function found in the %s: ", c->source);
+    if (c->set_context || c->set_traceback)
+      printf("setter %s at %#llx, ", c->set_context ? "x_cgo_set_context_function" : "x_cgo_set_traceback_functions",
+             (unsigned long long)(c->set_context | c->set_traceback));
+    if (c->setter_var)
+      printf("SetCgoTraceback's variable at %#llx (chained)", (unsigned long long)c->setter_var);
+    else
+      printf("SetCgoTraceback not linked");
+    if (c->slot)
+      printf(", static at %#llx", (unsigned long long)c->slot);
+    printf("\n");
+  } else if (d->cgo) {
+    printf("  context function NOT FOUND: %s\n", d->ctx_error);
   }
   printf("  gate frames      %zu\n", d->ngates);
   for (size_t i = 0; i < d->ngates; i++) {
@@ -409,6 +443,12 @@ static void print_json(const doctor *d) {
   for (int i = 0; i < 4; i++)
     printf(",\"%s\":{\"found\":%s,\"in_dynsym\":%s}", d->syms[i].name,
            d->syms[i].found ? "true" : "false", d->syms[i].in_dynsym ? "true" : "false");
+  printf("},\"context\":{\"found\":%s,\"source\":", d->ctx_ok ? "true" : "false");
+  jstr(d->ctx_ok ? d->ctx.source : "");
+  printf(",\"setter\":\"%#llx\",\"setter_var\":\"%#llx\",\"slot\":\"%#llx\",\"error\":",
+         (unsigned long long)(d->ctx.set_context | d->ctx.set_traceback),
+         (unsigned long long)d->ctx.setter_var, (unsigned long long)d->ctx.slot);
+  jstr(d->ctx_error);
   printf("},\"gates\":[");
   for (size_t i = 0; i < d->ngates; i++) {
     const gate_fact *g = &d->gates[i];

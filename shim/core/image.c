@@ -306,7 +306,12 @@ ud_image *ud_image_open(const char *path, ud_err *err) {
     return NULL;
   }
   ud_image *img = calloc(1, sizeof *img);
-  if (!img || !(img->path = strdup(path))) {
+  /* Not strdup: in the shim, libc's strdup allocates with libc's malloc
+   * while this file's free() is the shim's private allocator. */
+  size_t plen = strlen(path) + 1;
+  if (img && (img->path = malloc(plen)) != NULL)
+    memcpy(img->path, path, plen);
+  if (!img || !img->path) {
     free(img);
     close(fd);
     ud_fail(err, UD_E_NOMEM, "%s: out of memory", path);
@@ -351,8 +356,8 @@ ud_image *ud_image_open(const char *path, ud_err *err) {
   for (size_t i = 0; i < img->nsecs; i++)
     if (!strcmp(img->secs[i].name, ".debug_info") || !strcmp(img->secs[i].name, ".zdebug_info"))
       img->has_dwarf = true;
+  /* Not _cgo_init: that is a runtime variable every Go binary has. */
   img->has_cgo = ud_image_symbol(img, "crosscall2", NULL, NULL) ||
-                 ud_image_symbol(img, "_cgo_init", NULL, NULL) ||
                  ud_image_symbol(img, "x_cgo_init", NULL, NULL);
   find_go_version(img);
   return img;
@@ -438,6 +443,20 @@ bool ud_image_symbol(const ud_image *img, const char *name, uint64_t *value,
                      uint64_t *size) {
   return symtab_lookup(&img->symtab, name, value, size) ||
          symtab_lookup(&img->dynsym, name, value, size);
+}
+
+size_t ud_image_dynamic_functions(const ud_image *img, uint64_t *out, size_t cap) {
+  size_t count = 0;
+  for (size_t i = 1; i < img->dynsym.n; i++) {
+    const Elf64_Sym *s = &img->dynsym.syms[i];
+    if (s->st_shndx == SHN_UNDEF || ELF64_ST_TYPE(s->st_info) != STT_FUNC ||
+        ELF64_ST_BIND(s->st_info) == STB_LOCAL)
+      continue;
+    if (count < cap)
+      out[count] = s->st_value;
+    count++;
+  }
+  return count;
 }
 
 bool ud_image_is_pie(const ud_image *img) { return img->type == ET_DYN; }

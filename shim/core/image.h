@@ -44,6 +44,12 @@ bool ud_image_section(const ud_image *img, const char *name, uint64_t *vaddr,
 bool ud_image_symbol(const ud_image *img, const char *name, uint64_t *value,
                      uint64_t *size);
 
+/* Addresses of the functions the dynamic symbol table defines (for a cgo
+ * program: crosscall2, _cgo_panic, _cgo_topofstack and the //export
+ * wrappers); these survive `-ldflags=-s`. Writes at most cap, returns the
+ * total. */
+size_t ud_image_dynamic_functions(const ud_image *img, uint64_t *out, size_t cap);
+
 bool ud_image_is_pie(const ud_image *img);       /* ET_DYN */
 bool ud_image_has_symtab(const ud_image *img);   /* .symtab present */
 bool ud_image_has_dwarf(const ud_image *img);    /* .debug_info or .zdebug_info */

@@ -132,3 +132,40 @@ bool ud_x86_fs_load(const uint8_t *code, size_t len, uint64_t vaddr, int64_t *tl
   }
   return false;
 }
+
+int ud_x86_rip_movs(const uint8_t *code, size_t len, uint64_t vaddr, bool stop_at_ret,
+                    ud_rip_mov *out, size_t cap, size_t *n, ud_err *err) {
+  ZydisDecoder dec;
+  ZydisDecodedInstruction insn;
+  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+  size_t count = 0;
+  *n = 0;
+  if (!decoder_init(&dec))
+    return ud_fail(err, UD_E_UNSUPPORTED, "x86 decoder: cannot initialise Zydis");
+  for (size_t off = 0; off < len;) {
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, code + off, len - off, &insn, ops))) {
+      off++;
+      continue;
+    }
+    if (stop_at_ret && insn.mnemonic == ZYDIS_MNEMONIC_RET)
+      break;
+    if (insn.mnemonic == ZYDIS_MNEMONIC_MOV && insn.operand_count_visible == 2) {
+      int m = ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY ? 0 : ops[1].type == ZYDIS_OPERAND_TYPE_MEMORY ? 1 : -1;
+      int r = 1 - m;
+      ZyanU64 abs;
+      if (m >= 0 && ops[r].type == ZYDIS_OPERAND_TYPE_REGISTER && ops[m].mem.base == ZYDIS_REGISTER_RIP &&
+          ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&insn, &ops[m], vaddr + off, &abs))) {
+        if (count < cap) {
+          out[count].pc = vaddr + off;
+          out[count].addr = abs;
+          out[count].size = (uint8_t)(ops[m].size / 8);
+          out[count].store = m == 0;
+        }
+        count++;
+      }
+    }
+    off += insn.length;
+  }
+  *n = count;
+  return UD_OK;
+}

@@ -34,6 +34,20 @@ int ud_x86_calls_buf(const uint8_t *code, size_t len, uint64_t vaddr, ud_call_si
 bool ud_x86_fs_load(const uint8_t *code, size_t len, uint64_t vaddr, int64_t *tls_off,
                     uint64_t *at);
 
+/* A MOV between a register and a RIP-relative memory word. */
+typedef struct ud_rip_mov {
+  uint64_t pc;   /* vaddr of the MOV */
+  uint64_t addr; /* absolute vaddr of the memory operand */
+  uint8_t size;  /* operand size in bytes */
+  bool store;    /* register -> memory */
+} ud_rip_mov;
+
+/* The RIP-relative MOVs of code[0, len), in order; with stop_at_ret, only
+ * those before the first RET (for C functions, whose length the stripped
+ * binary no longer records). Writes at most cap, sets *n to the total. */
+int ud_x86_rip_movs(const uint8_t *code, size_t len, uint64_t vaddr, bool stop_at_ret,
+                    ud_rip_mov *out, size_t cap, size_t *n, ud_err *err);
+
 /* Length of the instruction at code (at most avail bytes); 0 if undecodable. */
 size_t ud_x86_insn_length(const uint8_t *code, size_t avail, uint64_t vaddr);
 

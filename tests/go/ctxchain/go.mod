@@ -1,0 +1,3 @@
+module ctxchain
+
+go 1.19
