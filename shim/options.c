@@ -13,6 +13,7 @@ void ud_options_default(ud_options *o) {
   o->exitcode = 66;
   o->verbosity = 0;
   o->format = UD_FORMAT_TEXT;
+  o->check_relocations = true;
 }
 
 static bool parse_int(const char *s, size_t n, long lo, long hi, long *out) {
@@ -65,7 +66,7 @@ bool ud_options_parse(const char *spec, ud_options *o, char *why, size_t cap) {
       memcpy(o->log_path, val, vlen);
       o->log_path[vlen] = '\0';
     } else if (eq(p, klen, "halt_on_error") || eq(p, klen, "abort_on_error") ||
-               eq(p, klen, "help")) {
+               eq(p, klen, "check_relocations") || eq(p, klen, "help")) {
       if (!parse_int(val, vlen, 0, 1, &v)) {
         snprintf(why, cap, "UNDEAD_OPTIONS: %.*s must be 0 or 1, not '%.*s'", (int)klen, p,
                  (int)vlen, val);
@@ -75,6 +76,8 @@ bool ud_options_parse(const char *spec, ud_options *o, char *why, size_t cap) {
         o->halt_on_error = v;
       else if (eq(p, klen, "abort_on_error"))
         o->abort_on_error = v;
+      else if (eq(p, klen, "check_relocations"))
+        o->check_relocations = v;
       else
         o->help = v;
     } else if (eq(p, klen, "exitcode")) {
@@ -121,6 +124,8 @@ static const char help_text[] =
     "  exitcode=66        exit status when abort_on_error=0\n"
     "  verbosity=0        0 quiet unless a report, 1 one line at start, 2 details\n"
     "  format=text        report format: text, json (one line) or sarif\n"
+    "  check_relocations=1  check gate frames at every stack move; 0 only when a callback\n"
+    "                     returns to C (fewer checks, later reports)\n"
     "  help=1             print this table and exit\n";
 
 void ud_options_print_help(int fd) {

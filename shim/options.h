@@ -21,6 +21,7 @@ typedef struct ud_options {
   int verbosity;        /* 0 quiet, 1 one line at start, 2 details */
   bool help;
   enum ud_format format;
+  bool check_relocations; /* 1: check at every stack move; 0: at callback return only */
 } ud_options;
 
 void ud_options_default(ud_options *o);

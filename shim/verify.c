@@ -151,7 +151,9 @@ void ud_on_copystack(uintptr_t gp, uintptr_t newsize, uintptr_t ret) {
   ud_rt_read_g(gp, &v);
   uint64_t lo = v.stack_lo, hi = v.stack_hi;
   frames_check fc = {.pc = v.sched_pc, .sp = v.sched_sp, .lo = lo, .hi = hi};
-  for (uint32_t k = 0; k < r->depth; k++) {
+  /* With check_relocations=0 the move is only recorded (the old range, for
+   * the check when the callback returns). */
+  for (uint32_t k = 0; ud_shim.opt.check_relocations && k < r->depth; k++) {
     const ud_snapshot *s = &r->snaps[k];
     const ud_gate_info *gi = s->gi;
     uint64_t fsp = hi - s->off;

@@ -42,8 +42,8 @@ for tc in $(undead_toolchains); do
   ov=$(overlay_json "$tc") || fail "overlay for $tc"
   expect report "$tc: go test -exec 'undead run --' (bug runtime)" "$bug" \
     "$go" test -count=1 -overlay "$ov" -exec "$UNDEAD run --" .
-  # go test (without -c or -o) links test binaries with -s -w in current Go;
-  # -ldflags=-s=false keeps the symbol table.
+  # go test links test binaries with -s -w (the shim finds the context
+  # function in the code); -ldflags=-s=false keeps the symbol table.
   expect report "$tc: go test -ldflags=-s=false -exec 'undead run --' (bug)" "$bug" \
     "$go" test -count=1 -ldflags=-s=false -overlay "$ov" -exec "$UNDEAD run --" .
   expect clean "$tc: go test -exec 'undead run --' (stock runtime)" "$clean" \
