@@ -52,22 +52,11 @@ static int probe_main(struct dl_phdr_info *info, size_t size, void *p) {
 }
 
 static bool layout_usable(const ud_layout *l, char *why, size_t cap) {
-  const struct {
-    const char *name;
-    int32_t off;
-  } need[] = {
-      {"g.stack.lo", l->g_stack_lo},   {"g.stack.hi", l->g_stack_hi},
-      {"g.sched.sp", l->g_sched_sp},   {"g.sched.pc", l->g_sched_pc},
-      {"g.syscallsp", l->g_syscallsp}, {"g.syscallpc", l->g_syscallpc},
-      {"g.m", l->g_m},                 {"g.atomicstatus", l->g_atomicstatus},
-      {"g.goid", l->g_goid},           {"m.g0", l->m_g0},
-      {"m.curg", l->m_curg},
-  };
-  for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
-    if (need[i].off < 0) {
-      snprintf(why, cap, "runtime layout lacks %s", need[i].name);
-      return false;
-    }
+  const char *missing;
+  if (ud_layout_missing(l, &missing, 1) > 0) {
+    snprintf(why, cap, "runtime layout lacks %s", missing);
+    return false;
+  }
   uint64_t memsz = 0, align = 0;
   if (!ud_image_tls(ud_shim.img, &memsz, &align)) {
     snprintf(why, cap, "the executable has no TLS segment (no g slot)");

@@ -188,6 +188,22 @@ void ud_on_copystack(uintptr_t gp, uintptr_t newsize, uintptr_t ret) {
   ud_gtable_unlock();
 }
 
+/* A g.syscall* word restored at callback return that is outside the
+ * goroutine's current stack. */
+static void report_stale_syscall_word(ud_gview *v, ud_grec *r, uint32_t k, const char *kind,
+                                      const char *field, uint64_t value) {
+  ud_violation viol = {
+      .kind = kind, .trigger = "callback-return", .gv = v, .rec = r, .snap = k,
+      .slot = SIZE_MAX, .g_field = field, .value = value, .points_to = "outside-stack",
+      .old_lo = v->stack_lo, .old_hi = v->stack_hi, .walk_pc = v->syscallpc, .walk_sp = v->syscallsp,
+  };
+  uint64_t a, b;
+  const char *to = stale_target(r, value, v->stack_lo, v->stack_hi, false, &a, &b);
+  if (to != NULL)
+    viol.points_to = to, viol.stale_lo = a, viol.stale_hi = b;
+  ud_emit(&viol);
+}
+
 void ud_verify_release(ud_grec *r, uint32_t k) {
   ud_gview v;
   ud_rt_read_g(r->g, &v);
@@ -195,30 +211,12 @@ void ud_verify_release(ud_grec *r, uint32_t k) {
   uintptr_t g = r->g;
   /* The syscall state reentersyscall restored must be in the current stack. */
   if (!in_range(v.syscallsp, lo, hi + 1) && ud_gateinfo_claim(r->snaps[k].gi, UD_GATE_KEY_SYSCALLSP)) {
-    ud_violation viol = {
-        .kind = "stale-syscall-sp", .trigger = "callback-return", .gv = &v, .rec = r, .snap = k,
-        .slot = SIZE_MAX, .g_field = "syscallsp", .value = v.syscallsp, .points_to = "outside-stack",
-        .old_lo = lo, .old_hi = hi, .walk_pc = v.syscallpc, .walk_sp = v.syscallsp,
-    };
-    uint64_t a, b;
-    const char *to = stale_target(r, v.syscallsp, lo, hi, false, &a, &b);
-    if (to != NULL)
-      viol.points_to = to, viol.stale_lo = a, viol.stale_hi = b;
-    ud_emit(&viol);
+    report_stale_syscall_word(&v, r, k, "stale-syscall-sp", "syscallsp", v.syscallsp);
     return; /* the frames cannot be walked from a stale sp */
   }
   if (ud_rt_has_syscallbp() && v.syscallbp != 0 && !in_range(v.syscallbp, lo, hi) &&
       ud_gateinfo_claim(r->snaps[k].gi, UD_GATE_KEY_SYSCALLBP)) {
-    ud_violation viol = {
-        .kind = "stale-syscall-bp", .trigger = "callback-return", .gv = &v, .rec = r, .snap = k,
-        .slot = SIZE_MAX, .g_field = "syscallbp", .value = v.syscallbp, .points_to = "outside-stack",
-        .old_lo = lo, .old_hi = hi, .walk_pc = v.syscallpc, .walk_sp = v.syscallsp,
-    };
-    uint64_t a, b;
-    const char *to = stale_target(r, v.syscallbp, lo, hi, false, &a, &b);
-    if (to != NULL)
-      viol.points_to = to, viol.stale_lo = a, viol.stale_hi = b;
-    ud_emit(&viol);
+    report_stale_syscall_word(&v, r, k, "stale-syscall-bp", "syscallbp", v.syscallbp);
     r = ud_gtable_find(g);
     if (r == NULL)
       return;

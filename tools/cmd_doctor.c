@@ -15,6 +15,7 @@
 #include "cgoctx.h"
 #include "cmd.h"
 #include "dwarfvars.h"
+#include "json_write.h"
 #include "gates.h"
 #include "image.h"
 #include "layout.h"
@@ -226,24 +227,12 @@ static bool examine(doctor *d, ud_image *img, ud_pclntab **tabp) {
 
   if (ud_layout_load(img, tab, &d->layout, &err) == UD_OK) {
     d->layout_ok = true;
-    /* the fields the shim reads (shim.c, layout_usable) */
-    const ud_layout *l = &d->layout;
-    const struct {
-      const char *name;
-      int32_t off;
-    } need[] = {
-        {"g.stack.lo", l->g_stack_lo},   {"g.stack.hi", l->g_stack_hi},
-        {"g.sched.sp", l->g_sched_sp},   {"g.sched.pc", l->g_sched_pc},
-        {"g.syscallsp", l->g_syscallsp}, {"g.syscallpc", l->g_syscallpc},
-        {"g.m", l->g_m},                 {"g.atomicstatus", l->g_atomicstatus},
-        {"g.goid", l->g_goid},           {"m.g0", l->m_g0},
-        {"m.curg", l->m_curg},
-    };
-    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
-      if (need[i].off < 0) {
-        reason(d, "runtime layout lacks %s", need[i].name);
-        d->layout_ok = false;
-      }
+    /* the fields the shim reads */
+    const char *missing[16];
+    size_t nm = ud_layout_missing(&d->layout, missing, 16);
+    for (size_t i = 0; i < nm && i < 16; i++)
+      reason(d, "runtime layout lacks %s", missing[i]);
+    d->layout_ok = nm == 0;
     d->tls_ok = true;
     d->tls_g = d->layout.tls_g_offset;
   } else {
@@ -390,17 +379,7 @@ verdict:
     printf("  - %s\n", d->reasons[i]);
 }
 
-static void jstr(const char *s) {
-  size_t cap = strlen(s ? s : "") * 6 + 3;
-  char *buf = malloc(cap);
-  if (buf == NULL)
-    return;
-  ud_out o;
-  ud_out_init_mem(&o, buf, cap);
-  ud_out_json_str(&o, s ? s : "");
-  fputs(buf, stdout);
-  free(buf);
-}
+static void jstr(const char *s) { json_write_str(stdout, s ? s : ""); }
 
 static void print_json(const doctor *d) {
   printf("{\"binary\":");

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "dwarfvars.h"
 #include "image.h"
+#include "json_write.h"
 #include "pclntab.h"
 #include "stackmap.h"
 #include "x86.h"
@@ -44,23 +45,6 @@ typedef struct maps_site {
 static int fail_line(const char *msg) {
   fprintf(stderr, "undead maps: %s\n", msg);
   return 2;
-}
-
-static void json_str(FILE *out, const char *s) {
-  if (s == NULL) {
-    fputs("null", out);
-    return;
-  }
-  fputc('"', out);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(out, "\\%c", *p);
-    else if (*p < 0x20)
-      fprintf(out, "\\u%04x", *p);
-    else
-      fputc(*p, out);
-  }
-  fputc('"', out);
 }
 
 /* The Go variable in a slot at a call site: DWARF locations are CFA-relative
@@ -113,23 +97,23 @@ static void print_text(const char *path, const ud_image *img, const ud_func *f, 
 static void print_json(const char *path, const ud_image *img, const ud_func *f, maps_site *sites,
                        size_t n, ud_dwarfvars *dv) {
   fputs("{\"binary\":", stdout);
-  json_str(stdout, path);
+  json_write_str(stdout, path);
   fputs(",\"go_version\":", stdout);
-  json_str(stdout, ud_image_go_version(img));
+  json_write_str(stdout, ud_image_go_version(img));
   fputs(",\"function\":", stdout);
-  json_str(stdout, ud_func_name(f));
+  json_write_str(stdout, ud_func_name(f));
   printf(",\"entry\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64 "\",\"args_size\":%d,\"sites\":[",
          f->entry, f->end, ud_func_args(f));
   for (size_t i = 0; i < n; i++) {
     maps_site *s = &sites[i];
     printf("%s{\"pc\":\"0x%" PRIx64 "\",\"ret\":\"0x%" PRIx64 "\",\"file\":", i ? "," : "",
            s->call.pc, s->call.ret);
-    json_str(stdout, s->file);
+    json_write_str(stdout, s->file);
     printf(",\"line\":%d,\"callee\":", s->line);
-    json_str(stdout, s->callee);
+    json_write_str(stdout, s->callee);
     if (s->error[0]) {
       fputs(",\"frame_size\":null,\"stackmap_index\":null,\"error\":", stdout);
-      json_str(stdout, s->error);
+      json_write_str(stdout, s->error);
       fputs(",\"slots\":[]}", stdout);
       continue;
     }
@@ -142,7 +126,7 @@ static void print_json(const char *path, const ud_image *img, const ud_func *f, 
       printf("%s{\"kind\":\"%s\",\"sp_offset\":%d,\"fp_offset\":%d,\"name\":", k ? "," : "",
              sl->kind == UD_SLOT_ARG ? "arg" : "local", sl->sp_off,
              sl->sp_off - s->frame.fp_off);
-      json_str(stdout, name);
+      json_write_str(stdout, name);
       fputc('}', stdout);
     }
     fputs("]}", stdout);

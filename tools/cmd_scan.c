@@ -11,6 +11,7 @@
 #include "dwarfvars.h"
 #include "gates.h"
 #include "image.h"
+#include "json_write.h"
 #include "pclntab.h"
 #include "stackmap.h"
 
@@ -51,23 +52,6 @@ typedef struct gate_view {
   ud_live_slot *slots;
   size_t nslots;
 } gate_view;
-
-static void json_str(FILE *out, const char *s) {
-  if (s == NULL) {
-    fputs("null", out);
-    return;
-  }
-  fputc('"', out);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(out, "\\%c", *p);
-    else if (*p < 0x20)
-      fprintf(out, "\\u%04x", *p);
-    else
-      fputc(*p, out);
-  }
-  fputc('"', out);
-}
 
 static void site_of(const ud_gate *g, uint64_t ret, const char *callee, site *s) {
   s->ret = ret;
@@ -118,23 +102,23 @@ static void print_text(const char *path, const ud_image *img, gate_view *views, 
 
 static void json_site(FILE *out, const site *s) {
   fprintf(out, "{\"ret\":\"%#llx\",\"file\":", (unsigned long long)s->ret);
-  json_str(out, s->file);
+  json_write_str(out, s->file);
   fprintf(out, ",\"line\":%d,\"callee\":", s->line);
-  json_str(out, s->callee);
+  json_write_str(out, s->callee);
   fputc('}', out);
 }
 
 static void print_json(const char *path, const ud_image *img, gate_view *views, size_t n,
                        ud_dwarfvars *dv, size_t total) {
   fputs("{\"binary\":", stdout);
-  json_str(stdout, path);
+  json_write_str(stdout, path);
   fputs(",\"go_version\":", stdout);
-  json_str(stdout, ud_image_go_version(img));
+  json_write_str(stdout, ud_image_go_version(img));
   fputs(",\"gates\":[", stdout);
   for (size_t i = 0; i < n; i++) {
     gate_view *v = &views[i];
     fputs(i ? ",{\"function\":" : "{\"function\":", stdout);
-    json_str(stdout, ud_func_name(&v->g->fn));
+    json_write_str(stdout, ud_func_name(&v->g->fn));
     printf(",\"entry\":\"%#llx\",\"frame_size\":%d,\"x\":", (unsigned long long)v->g->fn.entry,
            v->frame.spdelta);
     json_site(stdout, &v->x);
@@ -148,7 +132,7 @@ static void print_json(const char *path, const ud_image *img, gate_view *views, 
       printf("%s{\"kind\":\"%s\",\"sp_offset\":%d,\"fp_offset\":%d,\"name\":", k ? "," : "",
              sl->kind == UD_SLOT_ARG ? "arg" : "local", sl->sp_off,
              sl->sp_off - v->frame.fp_off);
-      json_str(stdout, name);
+      json_write_str(stdout, name);
       fputc('}', stdout);
     }
     fputs("]}", stdout);

@@ -285,3 +285,25 @@ int ud_layout_load(const ud_image *img, const ud_pclntab *tab, ud_layout *out, u
   *out = l;
   return UD_OK;
 }
+
+size_t ud_layout_missing(const ud_layout *l, const char **names, size_t cap) {
+  const struct {
+    const char *name;
+    int32_t off;
+  } need[] = {
+      {"g.stack.lo", l->g_stack_lo},   {"g.stack.hi", l->g_stack_hi},
+      {"g.sched.sp", l->g_sched_sp},   {"g.sched.pc", l->g_sched_pc},
+      {"g.syscallsp", l->g_syscallsp}, {"g.syscallpc", l->g_syscallpc},
+      {"g.m", l->g_m},                 {"g.atomicstatus", l->g_atomicstatus},
+      {"g.goid", l->g_goid},           {"m.g0", l->m_g0},
+      {"m.curg", l->m_curg},
+  };
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+    if (need[i].off < 0) {
+      if (n < cap)
+        names[n] = need[i].name;
+      n++;
+    }
+  return n;
+}

@@ -36,6 +36,11 @@ int ud_layout_load(const ud_image *img, const ud_pclntab *tab, ud_layout *out,
                    ud_err *err);
 
 /* The pieces, for tests and `undead doctor`. */
+/* The fields the shim cannot work without (g.stack, g.sched.sp/pc,
+ * g.syscallsp/pc, g.m, g.atomicstatus, g.goid, m.g0, m.curg) that `l`
+ * lacks: writes up to cap names, returns how many are missing. */
+size_t ud_layout_missing(const ud_layout *l, const char **names, size_t cap);
+
 int ud_layout_from_dwarf(const ud_image *img, ud_layout *out, ud_err *err);
 int ud_layout_from_table(int go_minor, ud_layout *out, ud_err *err);
 int ud_layout_tls_g_offset(const ud_image *img, const ud_pclntab *tab,

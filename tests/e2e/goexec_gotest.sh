@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `go test -exec "undead run --"` runs each test binary under the shim while
 # the go command and its compilers run untouched:
-#  - tests/go/gotest-bug built against the runtime with cgocall's KeepAlive
+#  - tests/go/gotest built against the runtime with cgocall's KeepAlive
 #    lines removed (-overlay): the test fails, with an undead report;
-#  - tests/go/gotest-clean on the stock runtime: the test passes, no report.
+#  - the same package on the stock runtime: the test passes, no report.
 # Then the same with the shim enabled by the environment alone, exported for
 # the whole `go test` (the CI recipe in the README).
 set -uo pipefail
@@ -35,8 +35,8 @@ expect() {
   fi
 }
 
-bug=$UNDEAD_ROOT/tests/go/gotest-bug
-clean=$UNDEAD_ROOT/tests/go/gotest-clean
+bug=$UNDEAD_ROOT/tests/go/gotest
+clean=$UNDEAD_ROOT/tests/go/gotest
 for tc in $(undead_toolchains); do
   go=$(go_for "$tc"); [ -x "$go" ] || continue
   ov=$(overlay_json "$tc") || fail "overlay for $tc"

@@ -14,14 +14,8 @@
 #include "pclntab.h"
 #include "stackmap.h"
 
-static int failures;
-#define CHECK(c)                                                             \
-  do {                                                                       \
-    if (!(c)) {                                                              \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-      failures++;                                                            \
-    }                                                                        \
-  } while (0)
+#include "check.h"
+
 
 #define BASE 0x400000u
 #define TEXT 0x100u  /* two functions of 0x40 bytes */

@@ -5,14 +5,8 @@
 
 #include "layout.h"
 
-static int failures;
-#define CHECK(c)                                                                 \
-  do {                                                                           \
-    if (!(c)) {                                                                  \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);     \
-      failures++;                                                                \
-    }                                                                            \
-  } while (0)
+#include "check.h"
+
 
 int main(void) {
   size_t n;

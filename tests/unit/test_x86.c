@@ -6,14 +6,8 @@
 
 #include "x86.h"
 
-static int failures;
-#define CHECK(c)                                                                 \
-  do {                                                                           \
-    if (!(c)) {                                                                  \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c);     \
-      failures++;                                                                \
-    }                                                                            \
-  } while (0)
+#include "check.h"
+
 
 static void test_calls(void) {
   /* push rbp; call +0x10; int3 x3; call *%rax; call *0x100(%rip); nop; ret */

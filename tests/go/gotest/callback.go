@@ -1,7 +1,8 @@
 // Package callback calls C, which calls back into Go; the callback needs a
 // much bigger stack than the goroutine has, so the runtime moves the stack
-// while runtime.cgocall's frame is parked in C. Built with the stock
-// runtime, whose cgocall keeps arg and fn alive, this is correct code.
+// while runtime.cgocall's frame is parked in C. With a runtime whose cgocall
+// lost its KeepAlive lines (Go issue 17785) that leaves an undead pointer;
+// with the stock runtime it is correct code.
 package callback
 
 /*

@@ -1,3 +1,0 @@
-module gotest-bug
-
-go 1.19

@@ -1,3 +1,0 @@
-module gotest-clean
-
-go 1.19

@@ -1,0 +1,19 @@
+/* json_write: JSON strings for --json outputs. */
+#include "json_write.h"
+
+void json_write_str(FILE *out, const char *s) {
+  if (s == NULL) {
+    fputs("null", out);
+    return;
+  }
+  fputc('"', out);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(out, "\\%c", *p);
+    else if (*p < 0x20)
+      fprintf(out, "\\u%04x", *p);
+    else
+      fputc(*p, out);
+  }
+  fputc('"', out);
+}
