@@ -123,11 +123,8 @@ static void print_json(const char *path, const ud_image *img, const ud_func *f, 
       const ud_live_slot *sl = &s->slots[k];
       char buf[160];
       const char *name = slot_name(dv, s, sl, buf, sizeof buf);
-      printf("%s{\"kind\":\"%s\",\"sp_offset\":%d,\"fp_offset\":%d,\"name\":", k ? "," : "",
-             sl->kind == UD_SLOT_ARG ? "arg" : "local", sl->sp_off,
-             sl->sp_off - s->frame.fp_off);
-      json_write_str(stdout, name);
-      fputc('}', stdout);
+      fputs(k ? "," : "", stdout);
+      json_write_slot(stdout, sl, s->frame.fp_off, name);
     }
     fputs("]}", stdout);
   }

@@ -129,11 +129,8 @@ static void print_json(const char *path, const ud_image *img, gate_view *views, 
       const ud_live_slot *sl = &v->slots[k];
       char buf[128];
       const char *name = slot_name(dv, v, sl, buf, sizeof buf);
-      printf("%s{\"kind\":\"%s\",\"sp_offset\":%d,\"fp_offset\":%d,\"name\":", k ? "," : "",
-             sl->kind == UD_SLOT_ARG ? "arg" : "local", sl->sp_off,
-             sl->sp_off - v->frame.fp_off);
-      json_write_str(stdout, name);
-      fputc('}', stdout);
+      fputs(k ? "," : "", stdout);
+      json_write_slot(stdout, sl, v->frame.fp_off, name);
     }
     fputs("]}", stdout);
   }

@@ -17,3 +17,10 @@ void json_write_str(FILE *out, const char *s) {
   }
   fputc('"', out);
 }
+
+void json_write_slot(FILE *out, const ud_live_slot *sl, int32_t fp_off, const char *name) {
+  fprintf(out, "{\"kind\":\"%s\",\"sp_offset\":%d,\"fp_offset\":%d,\"name\":",
+          sl->kind == UD_SLOT_ARG ? "arg" : "local", sl->sp_off, sl->sp_off - fp_off);
+  json_write_str(out, name);
+  fputc('}', out);
+}

@@ -2,10 +2,17 @@
 #ifndef UNDEAD_JSON_WRITE_H
 #define UNDEAD_JSON_WRITE_H
 
+#include <stdint.h>
 #include <stdio.h>
+
+#include "stackmap.h"
 
 /* Writes s as a JSON string (null for NULL). Bytes >= 0x80 pass through:
  * symbol and file names are UTF-8 already. */
 void json_write_str(FILE *out, const char *s);
+
+/* Writes a live pointer slot as {"kind","sp_offset","fp_offset","name"};
+ * fp_off is the frame's FP offset from SP, name may be NULL. */
+void json_write_slot(FILE *out, const ud_live_slot *sl, int32_t fp_off, const char *name);
 
 #endif
