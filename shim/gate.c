@@ -37,6 +37,28 @@ static ud_context_fn user_context;
 static void (*real_set_traceback)(void *);
 static int said_inconsistent;
 
+/* Replacements for the runtime's setters, written into the Go variables
+ * _cgo_set_context_function / _cgo_set_traceback_functions so that
+ * runtime.SetCgoTraceback reaches us.
+ * Go 1.19 shape: the argument is the function. */
+static void ud_gate_set_context_wrapper(void *fn) {
+  __atomic_store_n(&user_context, (ud_context_fn)fn, __ATOMIC_RELEASE);
+}
+
+/* Current Go shape: {Traceback, Context, Symbolizer}. The runtime keeps our
+ * context function; theirs is chained. */
+static void ud_gate_set_traceback_wrapper(void *argp) {
+  struct {
+    void *traceback, *context, *symbolizer;
+  } *arg = argp, mine;
+  __atomic_store_n(&user_context, (ud_context_fn)arg->context, __ATOMIC_RELEASE);
+  mine.traceback = arg->traceback;
+  mine.context = (void *)ud_gate_context;
+  mine.symbolizer = arg->symbolizer;
+  if (real_set_traceback != NULL)
+    real_set_traceback(&mine);
+}
+
 /* Points the Go variable holding the runtime's setter at our wrapper, after
  * checking it holds that setter. */
 static bool redirect_setter(uint64_t var, uint64_t setter, void *wrapper, uint64_t bias,
@@ -79,25 +101,6 @@ bool ud_gate_install(const ud_cgo_context *c, uint64_t bias, char *why, size_t c
   }
   __atomic_store_n(fn, (uintptr_t)ud_gate_context, __ATOMIC_RELEASE);
   return true;
-}
-
-/* Runtime.SetCgoTraceback, Go 1.19 shape: the argument is the function. */
-void ud_gate_set_context_wrapper(void *fn) {
-  __atomic_store_n(&user_context, (ud_context_fn)fn, __ATOMIC_RELEASE);
-}
-
-/* Current Go shape: {Traceback, Context, Symbolizer}. The runtime keeps our
- * context function; theirs is chained. */
-void ud_gate_set_traceback_wrapper(void *argp) {
-  struct {
-    void *traceback, *context, *symbolizer;
-  } *arg = argp, mine;
-  __atomic_store_n(&user_context, (ud_context_fn)arg->context, __ATOMIC_RELEASE);
-  mine.traceback = arg->traceback;
-  mine.context = (void *)ud_gate_context;
-  mine.symbolizer = arg->symbolizer;
-  if (real_set_traceback != NULL)
-    real_set_traceback(&mine);
 }
 
 /* Drops frame i of this thread (its snapshot too, if still recorded). */

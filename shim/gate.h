@@ -20,7 +20,7 @@ struct ud_context_arg {
 };
 typedef void (*ud_context_fn)(struct ud_context_arg *);
 
-/* Our context function (installed by shim.c). */
+/* Our context function (installed by ud_gate_install). */
 void ud_gate_context(struct ud_context_arg *arg);
 
 struct ud_cgo_context;
@@ -29,12 +29,5 @@ struct ud_cgo_context;
  * setter wrappers in the Go variable runtime.SetCgoTraceback calls through
  * (when linked). Run before the Go runtime starts. */
 bool ud_gate_install(const struct ud_cgo_context *c, uint64_t bias, char *why, size_t cap);
-
-/* Replacements for the runtime's setters, written into the Go variables
- * _cgo_set_context_function (Go 1.19: takes the function) and
- * _cgo_set_traceback_functions (current Go: takes the three functions) so
- * that runtime.SetCgoTraceback reaches us. */
-void ud_gate_set_context_wrapper(void *fn);
-void ud_gate_set_traceback_wrapper(void *arg);
 
 #endif
