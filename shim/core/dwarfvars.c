@@ -12,19 +12,12 @@ struct ud_dwarfvars {
 };
 
 ud_dwarfvars *ud_dwarfvars_open(const ud_image *img, ud_err *err) {
-  if (!ud_image_has_dwarf(img)) {
-    ud_fail(err, UD_E_NOT_FOUND, "%s has no DWARF", ud_image_path(img));
+  /* The image owns the DWARF; this handle only borrows it. */
+  Dwarf *dbg = ud_image_dwarf(img, err);
+  if (dbg == NULL)
     return NULL;
-  }
-  Dwarf *dbg = dwarf_begin_elf(ud_image_elf(img), DWARF_C_READ, NULL);
-  if (dbg == NULL) {
-    ud_fail(err, UD_E_CORRUPT, "cannot read the DWARF of %s: %s", ud_image_path(img),
-            dwarf_errmsg(-1));
-    return NULL;
-  }
   ud_dwarfvars *dv = malloc(sizeof *dv);
   if (dv == NULL) {
-    dwarf_end(dbg);
     ud_fail(err, UD_E_NOMEM, "out of memory");
     return NULL;
   }
@@ -35,7 +28,6 @@ ud_dwarfvars *ud_dwarfvars_open(const ud_image *img, ud_err *err) {
 void ud_dwarfvars_close(ud_dwarfvars *dv) {
   if (dv == NULL)
     return;
-  dwarf_end(dv->dbg);
   free(dv);
 }
 

@@ -97,8 +97,12 @@ int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out, size
   uint64_t last_fn = UINT64_MAX;
   size_t len = (size_t)(text_hi - text_lo);
   for (size_t i = 0; i + 5 <= len; i++) {
-    if (text[i] != 0xE8)
-      continue;
+    /* memchr: the scan of the whole text is most of the cost of this
+     * function, and the start-up cost of the shim. */
+    const uint8_t *e8 = memchr(text + i, 0xE8, len - 4 - i);
+    if (e8 == NULL)
+      break;
+    i = (size_t)(e8 - text);
     int32_t rel;
     memcpy(&rel, text + i + 1, 4);
     uint64_t pc = text_lo + i;

@@ -7,6 +7,8 @@
  * past the mapping. */
 #include "image.h"
 
+#include "debuginfo.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -49,6 +51,9 @@ struct ud_image {
   uint64_t tls_memsz, tls_align;
   ud_symtab symtab, dynsym;
   bool has_dwarf, has_cgo;
+  ud_debuginfo *dwarf; /* opened on first use */
+  bool dwarf_tried;
+  ud_err dwarf_err;
   char go_version[64];
   int go_minor;
 };
@@ -369,6 +374,7 @@ fail:
 void ud_image_close(ud_image *img) {
   if (!img)
     return;
+  ud_debuginfo_close(img->dwarf);
   if (img->elf)
     elf_end(img->elf);
   if (img->fd >= 0)
@@ -499,4 +505,21 @@ bool ud_image_text(const ud_image *img, uint64_t *start, uint64_t *end) {
 }
 
 struct Elf *ud_image_elf(const ud_image *img) { return img->elf; }
+
+struct Dwarf *ud_image_dwarf(const ud_image *cimg, ud_err *err) {
+  ud_image *img = (ud_image *)cimg; /* the cache is not part of its value */
+  if (!img->dwarf_tried) {
+    img->dwarf_tried = true;
+    if (!img->has_dwarf)
+      ud_fail(&img->dwarf_err, UD_E_NOT_FOUND, "%s has no DWARF", img->path);
+    else
+      img->dwarf = ud_debuginfo_open(img, &img->dwarf_err);
+  }
+  if (img->dwarf == NULL) {
+    if (err != NULL)
+      *err = img->dwarf_err;
+    return NULL;
+  }
+  return ud_debuginfo_dwarf(img->dwarf);
+}
 int ud_image_fd(const ud_image *img) { return img->fd; }

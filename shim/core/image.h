@@ -71,6 +71,11 @@ bool ud_image_text(const ud_image *img, uint64_t *start, uint64_t *end);
 
 /* The underlying libelf handle (for libdw). */
 struct Elf *ud_image_elf(const ud_image *img);
+
+/* The image's DWARF (debuginfo.h), opened on first use and kept until
+ * ud_image_close; NULL with err set when there is none or it is unreadable.
+ * Not thread-safe. */
+struct Dwarf *ud_image_dwarf(const ud_image *img, ud_err *err);
 int ud_image_fd(const ud_image *img);
 
 #endif

@@ -1,9 +1,7 @@
 /* layout: runtime.g / runtime.m offsets from DWARF or a verified table, and
  * the TLS slot of g read from the code.
  *
- * Go's linker emits compressed debug sections (SHF_COMPRESSED in current
- * toolchains, .zdebug_* in some older ones); libdw decompresses both when it
- * opens the sections, so dwarf_begin_elf on the image's Elf sees plain DWARF.
+ * The DWARF comes from ud_image_dwarf (inflated sections, see debuginfo.c).
  * libdw allocates from the process's malloc: in the shim this runs only in
  * the constructor, before Go starts. */
 #include "layout.h"
@@ -96,12 +94,9 @@ static void find_structs(Dwarf *dbg, const char *const *names, Dwarf_Die *out, b
 }
 
 int ud_layout_from_dwarf(const ud_image *img, ud_layout *out, ud_err *err) {
-  if (!ud_image_has_dwarf(img))
-    return ud_fail(err, UD_E_NOT_FOUND, "%s has no DWARF", ud_image_path(img));
-  Dwarf *dbg = dwarf_begin_elf(ud_image_elf(img), DWARF_C_READ, NULL);
+  Dwarf *dbg = ud_image_dwarf(img, err);
   if (dbg == NULL)
-    return ud_fail(err, UD_E_CORRUPT, "cannot read the DWARF of %s: %s", ud_image_path(img),
-                   dwarf_errmsg(-1));
+    return err != NULL ? (int)err->status : UD_E_NOT_FOUND;
   static const char *const names[2] = {"runtime.g", "runtime.m"};
   Dwarf_Die st[2];
   bool found[2] = {false, false};
@@ -111,10 +106,8 @@ int ud_layout_from_dwarf(const ud_image *img, ud_layout *out, ud_err *err) {
     if (!found[i])
       rc = ud_fail(err, UD_E_NOT_FOUND, "the DWARF of %s has no type %s", ud_image_path(img),
                    names[i]);
-  if (rc != UD_OK) {
-    dwarf_end(dbg);
+  if (rc != UD_OK)
     return rc;
-  }
   static const struct {
     int which; /* 0: runtime.g, 1: runtime.m */
     const char *path;
@@ -150,7 +143,6 @@ int ud_layout_from_dwarf(const ud_image *img, ud_layout *out, ud_err *err) {
     }
     memcpy((char *)&l + fields[i].field, &off, sizeof off);
   }
-  dwarf_end(dbg);
   if (rc != UD_OK)
     return rc;
   snprintf(l.source, sizeof l.source, "dwarf");
