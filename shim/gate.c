@@ -25,11 +25,13 @@ typedef struct tframe {
   uint64_t user_val;
   uintptr_t g;
   uintptr_t csp;
+  ud_grec *rec; /* g's record: it stays in the table while it holds our snapshot */
 } tframe;
 
 static __thread __attribute__((tls_model("initial-exec"))) struct {
   uint32_t depth;
   uint32_t overflow; /* callbacks beyond TMAX whose user value is nonzero */
+  ud_grec *last;     /* the record of this thread's latest gate */
   tframe f[TMAX];
 } ts;
 
@@ -120,7 +122,7 @@ static void abandon(uint32_t i) {
 }
 
 /* If the thread's goroutine is in a gate, snapshots it and returns the g. */
-static uintptr_t gate_enter(uint64_t token) {
+static uintptr_t gate_enter(uint64_t token, ud_grec **rec) {
   uintptr_t g0 = ud_rt_tls_g();
   if (g0 == 0)
     return 0; /* a C thread Go never saw */
@@ -154,28 +156,22 @@ static uintptr_t gate_enter(uint64_t token) {
   uint64_t off = v.stack_hi - v.syscallsp;
   /* A snapshot at or below the new gate frame cannot be live: the program
    * left it without a release (a panic through the C frames). */
-  ud_grec *r = ud_gtable_find(curg);
-  for (uint32_t k = r != NULL ? r->depth : 0; k-- > 0;)
-    if (r->snaps[k].off >= off) {
-      bool last = r->depth == 1;
-      ud_gtable_drop_snapshot(r, k);
-      if (last)
-        break; /* the record went with it */
-    }
-  r = ud_gtable_get(curg);
+  /* The record this thread used last is usually curg's: a record is in the
+   * table exactly while its g is set, and we hold the lock. */
+  ud_grec *r = ts.last != NULL && ts.last->g == curg ? ts.last : ud_gtable_get(curg);
   if (r == NULL) {
     ud_gtable_unlock();
     return 0; /* table full: this gate goes unchecked */
   }
-  if (r->depth == 0) {
-    r->nranges = 0;
-    r->goid = v.goid;
-  }
-  if (r->depth == UD_MAX_NEST) {
+  ts.last = r;
+  for (uint32_t k = r->depth; k-- > 0;)
+    if (r->snaps[k].off >= off)
+      ud_gtable_drop_snapshot(r, k);
+  ud_snapshot *s = ud_gtable_push_snapshot(r, v.goid);
+  if (s == NULL) {
     ud_gtable_unlock();
     return 0; /* nested deeper than recorded: this gate goes unchecked */
   }
-  ud_snapshot *s = &r->snaps[r->depth++];
   s->gi = gi;
   s->off = off;
   s->entry_lo = v.stack_lo;
@@ -185,12 +181,13 @@ static uintptr_t gate_enter(uint64_t token) {
     s->x_values[k] = ud_rd64(v.syscallsp + (uint64_t)(int64_t)gi->slots[k].sp_off);
   ud_gtable_add_range(r, v.stack_lo, v.stack_hi);
   ud_gtable_unlock();
+  *rec = r;
   return curg;
 }
 
 static void gate_leave(const tframe *f) {
   ud_gtable_lock();
-  ud_grec *r = ud_gtable_find(f->g);
+  ud_grec *r = f->rec != NULL && f->rec->g == f->g ? f->rec : ud_gtable_find(f->g);
   if (r != NULL) {
     for (uint32_t k = r->depth; k-- > 0;) {
       if (r->snaps[k].token != f->ret)
@@ -229,7 +226,8 @@ static void entry(struct ud_context_arg *arg) {
   f->ret = uv != 0 ? uv : (uint64_t)(uintptr_t)f;
   f->user_val = uv;
   f->csp = csp;
-  f->g = gate_enter(f->ret);
+  f->rec = NULL;
+  f->g = gate_enter(f->ret, &f->rec);
   arg->Context = f->ret;
 }
 

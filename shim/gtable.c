@@ -12,7 +12,8 @@ enum { SLOTS = 4096 }; /* power of two; records in use stay far below */
 static ud_grec **slots;
 static ud_grec *freelist[SLOTS];
 static size_t nfree;
-static size_t nlive;
+static size_t nlive;   /* records in the table */
+static size_t nactive; /* of those, with a snapshot (depth > 0) */
 static volatile int lockword;
 
 bool ud_gtable_init(void) {
@@ -35,7 +36,7 @@ void ud_gtable_lock(void) {
 
 void ud_gtable_unlock(void) { __atomic_store_n(&lockword, 0, __ATOMIC_RELEASE); }
 
-size_t ud_gtable_active(void) { return __atomic_load_n(&nlive, __ATOMIC_RELAXED); }
+size_t ud_gtable_active(void) { return __atomic_load_n(&nactive, __ATOMIC_RELAXED); }
 
 static size_t hash(uintptr_t g) { return (size_t)((g >> 4) * 0x9E3779B97F4A7C15ull >> 52) & (SLOTS - 1); }
 
@@ -50,10 +51,24 @@ ud_grec *ud_gtable_find(uintptr_t g) {
   return NULL;
 }
 
+/* Drops every idle record (no snapshot): they are kept only so that the
+ * next callback of the same goroutine finds its record ready. */
+static void evict_idle(void) {
+  for (size_t i = 0; i < SLOTS;) {
+    ud_grec *r = slots[i];
+    if (r != NULL && r->depth == 0)
+      ud_gtable_remove(r); /* shifts a later record into slot i: look again */
+    else
+      i++;
+  }
+}
+
 ud_grec *ud_gtable_get(uintptr_t g) {
   ud_grec *r = ud_gtable_find(g);
   if (r != NULL)
     return r;
+  if (nlive >= SLOTS / 2)
+    evict_idle();
   if (nlive >= SLOTS / 2)
     return NULL;
   r = nfree > 0 ? freelist[--nfree] : ud_alloc(sizeof *r);
@@ -85,9 +100,23 @@ void ud_gtable_remove(ud_grec *r) {
       i = j;
     }
   }
+  if (r->depth != 0)
+    __atomic_store_n(&nactive, nactive - 1, __ATOMIC_RELAXED);
+  r->depth = 0;
   r->g = 0;
   freelist[nfree++] = r;
   __atomic_store_n(&nlive, nlive - 1, __ATOMIC_RELAXED);
+}
+
+ud_snapshot *ud_gtable_push_snapshot(ud_grec *r, int64_t goid) {
+  if (r->depth == UD_MAX_NEST)
+    return NULL;
+  if (r->depth == 0) {
+    r->nranges = 0;
+    r->goid = goid;
+    __atomic_store_n(&nactive, nactive + 1, __ATOMIC_RELAXED);
+  }
+  return &r->snaps[r->depth++];
 }
 
 void ud_gtable_drop_snapshot(ud_grec *r, uint32_t i) {
@@ -95,8 +124,10 @@ void ud_gtable_drop_snapshot(ud_grec *r, uint32_t i) {
     return;
   memmove(&r->snaps[i], &r->snaps[i + 1], (r->depth - i - 1) * sizeof r->snaps[0]);
   r->depth--;
-  if (r->depth == 0)
-    ud_gtable_remove(r);
+  if (r->depth == 0) {
+    r->nranges = 0;
+    __atomic_store_n(&nactive, nactive - 1, __ATOMIC_RELAXED);
+  }
 }
 
 void ud_gtable_add_range(ud_grec *r, uint64_t lo, uint64_t hi) {
@@ -114,6 +145,6 @@ void ud_gtable_add_range(ud_grec *r, uint64_t lo, uint64_t hi) {
 
 void ud_gtable_each(bool (*fn)(void *ctx, ud_grec *r), void *ctx) {
   for (size_t i = 0; i < SLOTS; i++)
-    if (slots[i] != NULL && !fn(ctx, slots[i]))
+    if (slots[i] != NULL && slots[i]->depth > 0 && !fn(ctx, slots[i]))
       return;
 }

@@ -6,7 +6,10 @@
  * guarded by one spin lock of the shim's own, held for short sections; it is
  * taken only in the cgo context function and in the copystack hook, never
  * in a signal handler. Records come from the shim's allocator and are
- * recycled, never returned. */
+ * recycled, never returned. A record whose last snapshot is dropped stays in
+ * the table, idle, for the goroutine's next callback (most callbacks come
+ * from a few goroutines, again and again); idle records are evicted when
+ * the table fills, and are invisible to ud_gtable_each. */
 #ifndef UNDEAD_GTABLE_H
 #define UNDEAD_GTABLE_H
 
@@ -40,18 +43,21 @@ bool ud_gtable_init(void);
 void ud_gtable_lock(void);
 void ud_gtable_unlock(void);
 
-/* Number of records: read without the lock as a fast "nothing to do". */
+/* Records with a snapshot: read without the lock as a fast "nothing to do". */
 size_t ud_gtable_active(void);
 
 /* With the lock held. */
 ud_grec *ud_gtable_find(uintptr_t g);
 ud_grec *ud_gtable_get(uintptr_t g); /* creates; NULL if full or out of memory */
 void ud_gtable_remove(ud_grec *r);
-/* Removes snapshot i from r (and r itself when it was the last). */
+/* A new innermost snapshot of r (starting r's history of stack ranges
+ * afresh if it was idle); NULL when nested deeper than recorded. */
+ud_snapshot *ud_gtable_push_snapshot(ud_grec *r, int64_t goid);
+/* Removes snapshot i from r (r goes idle when it was the last). */
 void ud_gtable_drop_snapshot(ud_grec *r, uint32_t i);
 /* Remembers [lo, hi) as an earlier stack of r (no-op if already the last). */
 void ud_gtable_add_range(ud_grec *r, uint64_t lo, uint64_t hi);
-/* Calls fn for every record; stops when fn returns false. */
+/* Calls fn for every record with a snapshot; stops when fn returns false. */
 void ud_gtable_each(bool (*fn)(void *ctx, ud_grec *r), void *ctx);
 
 #endif

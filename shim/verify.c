@@ -143,7 +143,7 @@ void ud_on_copystack(uintptr_t gp, uintptr_t newsize, uintptr_t ret) {
     return;
   ud_gtable_lock();
   ud_grec *r = ud_gtable_find(gp);
-  if (r == NULL) {
+  if (r == NULL || r->depth == 0) {
     ud_gtable_unlock();
     return;
   }
