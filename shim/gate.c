@@ -32,6 +32,7 @@ static __thread __attribute__((tls_model("initial-exec"))) struct {
   uint32_t depth;
   uint32_t overflow; /* callbacks beyond TMAX whose user value is nonzero */
   ud_grec *last;     /* the record of this thread's latest gate */
+  uintptr_t g0, m;   /* this thread's g0 and its M, once checked */
   tframe f[TMAX];
 } ts;
 
@@ -126,11 +127,17 @@ static uintptr_t gate_enter(uint64_t token, ud_grec **rec) {
   uintptr_t g0 = ud_rt_tls_g();
   if (g0 == 0)
     return 0; /* a C thread Go never saw */
-  uintptr_t m = ud_rt_g_m(g0);
+  /* A g0 belongs to one M for the M's life: the thread remembers the pair
+   * it checked last (an extra M lent to a C thread shows a different g0). */
+  uintptr_t m = g0 == ts.g0 ? ts.m : ud_rt_g_m(g0);
   if (m == 0)
     return 0;
-  if (ud_rt_m_g0(m) != g0)
-    return 0; /* not C code called from Go on this M */
+  if (g0 != ts.g0) {
+    if (ud_rt_m_g0(m) != g0)
+      return 0; /* not C code called from Go on this M */
+    ts.g0 = g0;
+    ts.m = m;
+  }
   uintptr_t curg = ud_rt_m_curg(m);
   if (curg == 0)
     return 0;

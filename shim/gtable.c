@@ -122,7 +122,8 @@ ud_snapshot *ud_gtable_push_snapshot(ud_grec *r, int64_t goid) {
 void ud_gtable_drop_snapshot(ud_grec *r, uint32_t i) {
   if (i >= r->depth)
     return;
-  memmove(&r->snaps[i], &r->snaps[i + 1], (r->depth - i - 1) * sizeof r->snaps[0]);
+  if (i + 1 < r->depth) /* usually the innermost goes: nothing to move */
+    memmove(&r->snaps[i], &r->snaps[i + 1], (r->depth - i - 1) * sizeof r->snaps[0]);
   r->depth--;
   if (r->depth == 0) {
     r->nranges = 0;
