@@ -199,9 +199,10 @@ static void gate_leave(const tframe *f) {
     for (uint32_t k = r->depth; k-- > 0;) {
       if (r->snaps[k].token != f->ret)
         continue;
+      /* The record stays (we hold the lock; only a gate entry evicts, and
+       * only idle records), but the check may drop stale snapshots. */
       ud_verify_release(r, k);
-      r = ud_gtable_find(f->g); /* a report with halt_on_error=0 returns here */
-      if (r != NULL && k < r->depth && r->snaps[k].token == f->ret)
+      if (k < r->depth && r->snaps[k].token == f->ret)
         ud_gtable_drop_snapshot(r, k);
       break;
     }

@@ -63,16 +63,13 @@ static bool gate_on_stack(frames_check *fc, const ud_grec *r, uint32_t k) {
   return false;
 }
 
-/* Drops the snapshots found stale; false if that removed the record. */
+/* Drops the snapshots found stale; false if none is left (the record is
+ * idle). */
 static bool drop_stale(ud_grec *r, const frames_check *fc) {
-  uintptr_t g = r->g;
   for (uint32_t k = r->depth; k-- > 0;)
-    if (fc->stale[k]) {
+    if (fc->stale[k])
       ud_gtable_drop_snapshot(r, k);
-      if (ud_gtable_find(g) == NULL)
-        return false;
-    }
-  return true;
+  return r->depth > 0;
 }
 
 static bool in_range(uint64_t v, uint64_t lo, uint64_t hi) { return v >= lo && v < hi; }
