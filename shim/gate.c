@@ -192,6 +192,18 @@ static uintptr_t gate_enter(uint64_t token, ud_grec **rec) {
   return curg;
 }
 
+/* Most callbacks never move the stack: then the goroutine is still on the
+ * one stack recorded, and the syscall state restored lies in it, which is
+ * all ud_verify_release would find. Checked with four loads, inline. */
+static bool release_is_trivial(const ud_grec *r) {
+  uint64_t lo, hi;
+  ud_rt_g_stack(r->g, &lo, &hi);
+  uint64_t sp = ud_rt_field(r->g, ud_rt_layout.g_syscallsp);
+  uint64_t bp = ud_rt_field_opt(r->g, ud_rt_layout.g_syscallbp);
+  return r->nranges == 1 && r->range_lo[0] == lo && r->range_hi[0] == hi && sp >= lo && sp <= hi &&
+         (bp == 0 || (bp >= lo && bp < hi));
+}
+
 static void gate_leave(const tframe *f) {
   ud_gtable_lock();
   ud_grec *r = f->rec != NULL && f->rec->g == f->g ? f->rec : ud_gtable_find(f->g);
@@ -201,7 +213,8 @@ static void gate_leave(const tframe *f) {
         continue;
       /* The record stays (we hold the lock; only a gate entry evicts, and
        * only idle records), but the check may drop stale snapshots. */
-      ud_verify_release(r, k);
+      if (!release_is_trivial(r))
+        ud_verify_release(r, k);
       if (k < r->depth && r->snaps[k].token == f->ret)
         ud_gtable_drop_snapshot(r, k);
       break;
