@@ -13,7 +13,7 @@ static ud_grec **slots;
 static ud_grec *freelist[SLOTS];
 static size_t nfree;
 static size_t nlive;   /* records in the table */
-static size_t nactive; /* of those, with a snapshot (depth > 0) */
+size_t ud_gtable_nactive; /* of those, with a snapshot (depth > 0) */
 static volatile int lockword;
 
 bool ud_gtable_init(void) {
@@ -36,7 +36,7 @@ void ud_gtable_lock(void) {
 
 void ud_gtable_unlock(void) { __atomic_store_n(&lockword, 0, __ATOMIC_RELEASE); }
 
-size_t ud_gtable_active(void) { return __atomic_load_n(&nactive, __ATOMIC_RELAXED); }
+size_t ud_gtable_active(void) { return __atomic_load_n(&ud_gtable_nactive, __ATOMIC_RELAXED); }
 
 static size_t hash(uintptr_t g) { return (size_t)((g >> 4) * 0x9E3779B97F4A7C15ull >> 52) & (SLOTS - 1); }
 
@@ -101,47 +101,11 @@ void ud_gtable_remove(ud_grec *r) {
     }
   }
   if (r->depth != 0)
-    __atomic_store_n(&nactive, nactive - 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&ud_gtable_nactive, ud_gtable_nactive - 1, __ATOMIC_RELAXED);
   r->depth = 0;
   r->g = 0;
   freelist[nfree++] = r;
   __atomic_store_n(&nlive, nlive - 1, __ATOMIC_RELAXED);
-}
-
-ud_snapshot *ud_gtable_push_snapshot(ud_grec *r, int64_t goid) {
-  if (r->depth == UD_MAX_NEST)
-    return NULL;
-  if (r->depth == 0) {
-    r->nranges = 0;
-    r->goid = goid;
-    __atomic_store_n(&nactive, nactive + 1, __ATOMIC_RELAXED);
-  }
-  return &r->snaps[r->depth++];
-}
-
-void ud_gtable_drop_snapshot(ud_grec *r, uint32_t i) {
-  if (i >= r->depth)
-    return;
-  if (i + 1 < r->depth) /* usually the innermost goes: nothing to move */
-    memmove(&r->snaps[i], &r->snaps[i + 1], (r->depth - i - 1) * sizeof r->snaps[0]);
-  r->depth--;
-  if (r->depth == 0) {
-    r->nranges = 0;
-    __atomic_store_n(&nactive, nactive - 1, __ATOMIC_RELAXED);
-  }
-}
-
-void ud_gtable_add_range(ud_grec *r, uint64_t lo, uint64_t hi) {
-  if (r->nranges > 0 && r->range_lo[r->nranges - 1] == lo && r->range_hi[r->nranges - 1] == hi)
-    return;
-  if (r->nranges == UD_MAX_RANGES) {
-    memmove(&r->range_lo[0], &r->range_lo[1], (UD_MAX_RANGES - 1) * sizeof r->range_lo[0]);
-    memmove(&r->range_hi[0], &r->range_hi[1], (UD_MAX_RANGES - 1) * sizeof r->range_hi[0]);
-    r->nranges--;
-  }
-  r->range_lo[r->nranges] = lo;
-  r->range_hi[r->nranges] = hi;
-  r->nranges++;
 }
 
 void ud_gtable_each(bool (*fn)(void *ctx, ud_grec *r), void *ctx) {

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "gateinfo.h"
 
@@ -50,13 +51,50 @@ size_t ud_gtable_active(void);
 ud_grec *ud_gtable_find(uintptr_t g);
 ud_grec *ud_gtable_get(uintptr_t g); /* creates; NULL if full or out of memory */
 void ud_gtable_remove(ud_grec *r);
+/* Records with a snapshot (ud_gtable_active); written with the lock held. */
+extern size_t ud_gtable_nactive;
+
 /* A new innermost snapshot of r (starting r's history of stack ranges
- * afresh if it was idle); NULL when nested deeper than recorded. */
-ud_snapshot *ud_gtable_push_snapshot(ud_grec *r, int64_t goid);
+ * afresh if it was idle); NULL when nested deeper than recorded. The three
+ * below are inline: every callback runs them. */
+static inline ud_snapshot *ud_gtable_push_snapshot(ud_grec *r, int64_t goid) {
+  if (r->depth == UD_MAX_NEST)
+    return NULL;
+  if (r->depth == 0) {
+    r->nranges = 0;
+    r->goid = goid;
+    __atomic_store_n(&ud_gtable_nactive, ud_gtable_nactive + 1, __ATOMIC_RELAXED);
+  }
+  return &r->snaps[r->depth++];
+}
+
 /* Removes snapshot i from r (r goes idle when it was the last). */
-void ud_gtable_drop_snapshot(ud_grec *r, uint32_t i);
+static inline void ud_gtable_drop_snapshot(ud_grec *r, uint32_t i) {
+  if (i >= r->depth)
+    return;
+  if (i + 1 < r->depth) /* usually the innermost goes: nothing to move */
+    memmove(&r->snaps[i], &r->snaps[i + 1], (r->depth - i - 1) * sizeof r->snaps[0]);
+  r->depth--;
+  if (r->depth == 0) {
+    r->nranges = 0;
+    __atomic_store_n(&ud_gtable_nactive, ud_gtable_nactive - 1, __ATOMIC_RELAXED);
+  }
+}
+
 /* Remembers [lo, hi) as an earlier stack of r (no-op if already the last). */
-void ud_gtable_add_range(ud_grec *r, uint64_t lo, uint64_t hi);
+static inline void ud_gtable_add_range(ud_grec *r, uint64_t lo, uint64_t hi) {
+  if (r->nranges > 0 && r->range_lo[r->nranges - 1] == lo && r->range_hi[r->nranges - 1] == hi)
+    return;
+  if (r->nranges == UD_MAX_RANGES) {
+    memmove(&r->range_lo[0], &r->range_lo[1], (UD_MAX_RANGES - 1) * sizeof r->range_lo[0]);
+    memmove(&r->range_hi[0], &r->range_hi[1], (UD_MAX_RANGES - 1) * sizeof r->range_hi[0]);
+    r->nranges--;
+  }
+  r->range_lo[r->nranges] = lo;
+  r->range_hi[r->nranges] = hi;
+  r->nranges++;
+}
+
 /* Calls fn for every record with a snapshot; stops when fn returns false. */
 void ud_gtable_each(bool (*fn)(void *ctx, ud_grec *r), void *ctx);
 
