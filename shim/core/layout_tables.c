@@ -45,6 +45,24 @@ static const ud_layout_table_entry tables[] = {
       .m_curg = 184,
       .tls_g_offset = 0,
       .source = "table go1.26"}},
+    /* go1.27: as go1.26 */
+    {127,
+     {.g_stack_lo = 0,
+      .g_stack_hi = 8,
+      .g_stackguard0 = 16,
+      .g_sched_sp = 56,
+      .g_sched_pc = 64,
+      .g_sched_bp = 96,
+      .g_syscallsp = 104,
+      .g_syscallpc = 112,
+      .g_syscallbp = 120,
+      .g_m = 48,
+      .g_atomicstatus = 144,
+      .g_goid = 152,
+      .m_g0 = 0,
+      .m_curg = 184,
+      .tls_g_offset = 0,
+      .source = "table go1.27"}},
 };
 
 const ud_layout_table_entry *ud_layout_tables(size_t *count) {

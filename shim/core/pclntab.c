@@ -28,6 +28,8 @@
 #define MD_TEXT 176
 #define MD_GOFUNC_GO118 304 /* before covctrs, ecovctrs were added in 1.20 */
 #define MD_GOFUNC_GO120 320
+#define MD_GOFUNC_GO127 344 /* typedesclen, itaboffset, itabsize added in 1.27 */
+#define MD_READ (MD_GOFUNC_GO127 + 16) /* the bytes of moduledata read */
 
 typedef struct region {
   const uint8_t *p;
@@ -143,7 +145,7 @@ static const uint8_t *find_moduledata(const ud_pclntab *t, uint64_t funcname_off
   uint64_t addr;
   const uint8_t *md;
   if (ud_image_symbol(img, "runtime.firstmoduledata", &addr, NULL) &&
-      (md = ud_image_at(img, addr, MD_GOFUNC_GO120 + 8)) && rd64(md) == t->vaddr)
+      (md = ud_image_at(img, addr, MD_READ)) && rd64(md) == t->vaddr)
     return md;
   uint64_t va, fsz;
   uint32_t flags;
@@ -152,11 +154,31 @@ static const uint8_t *find_moduledata(const ud_pclntab *t, uint64_t funcname_off
       continue;
     uint64_t n;
     const uint8_t *p = ud_image_span(img, va, &n);
-    for (uint64_t off = (8 - va % 8) % 8; p && off + MD_GOFUNC_GO120 + 8 <= n; off += 8)
+    for (uint64_t off = (8 - va % 8) % 8; p && off + MD_READ <= n; off += 8)
       if (rd64(p + off) == t->vaddr && rd64(p + off + MD_FUNCNAMETAB) == t->vaddr + funcname_off)
         return p + off;
   }
   return NULL;
+}
+
+/* moduledata.gofunc, which moved as fields were added before it. It
+ * follows rodata and points past it: before the function table in Go 1.18
+ * and 1.19 (go.func.* in .rodata), before epclntab, the next field, from
+ * Go 1.20 (go:func.* inside .gopclntab). That checks the offset the Go
+ * version suggests; the others are tried if the check fails. 0 when none
+ * passes. */
+static uint64_t moduledata_gofunc(const uint8_t *md, bool go120, int go_minor, uint64_t pcheader) {
+  const size_t offs[3] = {!go120 ? MD_GOFUNC_GO118 : go_minor >= 27 ? MD_GOFUNC_GO127 : MD_GOFUNC_GO120,
+                          MD_GOFUNC_GO120, MD_GOFUNC_GO127};
+  for (int i = 0; i < 3; i++) {
+    if (!go120 && offs[i] != MD_GOFUNC_GO118)
+      continue;
+    uint64_t rodata = rd64(md + offs[i] - 8), gofunc = rd64(md + offs[i]);
+    uint64_t limit = go120 ? rd64(md + offs[i] + 8) : pcheader;
+    if (rodata != 0 && rodata <= gofunc && gofunc < limit && (!go120 || limit > pcheader))
+      return gofunc;
+  }
+  return 0;
 }
 
 static bool sub_region(const uint8_t *base, uint64_t total, uint64_t lo, uint64_t hi, region *r) {
@@ -231,7 +253,7 @@ ud_pclntab *ud_pclntab_open(const ud_image *img, ud_err *err) {
   if (ud_image_symbol(img, go120 ? "go:func.*" : "go.func.*", &sym, NULL))
     t->gofunc = sym;
   else if (md)
-    t->gofunc = rd64(md + (go120 ? MD_GOFUNC_GO120 : MD_GOFUNC_GO118));
+    t->gofunc = moduledata_gofunc(md, go120, ud_image_go_minor(img), t->vaddr);
   /* gofunc == 0 leaves every FUNCDATA absent rather than wrong. */
   return t;
 fail:

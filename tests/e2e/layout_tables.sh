@@ -34,7 +34,7 @@ tls_oracle() {
 }
 
 covered=""
-for tc in $(undead_toolchains); do
+for tc in $(undead_toolchains_with_next); do
   bin=$(gobuild "$tc" stock "$SRC") || fail "build $tc stock"
   stripped=$(gobuild "$tc" stock-stripped "$SRC") || fail "build $tc stock-stripped"
   nodwarf=$(gobuild "$tc" stock-nodwarf "$SRC") || fail "build $tc stock-nodwarf"

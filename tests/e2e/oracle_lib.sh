@@ -10,7 +10,7 @@ oracle_compare() {
   local tc=$1 flags=() bin view dir pcs n funcs ndiff
   view=$UNDEAD_BUILD/tests/oracle/oracle_view
   [ -x "$view" ] || fail "$view not built (meson compile -C build)"
-  [ "$tc" = cur ] && flags=(-ldflags=-checklinkname=0)
+  [ "$tc" != 119 ] && flags=(-ldflags=-checklinkname=0) # Go 1.23+ checks linknames
   bin=$(gobuild "$tc" stock "$UNDEAD_ROOT/tests/oracle/helper" "${flags[@]}") || fail "cannot build the oracle helper with $tc"
   "$bin" work >/dev/null || fail "oracle helper workload failed ($tc)"
   dir=$(mktemp -d "$UNDEAD_WORK/oracle-$tc.XXXXXX")

@@ -18,8 +18,33 @@ export GOPROXY=${GOPROXY:-https://proxy.golang.org}
 mkdir -p "$UNDEAD_WORK"
 
 # The toolchains a test runs against: "cur 119", each name -> go binary.
+# "next" is the newer release the Go module proxy serves (GO_NEXT_VERSION),
+# fetched by the go command itself (GOTOOLCHAIN), for the tests that check
+# undead ahead of the machine's Go.
+GO_NEXT_VERSION=${GO_NEXT_VERSION:-go1.27.3}
 undead_toolchains() { echo cur 119; }
-go_for() { case "$1" in cur) echo "$GO_CUR" ;; 119) echo "$GO_119" ;; *) echo "unknown toolchain $1" >&2; return 1 ;; esac; }
+# The same and "next" when it can be fetched (prints a note when not).
+undead_toolchains_with_next() {
+  if go_for next >/dev/null; then echo cur 119 next; else echo "note: $GO_NEXT_VERSION not fetched" >&2; echo cur 119; fi
+}
+go_for() {
+  case "$1" in
+    cur) echo "$GO_CUR" ;;
+    119) echo "$GO_119" ;;
+    next)
+      # A copy of its GOROOT outside the module cache, where the go command
+      # refuses -overlay replacements.
+      local root=$UNDEAD_WORK/go-next src
+      if [ ! -x "$root/bin/go" ]; then
+        src=$(GOTOOLCHAIN=$GO_NEXT_VERSION "$GO_CUR" env GOROOT 2>/dev/null) && [ -x "$src/bin/go" ] || {
+          echo "cannot fetch $GO_NEXT_VERSION from the Go module proxy" >&2; return 1; }
+        rm -rf "$root.tmp" && cp -r "$src" "$root.tmp" && chmod -R u+w "$root.tmp" && mv "$root.tmp" "$root" ||
+          return 1
+      fi
+      echo "$root/bin/go" ;;
+    *) echo "unknown toolchain $1" >&2; return 1 ;;
+  esac
+}
 
 # overlay_json TOOLCHAIN -> path of an overlay.json whose cgocall.go is the
 # toolchain's own with the three KeepAlive lines at the end of cgocall

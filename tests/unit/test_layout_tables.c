@@ -48,7 +48,7 @@ int main(void) {
   CHECK(ud_layout_from_table(118, &got, &err) == UD_E_UNSUPPORTED);
   CHECK(strstr(err.msg, "1.18") != NULL && strstr(err.msg, "1.19") != NULL);
   CHECK(ud_layout_from_table(0, &got, &err) == UD_E_UNSUPPORTED);
-  CHECK(ud_layout_from_table(127, &got, &err) == UD_E_UNSUPPORTED);
+  CHECK(ud_layout_from_table(128, &got, &err) == UD_E_UNSUPPORTED);
   if (failures) {
     fprintf(stderr, "test_layout_tables: %d failure(s)\n", failures);
     return 1;
