@@ -120,6 +120,11 @@ static const char *build(uint32_t magic, const char *path) {
   /* moduledata: found by its first two words; gofunc at its version's offset. */
   put64(MODDATA, BASE + PCLN), put64(MODDATA + 8, BASE + PCLN + o_names);
   put64(MODDATA + (go120 ? 320 : 304), BASE + GOFUNC);
+  /* the neighbours that check that offset: rodata before it and, from Go
+   * 1.20, epclntab after it */
+  put64(MODDATA + (go120 ? 312 : 296), BASE + GOFUNC);
+  if (go120)
+    put64(MODDATA + 328, BASE + MODDATA);
 
   /* sections: null, .text, .gopclntab, .shstrtab */
   putb(SHSTR, "\0.text\0.gopclntab\0.shstrtab\0", 29);
