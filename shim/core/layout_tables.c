@@ -8,6 +8,15 @@
  * releases: the runtime structs are not altered in point releases. */
 #include "layout.h"
 
+/* go1.26: gobuf lost ret; g gained syscallbp (Go 1.23) */
+#define LAYOUT_GO126(src)                                                                    \
+  {                                                                                          \
+    .g_stack_lo = 0, .g_stack_hi = 8, .g_stackguard0 = 16, .g_sched_sp = 56, .g_sched_pc = 64, \
+    .g_sched_bp = 96, .g_syscallsp = 104, .g_syscallpc = 112, .g_syscallbp = 120, .g_m = 48,   \
+    .g_atomicstatus = 144, .g_goid = 152, .m_g0 = 0, .m_curg = 184, .tls_g_offset = 0,         \
+    .source = src                                                                            \
+  }
+
 static const ud_layout_table_entry tables[] = {
     /* go1.19: runtime/runtime2.go; gobuf has a ret field before lr/bp, no syscallbp */
     {119,
@@ -27,42 +36,8 @@ static const ud_layout_table_entry tables[] = {
       .m_curg = 192,
       .tls_g_offset = 0,
       .source = "table go1.19"}},
-    /* go1.26: gobuf lost ret; g gained syscallbp (Go 1.23) */
-    {126,
-     {.g_stack_lo = 0,
-      .g_stack_hi = 8,
-      .g_stackguard0 = 16,
-      .g_sched_sp = 56,
-      .g_sched_pc = 64,
-      .g_sched_bp = 96,
-      .g_syscallsp = 104,
-      .g_syscallpc = 112,
-      .g_syscallbp = 120,
-      .g_m = 48,
-      .g_atomicstatus = 144,
-      .g_goid = 152,
-      .m_g0 = 0,
-      .m_curg = 184,
-      .tls_g_offset = 0,
-      .source = "table go1.26"}},
-    /* go1.27: as go1.26 */
-    {127,
-     {.g_stack_lo = 0,
-      .g_stack_hi = 8,
-      .g_stackguard0 = 16,
-      .g_sched_sp = 56,
-      .g_sched_pc = 64,
-      .g_sched_bp = 96,
-      .g_syscallsp = 104,
-      .g_syscallpc = 112,
-      .g_syscallbp = 120,
-      .g_m = 48,
-      .g_atomicstatus = 144,
-      .g_goid = 152,
-      .m_g0 = 0,
-      .m_curg = 184,
-      .tls_g_offset = 0,
-      .source = "table go1.27"}},
+    {126, LAYOUT_GO126("table go1.26")},
+    {127, LAYOUT_GO126("table go1.27")}, /* unchanged in 1.27 */
 };
 
 const ud_layout_table_entry *ud_layout_tables(size_t *count) {
