@@ -458,7 +458,9 @@ static const char usage[] =
     "\n"
     "Says whether libundead.so can work on BINARY, and why: Go version, cgo, PIE,\n"
     "linking, symbols and DWARF, where the runtime offsets come from, the TLS slot\n"
-    "of g, each hook site found or missing, the gate frames and their candidates.\n"
+    "of g, each hook site found or missing, where the cgo context function is\n"
+    "(from the symbol table or, stripped, from the code), the gate frames and\n"
+    "their candidates.\n"
     "Exit status: 0 it can work, 1 it cannot (reasons listed), 2 bad usage or input.\n";
 
 int cmd_doctor(int argc, char **argv) {
