@@ -7,6 +7,7 @@
 #     context function, set with runtime.SetCgoTraceback: ours is chained);
 #   - ctxchain's own context function sees every callback enter and exit and
 #     gets back only the values it returned, stripped or not, bug or not;
+#   - the same in a stripped PIE;
 #   - the stock runtime gives no report.
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
@@ -37,6 +38,16 @@ for tc in $(undead_toolchains); do
   grep -q "context function found in the $want" "$pre.err" || why="$why context function not found in the $want;"
   [ "$(grep -c 'SUMMARY: undead' "$pre.err")" = 1 ] || why="$why want one report;"
   check "$tc issue7978 stripped: caught" "$why"
+
+  # The same as a stripped PIE: every address the code routes find moves.
+  bin=$(gobuild "$tc" undead-pie-stripped "$UNDEAD_ROOT/tests/go/issue7978" -buildmode=pie) ||
+    fail "build $tc issue7978 (pie)"
+  pre=$work/$tc-issue7978-pie
+  rc=$(run_shim "$pre" "$bin")
+  why=""
+  [ "$rc" = 134 ] || why="$why exit $rc, want 134;"
+  [ "$(grep -c 'SUMMARY: undead' "$pre.err")" = 1 ] || why="$why want one report;"
+  check "$tc issue7978 stripped PIE: caught" "$why"
 
   for v in stock undead stock-stripped undead-stripped; do
     bin=$(gobuild "$tc" "$v" "$UNDEAD_ROOT/tests/go/ctxchain") || fail "build $tc $v ctxchain"
