@@ -108,8 +108,16 @@ for tc in $(undead_toolchains_with_next); do
     fi
   fi
 done
+# The next release's entry is checked only when its toolchain could be
+# fetched; offline that is said, not failed.
+next_minor=${GO_NEXT_VERSION#go1.}; next_minor=1${next_minor%%.*}
 for t in ${tables//,/ }; do
-  [[ " $covered " == *" $t "* ]] || err "table entry go_minor $t not checked: no toolchain for it here"
+  if [[ " $covered " == *" $t "* ]]; then continue; fi
+  if [ "$t" = "$next_minor" ]; then
+    echo "note: table entry go_minor $t not checked: $GO_NEXT_VERSION could not be fetched"
+  else
+    err "table entry go_minor $t not checked: no toolchain for it here"
+  fi
 done
 [ "$bad" = 0 ] || fail "runtime layout mismatch"
 echo PASS
