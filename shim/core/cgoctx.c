@@ -86,13 +86,16 @@ static int var_from_setcgotraceback(const ud_image *img, const ud_pclntab *tab,
 }
 
 /* Every //export wrapper begins `ctxt = _cgo_wait_runtime_init_done()`,
- * whose first load is the static context function. Returns 1 found, 0 no
- * wrapper, or a negative status when two wrappers disagree. */
+ * whose first load is the static context function. Other functions the
+ * executable exports (a C library linked with -rdynamic) may begin
+ * otherwise: the static is the one most wrappers agree on, and a tie
+ * between two is an error. Returns 1 found, 0 no wrapper, or a negative
+ * status. */
 static int slot_from_exports(const ud_image *img, const ud_pclntab *tab, uint64_t *slot,
                              ud_err *err) {
-  uint64_t fns[EXPORTS_MAX];
+  uint64_t fns[EXPORTS_MAX], seen[EXPORTS_MAX];
+  size_t votes[EXPORTS_MAX], nseen = 0;
   size_t nf = ud_image_dynamic_functions(img, fns, EXPORTS_MAX);
-  int found = 0;
   for (size_t i = 0; i < nf && i < EXPORTS_MAX; i++) {
     if (!is_c_code(img, tab, fns[i]))
       continue; /* crosscall2, _cgo_panic, ...: Go assembly */
@@ -105,14 +108,26 @@ static int slot_from_exports(const ud_image *img, const ud_pclntab *tab, uint64_
     uint64_t loads[1];
     if (c_function_movs(img, calls[0].target, false, loads, 1) != 1)
       continue;
-    if (found && loads[0] != *slot)
-      return -ud_fail(err, UD_E_CORRUPT,
-                      "//export wrappers disagree on the context function (%#llx, %#llx)",
-                      (unsigned long long)*slot, (unsigned long long)loads[0]);
-    *slot = loads[0];
-    found = 1;
+    size_t k = 0;
+    while (k < nseen && seen[k] != loads[0])
+      k++;
+    if (k == nseen)
+      seen[nseen] = loads[0], votes[nseen++] = 0;
+    votes[k]++;
   }
-  return found;
+  size_t best = 0;
+  for (size_t k = 1; k < nseen; k++)
+    if (votes[k] > votes[best])
+      best = k;
+  for (size_t k = 0; k < nseen; k++)
+    if (k != best && votes[k] == votes[best])
+      return -ud_fail(err, UD_E_CORRUPT,
+                      "exported functions disagree on the context function (%#llx, %#llx)",
+                      (unsigned long long)seen[best], (unsigned long long)seen[k]);
+  if (nseen == 0)
+    return 0;
+  *slot = seen[best];
+  return 1;
 }
 
 int ud_cgo_context_find(const ud_image *img, const ud_pclntab *tab, ud_word_reader read,
