@@ -249,6 +249,13 @@ static void entry(struct ud_context_arg *arg) {
   f->csp = csp;
   f->rec = NULL;
   f->g = gate_enter(f->ret, &f->rec);
+  if (f->g == 0 && uv == 0) {
+    /* No gate to check at the return, nothing of the program's to hand
+     * back: Context 0 spares the runtime and us the release call. */
+    ts.depth--;
+    arg->Context = 0;
+    return;
+  }
   arg->Context = f->ret;
 }
 
