@@ -134,6 +134,10 @@ static bool setup(char *why, size_t cap, bool *quiet) {
     return false;
   if (!ud_hook_find(ud_shim.img, ud_shim.tab, ud_shim.bias, &ud_shim.hooks, why, cap))
     return false;
+  /* Layout and slot names are read: the DWARF is not needed again (reports
+   * never read it), and its inflated sections are the shim's largest
+   * allocation. */
+  ud_image_release_dwarf(ud_shim.img);
   if (!ud_alloc_is_private()) {
     snprintf(why, cap, "the shim's allocator is not private (link error)");
     return false;

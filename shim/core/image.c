@@ -506,6 +506,12 @@ bool ud_image_text(const ud_image *img, uint64_t *start, uint64_t *end) {
 
 struct Elf *ud_image_elf(const ud_image *img) { return img->elf; }
 
+void ud_image_release_dwarf(ud_image *img) {
+  ud_debuginfo_close(img->dwarf);
+  img->dwarf = NULL;
+  img->dwarf_tried = false;
+}
+
 struct Dwarf *ud_image_dwarf(const ud_image *cimg, ud_err *err) {
   ud_image *img = (ud_image *)cimg; /* the cache is not part of its value */
   if (!img->dwarf_tried) {

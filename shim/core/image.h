@@ -76,6 +76,9 @@ struct Elf *ud_image_elf(const ud_image *img);
  * ud_image_close; NULL with err set when there is none or it is unreadable.
  * Not thread-safe. */
 struct Dwarf *ud_image_dwarf(const ud_image *img, ud_err *err);
+/* Frees the DWARF view (inflated sections, libdw's state); a later
+ * ud_image_dwarf opens it again. */
+void ud_image_release_dwarf(ud_image *img);
 int ud_image_fd(const ud_image *img);
 
 #endif
