@@ -12,10 +12,10 @@
 
 #include <elf.h>
 #include <gelf.h>
+#include <libdeflate.h>
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libdeflate.h>
 
 struct ud_debuginfo {
   uint8_t *file; /* the in-memory ELF image */
@@ -25,8 +25,9 @@ struct ud_debuginfo {
 
 /* What libdw needs for DIEs, types, location lists and PC ranges. */
 static const char *const wanted[] = {
-    "info",      "abbrev",   "str",      "str_offsets", "line_str", "addr",
-    "aranges",   "loc",      "loclists", "ranges",      "rnglists",
+    ".debug_info",     ".debug_abbrev", ".debug_str",     ".debug_str_offsets",
+    ".debug_line_str", ".debug_addr",   ".debug_aranges", ".debug_loc",
+    ".debug_loclists", ".debug_ranges", ".debug_rnglists",
 };
 enum { NWANTED = sizeof wanted / sizeof wanted[0], MAX_INFLATED = 1u << 30 };
 
@@ -164,17 +165,12 @@ static int wanted_index(const char *name, bool *zdebug) {
   else
     return -1;
   for (int i = 0; i < NWANTED; i++)
-    if (strcmp(suffix, wanted[i]) == 0)
+    if (strcmp(suffix, wanted[i] + 7) == 0)
       return i;
   return -1;
 }
 
 ud_debuginfo *ud_debuginfo_open(const ud_image *img, ud_err *err) {
-  static const char *const full[NWANTED] = {
-      ".debug_info",    ".debug_abbrev", ".debug_str",     ".debug_str_offsets",
-      ".debug_line_str", ".debug_addr",  ".debug_aranges", ".debug_loc",
-      ".debug_loclists", ".debug_ranges", ".debug_rnglists",
-  };
   Elf *src = ud_image_elf(img);
   size_t shstrndx;
   if (src == NULL || elf_getshdrstrndx(src, &shstrndx) != 0) {
@@ -194,7 +190,7 @@ ud_debuginfo *ud_debuginfo_open(const ud_image *img, ud_err *err) {
         (w = wanted_index(name, &zdebug)) < 0 || have[w])
       continue;
     have[w] = true;
-    pieces[n] = (piece){.name = full[w]};
+    pieces[n] = (piece){.name = wanted[w]};
     if (describe_section(scn, &sh, zdebug, &pieces[n], err) != UD_OK)
       return NULL;
     n++;
