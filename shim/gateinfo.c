@@ -119,7 +119,18 @@ size_t ud_gateinfo_load(const ud_image *img, const ud_pclntab *tab, uint64_t bia
       snprintf(why, cap, "no gate frame (runtime.cgocall calling entersyscall and asmcgocall) found");
     return 0;
   }
-  /* Names: only worth the DWARF read when a gate has undead candidates. */
+  /* Names: only worth the DWARF read when a gate has undead candidates.
+   * Without DWARF, a runtime gate's arguments are named by its signature. */
+  for (size_t i = 0; i < ngates; i++) {
+    ud_gate_info *gi = &gates[i];
+    for (size_t k = 0; k < gi->nslots; k++) {
+      const char *p = gi->slots[k].kind == UD_SLOT_ARG
+                          ? ud_gate_param_name(gi->func_name, gi->slots[k].sp_off - (gi->frame_size + 8))
+                          : NULL;
+      if (p != NULL)
+        snprintf(gi->slots[k].name, sizeof gi->slots[k].name, "%s", p);
+    }
+  }
   bool any_cand = false;
   for (size_t i = 0; i < ngates; i++)
     any_cand |= gates[i].ncand > 0;

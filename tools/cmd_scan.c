@@ -63,12 +63,14 @@ static void site_of(const ud_gate *g, uint64_t ret, const char *callee, site *s)
   }
 }
 
+/* The Go variable in a slot: from DWARF, else for an argument of a runtime
+ * gate function from its signature (ud_gate_param_name). */
 static const char *slot_name(ud_dwarfvars *dv, const gate_view *v, const ud_live_slot *sl,
                              char *buf, size_t cap) {
-  if (dv == NULL)
-    return NULL;
   int32_t cfa_off = sl->sp_off - v->frame.fp_off;
-  return ud_dwarfvars_name(dv, v->g->x_ret, cfa_off, buf, cap) ? buf : NULL;
+  if (dv != NULL)
+    return ud_dwarfvars_name(dv, v->g->x_ret, cfa_off, buf, cap) ? buf : NULL;
+  return sl->kind == UD_SLOT_ARG ? ud_gate_param_name(ud_func_name(&v->g->fn), cfa_off) : NULL;
 }
 
 static void print_text(const char *path, const ud_image *img, gate_view *views, size_t n,
@@ -94,7 +96,7 @@ static void print_text(const char *path, const ud_image *img, gate_view *views, 
       char buf[128];
       const char *name = slot_name(dv, v, sl, buf, sizeof buf);
       printf("  undead %-5s sp+%-4d fp%+-5d %s\n", sl->kind == UD_SLOT_ARG ? "arg" : "local",
-             sl->sp_off, sl->sp_off - v->frame.fp_off, name ? name : "(no DWARF name)");
+             sl->sp_off, sl->sp_off - v->frame.fp_off, name ? name : "(no name: no DWARF)");
     }
   }
   printf("\n%zu undead candidate%s\n", total, total == 1 ? "" : "s");

@@ -200,3 +200,16 @@ int ud_gate_undead_slots(const ud_gate *g, ud_live_slot *out, size_t cap, size_t
     free(ys);
   return rc;
 }
+
+const char *ud_gate_param_name(const char *func, int32_t fp_off) {
+  static const struct {
+    const char *func;
+    const char *params[2];
+  } sigs[] = {{"runtime.cgocall", {"fn", "arg"}}};
+  if (func == NULL || fp_off < 0 || fp_off % 8 != 0)
+    return NULL;
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    if (strcmp(func, sigs[i].func) == 0 && (size_t)fp_off / 8 < 2)
+      return sigs[i].params[fp_off / 8];
+  return NULL;
+}

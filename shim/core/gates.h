@@ -35,4 +35,13 @@ int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out,
 int ud_gate_undead_slots(const ud_gate *g, ud_live_slot *out, size_t cap,
                          size_t *n, ud_err *err);
 
+/* The parameter an argument slot of a runtime gate function holds, by its
+ * offset from the frame pointer, for binaries without DWARF; NULL when not
+ * known. A function's arguments sit in its caller's frame in declaration
+ * order, one word each here, so the offset fixes the parameter by the
+ * signature alone: runtime.cgocall(fn, arg unsafe.Pointer) int32, the same
+ * from Go 1.17 (the register ABI's spill slots) to today. Locals have no
+ * such rule and stay unnamed. */
+const char *ud_gate_param_name(const char *func, int32_t fp_off);
+
 #endif
