@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Random byte flips in copies of real Go binaries (seeded, reproducible):
-# `undead maps` and `undead scan` may succeed or refuse with one line and
+# `undead maps`, `undead scan` and `undead doctor` may succeed or refuse with one line and
 # status 2, but never crash or hang. UNDEAD_FLIPS sets the number of copies
 # per binary (default 40), UNDEAD_FLIP_SEED the seed.
 set -u

@@ -23,15 +23,17 @@ expect_error() {
   done
 }
 
-# expect_no_crash NAME FILE: status 0, 1 or 2 (and then one line), no signal.
+# expect_no_crash NAME FILE: status 0, 1 or 2 (and then one line), no signal,
+# from maps, scan and doctor (which also reads the DWARF and decodes the
+# code around the cgo context function).
 expect_no_crash() {
   local name=$1 file=$2 cmd rc err
   err=$bad_dir/stderr
-  for cmd in maps scan; do
+  for cmd in maps scan doctor; do
     if [ $cmd = maps ]; then
       timeout 20 "$UNDEAD" maps "$file" runtime.cgocall > /dev/null 2> "$err"; rc=$?
     else
-      timeout 20 "$UNDEAD" scan "$file" > /dev/null 2> "$err"; rc=$?
+      timeout 20 "$UNDEAD" $cmd "$file" > /dev/null 2> "$err"; rc=$?
     fi
     case $rc in
       0|1) ;;
