@@ -3,19 +3,30 @@
  *
  * The input is written to a memfd and opened by path, as undead opens any
  * binary; then every function is looked up and queried at its entry, at
- * each boundary of its pcsp and stack-map-index tables, and by PC. Only
- * memory errors and hangs are findings: refusing corrupt input is correct. */
+ * each boundary of its pcsp and stack-map-index tables, and by PC; the
+ * cgo context function is looked for in the code (cgoctx) and the DWARF
+ * view opened (debuginfo). Only memory errors and hangs are findings:
+ * refusing corrupt input is correct. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "cgoctx.h"
 #include "image.h"
 #include "pclntab.h"
 #include "stackmap.h"
 
 static volatile uint64_t sink;
+
+static bool read_file_word(void *ctx, uint64_t vaddr, uint64_t *out) {
+  const void *p = ud_image_at(ctx, vaddr, 8);
+  if (p == NULL)
+    return false;
+  memcpy(out, p, 8);
+  return true;
+}
 
 typedef struct probe {
   const ud_func *f;
@@ -106,8 +117,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       ud_func f;
       if (ud_pclntab_func_by_name(tab, "runtime.cgocall", &f))
         sink += f.entry;
+      ud_cgo_context c;
+      if (ud_cgo_context_find(img, tab, read_file_word, img, &c, &err) == UD_OK)
+        sink += c.set_context + c.set_traceback + c.setter_var + c.slot;
       ud_pclntab_close(tab);
     }
+    if (ud_image_dwarf(img, &err) != NULL)
+      sink++;
     ud_image_close(img);
   }
   close(fd);
