@@ -424,7 +424,7 @@ static void print_json(const doctor *d) {
            d->syms[i].found ? "true" : "false", d->syms[i].in_dynsym ? "true" : "false");
   printf("},\"context\":{\"found\":%s,\"source\":", d->ctx_ok ? "true" : "false");
   jstr(d->ctx_ok ? d->ctx.source : "");
-  printf(",\"setter\":\"%#llx\",\"setter_var\":\"%#llx\",\"slot\":\"%#llx\",\"error\":",
+  printf(",\"setter\":\"0x%llx\",\"setter_var\":\"0x%llx\",\"slot\":\"0x%llx\",\"error\":",
          (unsigned long long)(d->ctx.set_context | d->ctx.set_traceback),
          (unsigned long long)d->ctx.setter_var, (unsigned long long)d->ctx.slot);
   jstr(d->ctx_error);
@@ -461,6 +461,11 @@ static const char usage[] =
     "of g, each hook site found or missing, where the cgo context function is\n"
     "(from the symbol table or, stripped, from the code), the gate frames and\n"
     "their candidates.\n"
+    "\n"
+    "  --json   the same facts as one JSON object: {binary, ok, reasons, go_version,\n"
+    "           cgo, pie, dynamic, symtab, dwarf, functions, layout, hooks, context,\n"
+    "           gates}; addresses are \"0x...\" strings (link-time).\n"
+    "\n"
     "Exit status: 0 it can work, 1 it cannot (reasons listed), 2 bad usage or input.\n";
 
 int cmd_doctor(int argc, char **argv) {
