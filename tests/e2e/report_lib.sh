@@ -7,9 +7,13 @@ SARIF_SCHEMA=$REPORT_CHECKS/sarif-schema-2.1.0.json
 REPORT_SCHEMA=$UNDEAD_ROOT/docs/report-schema.json
 REPORT_SAMPLE=$UNDEAD_BUILD/tests/unit/report_sample
 
+# Debian's python3 first: python3-jsonschema is installed for it, whatever
+# other python3 comes first in PATH.
+SCHEMA_PY=${SCHEMA_PY:-$([ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)}
+
 report_need_tools() {
   [ -x "$FILECHECK" ] || skip "FileCheck not found at $FILECHECK (llvm-15-tools)"
-  python3 -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema not installed"
+  "$SCHEMA_PY" -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema not installed"
   [ -x "$UNDEAD" ] || fail "undead not built: $UNDEAD"
   [ -f "$UNDEAD_SO" ] || fail "shim not built: $UNDEAD_SO"
 }
@@ -50,7 +54,7 @@ skip_unless_reporting() {
 # validate SCHEMA FILE [jsonl]: validates the JSON document FILE (or, with
 # jsonl, each line of it) against the JSON Schema SCHEMA; one line per error.
 validate() {
-  python3 - "$@" <<'PY'
+  "$SCHEMA_PY" - "$@" <<'PY'
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
 cls = jsonschema.validators.validator_for(schema)
