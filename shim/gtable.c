@@ -14,18 +14,19 @@ static ud_grec *freelist[SLOTS];
 static size_t nfree;
 static size_t nlive;   /* records in the table */
 size_t ud_gtable_nactive; /* of those, with a snapshot (depth > 0) */
-static volatile int lockword;
+int ud_gtable_lockword;
 
 bool ud_gtable_init(void) {
   slots = ud_alloc(SLOTS * sizeof *slots);
   return slots != NULL;
 }
 
-void ud_gtable_lock(void) {
+/* The contended path of ud_gtable_lock: spin, then yield. */
+void ud_gtable_lock_slow(void) {
   for (unsigned spins = 0;; spins++) {
-    if (!__atomic_exchange_n(&lockword, 1, __ATOMIC_ACQUIRE))
+    if (!__atomic_exchange_n(&ud_gtable_lockword, 1, __ATOMIC_ACQUIRE))
       return;
-    while (__atomic_load_n(&lockword, __ATOMIC_RELAXED)) {
+    while (__atomic_load_n(&ud_gtable_lockword, __ATOMIC_RELAXED)) {
       if (++spins > 64)
         sched_yield();
       else
@@ -33,8 +34,6 @@ void ud_gtable_lock(void) {
     }
   }
 }
-
-void ud_gtable_unlock(void) { __atomic_store_n(&lockword, 0, __ATOMIC_RELEASE); }
 
 size_t ud_gtable_active(void) { return __atomic_load_n(&ud_gtable_nactive, __ATOMIC_RELAXED); }
 

@@ -41,8 +41,14 @@ typedef struct ud_grec {
 } ud_grec;
 
 bool ud_gtable_init(void);
-void ud_gtable_lock(void);
-void ud_gtable_unlock(void);
+extern int ud_gtable_lockword;
+void ud_gtable_lock_slow(void);
+/* Inline: taken twice per callback, almost never contended. */
+static inline void ud_gtable_lock(void) {
+  if (__atomic_exchange_n(&ud_gtable_lockword, 1, __ATOMIC_ACQUIRE))
+    ud_gtable_lock_slow();
+}
+static inline void ud_gtable_unlock(void) { __atomic_store_n(&ud_gtable_lockword, 0, __ATOMIC_RELEASE); }
 
 /* Records with a snapshot: read without the lock as a fast "nothing to do". */
 size_t ud_gtable_active(void);
