@@ -119,35 +119,21 @@ size_t ud_gateinfo_load(const ud_image *img, const ud_pclntab *tab, uint64_t bia
       snprintf(why, cap, "no gate frame (runtime.cgocall calling entersyscall and asmcgocall) found");
     return 0;
   }
-  /* Names: only worth the DWARF read when a gate has undead candidates.
-   * Without DWARF, a runtime gate's arguments are named by its signature. */
-  for (size_t i = 0; i < ngates; i++) {
-    ud_gate_info *gi = &gates[i];
-    for (size_t k = 0; k < gi->nslots; k++) {
-      const char *p = gi->slots[k].kind == UD_SLOT_ARG
-                          ? ud_gate_param_name(gi->func_name, gi->slots[k].sp_off - (gi->frame_size + 8))
-                          : NULL;
-      if (p != NULL)
-        snprintf(gi->slots[k].name, sizeof gi->slots[k].name, "%s", p);
-    }
-  }
+  /* Names: the DWARF is only worth reading when a gate has undead
+   * candidates; without it, arguments are named by the signature. */
   bool any_cand = false;
   for (size_t i = 0; i < ngates; i++)
     any_cand |= gates[i].ncand > 0;
-  if (any_cand) {
-    ud_err derr = {0};
-    ud_dwarfvars *dv = ud_dwarfvars_open(img, &derr);
-    if (dv != NULL) {
-      for (size_t i = 0; i < ngates; i++) {
-        ud_gate_info *gi = &gates[i];
-        int32_t fp_off = gi->frame_size + 8;
-        for (size_t k = 0; k < gi->nslots; k++)
-          ud_dwarfvars_name(dv, gi->x_pc - bias, gi->slots[k].sp_off - fp_off, gi->slots[k].name,
-                            sizeof gi->slots[k].name);
-      }
-      ud_dwarfvars_close(dv);
-    }
+  ud_err derr = {0};
+  ud_dwarfvars *dv = any_cand ? ud_dwarfvars_open(img, &derr) : NULL;
+  for (size_t i = 0; i < ngates; i++) {
+    ud_gate_info *gi = &gates[i];
+    for (size_t k = 0; k < gi->nslots; k++)
+      ud_gate_slot_name(dv, &gi->fn, gi->x_pc - bias, gi->slots[k].kind,
+                        gi->slots[k].sp_off - (gi->frame_size + 8), gi->slots[k].name,
+                        sizeof gi->slots[k].name);
   }
+  ud_dwarfvars_close(dv);
   return ngates;
 }
 

@@ -63,14 +63,12 @@ static void site_of(const ud_gate *g, uint64_t ret, const char *callee, site *s)
   }
 }
 
-/* The Go variable in a slot: from DWARF, else for an argument of a runtime
- * gate function from its signature (ud_gate_param_name). */
 static const char *slot_name(ud_dwarfvars *dv, const gate_view *v, const ud_live_slot *sl,
                              char *buf, size_t cap) {
-  int32_t cfa_off = sl->sp_off - v->frame.fp_off;
-  if (dv != NULL)
-    return ud_dwarfvars_name(dv, v->g->x_ret, cfa_off, buf, cap) ? buf : NULL;
-  return sl->kind == UD_SLOT_ARG ? ud_gate_param_name(ud_func_name(&v->g->fn), cfa_off) : NULL;
+  return ud_gate_slot_name(dv, &v->g->fn, v->g->x_ret, sl->kind, sl->sp_off - v->frame.fp_off, buf,
+                           cap)
+             ? buf
+             : NULL;
 }
 
 static void print_text(const char *path, const ud_image *img, gate_view *views, size_t n,

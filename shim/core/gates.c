@@ -8,6 +8,7 @@
  * stray E8 inside another instruction never makes a gate. */
 #include "gates.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,15 +202,21 @@ int ud_gate_undead_slots(const ud_gate *g, ud_live_slot *out, size_t cap, size_t
   return rc;
 }
 
-const char *ud_gate_param_name(const char *func, int32_t fp_off) {
+bool ud_gate_slot_name(ud_dwarfvars *dv, const ud_func *fn, uint64_t x_ret, uint8_t kind,
+                       int32_t fp_off, char *out, size_t cap) {
   static const struct {
     const char *func;
     const char *params[2];
   } sigs[] = {{"runtime.cgocall", {"fn", "arg"}}};
-  if (func == NULL || fp_off < 0 || fp_off % 8 != 0)
-    return NULL;
+  if (dv != NULL && ud_dwarfvars_name(dv, x_ret, fp_off, out, cap))
+    return true;
+  const char *func = ud_func_name(fn);
+  if (kind != UD_SLOT_ARG || func == NULL || fp_off < 0 || fp_off % 8 != 0 || cap == 0)
+    return false;
   for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-    if (strcmp(func, sigs[i].func) == 0 && (size_t)fp_off / 8 < 2)
-      return sigs[i].params[fp_off / 8];
-  return NULL;
+    if (strcmp(func, sigs[i].func) == 0 && (size_t)fp_off / 8 < 2) {
+      snprintf(out, cap, "%s", sigs[i].params[fp_off / 8]);
+      return true;
+    }
+  return false;
 }

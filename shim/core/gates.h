@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dwarfvars.h"
 #include "error.h"
 #include "image.h"
 #include "pclntab.h"
@@ -35,13 +36,15 @@ int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out,
 int ud_gate_undead_slots(const ud_gate *g, ud_live_slot *out, size_t cap,
                          size_t *n, ud_err *err);
 
-/* The parameter an argument slot of a runtime gate function holds, by its
- * offset from the frame pointer, for binaries without DWARF; NULL when not
- * known. A function's arguments sit in its caller's frame in declaration
- * order, one word each here, so the offset fixes the parameter by the
- * signature alone: runtime.cgocall(fn, arg unsafe.Pointer) int32, the same
- * from Go 1.17 (the register ABI's spill slots) to today. Locals have no
- * such rule and stay unnamed. */
-const char *ud_gate_param_name(const char *func, int32_t fp_off);
+/* The Go variable a gate frame's slot holds, as written to out: the name
+ * DWARF gives at the X return address when dv is open and knows it, else,
+ * for an argument of a runtime gate function, its parameter by position.
+ * A function's arguments sit in its caller's frame in declaration order, one
+ * word each here, so the offset from the frame pointer fixes the parameter
+ * by the signature alone: runtime.cgocall(fn, arg unsafe.Pointer) int32,
+ * the same from Go 1.17 (the register ABI's spill slots) to today. Locals
+ * have no such rule. False, out untouched, when neither knows. */
+bool ud_gate_slot_name(ud_dwarfvars *dv, const ud_func *fn, uint64_t x_ret, uint8_t kind,
+                       int32_t fp_off, char *out, size_t cap);
 
 #endif
