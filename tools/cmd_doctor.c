@@ -177,15 +177,6 @@ static void find_gates(doctor *d, const ud_image *img, const ud_pclntab *tab) {
     ud_dwarfvars_close(dv);
 }
 
-/* The word at vaddr as the file holds it (before any relocation). */
-static bool read_file_word(void *ctx, uint64_t vaddr, uint64_t *out) {
-  const void *p = ud_image_at(ctx, vaddr, 8);
-  if (p == NULL)
-    return false;
-  memcpy(out, p, 8);
-  return true;
-}
-
 /* Gathers every fact; returns false only when the file cannot be read as
  * an ELF at all (exit 2). */
 static bool examine(doctor *d, ud_image *img, ud_pclntab **tabp) {
@@ -262,7 +253,7 @@ static bool examine(doctor *d, ud_image *img, ud_pclntab **tabp) {
 
   if (d->cgo) {
     err = (ud_err){0};
-    d->ctx_ok = ud_cgo_context_find(img, tab, read_file_word, (void *)img, &d->ctx, &err) == UD_OK;
+    d->ctx_ok = ud_cgo_context_find(img, tab, ud_cgo_file_word, (void *)img, &d->ctx, &err) == UD_OK;
     if (!d->ctx_ok) {
       snprintf(d->ctx_error, sizeof d->ctx_error, "%s", err.msg);
       reason(d, "cgo context function: %s", err.msg);

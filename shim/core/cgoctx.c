@@ -17,6 +17,14 @@ enum {
   EXPORTS_MAX = 16, /* //export wrappers looked at */
 };
 
+bool ud_cgo_file_word(void *img, uint64_t vaddr, uint64_t *out) {
+  const void *p = ud_image_at(img, vaddr, 8);
+  if (p == NULL)
+    return false;
+  memcpy(out, p, 8);
+  return true;
+}
+
 static bool in_go_func(const ud_pclntab *tab, uint64_t pc) {
   ud_func f;
   return ud_pclntab_find_func(tab, pc, &f);

@@ -36,6 +36,9 @@ typedef struct ud_cgo_context {
  * from memory (after relocation) for the shim. False if unreadable. */
 typedef bool (*ud_word_reader)(void *ctx, uint64_t vaddr, uint64_t *out);
 
+/* The reader over the file itself (ctx: the ud_image), for the tools. */
+bool ud_cgo_file_word(void *img, uint64_t vaddr, uint64_t *out);
+
 /* Fills *out. UD_E_NOT_FOUND when the binary has no way in (no setter, and
  * no //export function to find the static from: no callbacks to watch);
  * UD_E_CORRUPT when the routes disagree. */

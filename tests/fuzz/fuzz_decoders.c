@@ -20,14 +20,6 @@
 
 static volatile uint64_t sink;
 
-static bool read_file_word(void *ctx, uint64_t vaddr, uint64_t *out) {
-  const void *p = ud_image_at(ctx, vaddr, 8);
-  if (p == NULL)
-    return false;
-  memcpy(out, p, 8);
-  return true;
-}
-
 typedef struct probe {
   const ud_func *f;
   unsigned budget;
@@ -118,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (ud_pclntab_func_by_name(tab, "runtime.cgocall", &f))
         sink += f.entry;
       ud_cgo_context c;
-      if (ud_cgo_context_find(img, tab, read_file_word, img, &c, &err) == UD_OK)
+      if (ud_cgo_context_find(img, tab, ud_cgo_file_word, img, &c, &err) == UD_OK)
         sink += c.set_context + c.set_traceback + c.setter_var + c.slot;
       ud_pclntab_close(tab);
     }
