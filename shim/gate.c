@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cgoctx.h"
-
 #include "gateinfo.h"
 #include "gtable.h"
 #include "log.h"
@@ -36,6 +35,11 @@ static __thread __attribute__((tls_model("initial-exec"))) struct {
   tframe f[TMAX];
 } ts;
 
+/* runtime/cgo's argument of x_cgo_set_traceback_functions (libcgo.h). */
+typedef struct traceback_fns {
+  void *traceback, *context, *symbolizer;
+} traceback_fns;
+
 static ud_context_fn user_context;
 static void (*real_set_traceback)(void *);
 static int said_inconsistent;
@@ -51,13 +55,9 @@ static void ud_gate_set_context_wrapper(void *fn) {
 /* Current Go shape: {Traceback, Context, Symbolizer}. The runtime keeps our
  * context function; theirs is chained. */
 static void ud_gate_set_traceback_wrapper(void *argp) {
-  struct {
-    void *traceback, *context, *symbolizer;
-  } *arg = argp, mine;
+  const traceback_fns *arg = argp;
   __atomic_store_n(&user_context, (ud_context_fn)arg->context, __ATOMIC_RELEASE);
-  mine.traceback = arg->traceback;
-  mine.context = (void *)ud_gate_context;
-  mine.symbolizer = arg->symbolizer;
+  traceback_fns mine = {arg->traceback, (void *)ud_gate_context, arg->symbolizer};
   if (real_set_traceback != NULL)
     real_set_traceback(&mine);
 }
@@ -89,9 +89,7 @@ bool ud_gate_install(const ud_cgo_context *c, uint64_t bias, char *why, size_t c
     if (!redirect_setter(c->setter_var, c->set_traceback, (void *)ud_gate_set_traceback_wrapper, bias,
                          why, cap))
       return false;
-    struct {
-      void *traceback, *context, *symbolizer;
-    } arg = {NULL, (void *)ud_gate_context, NULL};
+    traceback_fns arg = {NULL, (void *)ud_gate_context, NULL};
     real_set_traceback(&arg);
     return true;
   }
@@ -106,13 +104,18 @@ bool ud_gate_install(const ud_cgo_context *c, uint64_t bias, char *why, size_t c
   return true;
 }
 
+/* The record of a frame's goroutine, with the lock held; NULL if gone. */
+static ud_grec *frame_record(const tframe *f) {
+  return f->rec != NULL && f->rec->g == f->g ? f->rec : ud_gtable_find(f->g);
+}
+
 /* Drops frame i of this thread (its snapshot too, if still recorded). */
 static void abandon(uint32_t i) {
   tframe *f = &ts.f[i];
   if (f->g == 0)
     return;
   ud_gtable_lock();
-  ud_grec *r = ud_gtable_find(f->g);
+  ud_grec *r = frame_record(f);
   if (r != NULL)
     for (uint32_t k = 0; k < r->depth; k++)
       if (r->snaps[k].token == f->ret) {
@@ -161,8 +164,6 @@ static uintptr_t gate_enter(uint64_t token, ud_grec **rec) {
   }
   ud_gtable_lock();
   uint64_t off = v.stack_hi - v.syscallsp;
-  /* A snapshot at or below the new gate frame cannot be live: the program
-   * left it without a release (a panic through the C frames). */
   /* The record this thread used last is usually curg's: a record is in the
    * table exactly while its g is set, and we hold the lock. */
   ud_grec *r = ts.last != NULL && ts.last->g == curg ? ts.last : ud_gtable_get(curg);
@@ -171,6 +172,8 @@ static uintptr_t gate_enter(uint64_t token, ud_grec **rec) {
     return 0; /* table full: this gate goes unchecked */
   }
   ts.last = r;
+  /* A snapshot at or below the new gate frame cannot be live: the program
+   * left it without a release (a panic through the C frames). */
   for (uint32_t k = r->depth; k-- > 0;)
     if (r->snaps[k].off >= off)
       ud_gtable_drop_snapshot(r, k);
@@ -192,28 +195,16 @@ static uintptr_t gate_enter(uint64_t token, ud_grec **rec) {
   return curg;
 }
 
-/* Most callbacks never move the stack: then the goroutine is still on the
- * one stack recorded, and the syscall state restored lies in it, which is
- * all ud_verify_release would find. Checked with four loads, inline. */
-static bool release_is_trivial(const ud_grec *r) {
-  uint64_t lo, hi;
-  ud_rt_g_stack(r->g, &lo, &hi);
-  uint64_t sp = ud_rt_field(r->g, ud_rt_layout.g_syscallsp);
-  uint64_t bp = ud_rt_field_opt(r->g, ud_rt_layout.g_syscallbp);
-  return r->nranges == 1 && r->range_lo[0] == lo && r->range_hi[0] == hi && sp >= lo && sp <= hi &&
-         (bp == 0 || (bp >= lo && bp < hi));
-}
-
 static void gate_leave(const tframe *f) {
   ud_gtable_lock();
-  ud_grec *r = f->rec != NULL && f->rec->g == f->g ? f->rec : ud_gtable_find(f->g);
+  ud_grec *r = frame_record(f);
   if (r != NULL) {
     for (uint32_t k = r->depth; k-- > 0;) {
       if (r->snaps[k].token != f->ret)
         continue;
       /* The record stays (we hold the lock; only a gate entry evicts, and
        * only idle records), but the check may drop stale snapshots. */
-      if (!release_is_trivial(r))
+      if (ud_verify_release_needed(r))
         ud_verify_release(r, k);
       if (k < r->depth && r->snaps[k].token == f->ret)
         ud_gtable_drop_snapshot(r, k);

@@ -35,8 +35,6 @@ void ud_gtable_lock_slow(void) {
   }
 }
 
-size_t ud_gtable_active(void) { return __atomic_load_n(&ud_gtable_nactive, __ATOMIC_RELAXED); }
-
 static size_t hash(uintptr_t g) { return (size_t)((g >> 4) * 0x9E3779B97F4A7C15ull >> 52) & (SLOTS - 1); }
 
 ud_grec *ud_gtable_find(uintptr_t g) {
@@ -50,13 +48,34 @@ ud_grec *ud_gtable_find(uintptr_t g) {
   return NULL;
 }
 
+/* Takes an idle record out of the table, onto the free list. */
+static void remove_idle(ud_grec *r) {
+  size_t i = hash(r->g);
+  while (slots[i] != r)
+    i = (i + 1) & (SLOTS - 1);
+  slots[i] = NULL;
+  /* backward shift: move later members of the probe run into the hole */
+  for (size_t j = (i + 1) & (SLOTS - 1); slots[j] != NULL; j = (j + 1) & (SLOTS - 1)) {
+    size_t home = hash(slots[j]->g);
+    bool movable = (i <= j) ? (home <= i || home > j) : (home <= i && home > j);
+    if (movable) {
+      slots[i] = slots[j];
+      slots[j] = NULL;
+      i = j;
+    }
+  }
+  r->g = 0;
+  freelist[nfree++] = r;
+  __atomic_store_n(&nlive, nlive - 1, __ATOMIC_RELAXED);
+}
+
 /* Drops every idle record (no snapshot): they are kept only so that the
  * next callback of the same goroutine finds its record ready. */
 static void evict_idle(void) {
   for (size_t i = 0; i < SLOTS;) {
     ud_grec *r = slots[i];
     if (r != NULL && r->depth == 0)
-      ud_gtable_remove(r); /* shifts a later record into slot i: look again */
+      remove_idle(r); /* shifts a later record into slot i: look again */
     else
       i++;
   }
@@ -73,8 +92,7 @@ ud_grec *ud_gtable_get(uintptr_t g) {
   r = nfree > 0 ? freelist[--nfree] : ud_alloc(sizeof *r);
   if (r == NULL)
     return NULL;
-  memset(r, 0, offsetof(ud_grec, snaps));
-  r->nranges = 0;
+  memset(r, 0, offsetof(ud_grec, snaps)); /* idle: depth 0 */
   r->g = g;
   size_t i = hash(g);
   while (slots[i] != NULL)
@@ -84,28 +102,6 @@ ud_grec *ud_gtable_get(uintptr_t g) {
   return r;
 }
 
-void ud_gtable_remove(ud_grec *r) {
-  size_t i = hash(r->g);
-  while (slots[i] != r)
-    i = (i + 1) & (SLOTS - 1);
-  slots[i] = NULL;
-  /* backward shift: move later members of the probe run into the hole */
-  for (size_t j = (i + 1) & (SLOTS - 1); slots[j] != NULL; j = (j + 1) & (SLOTS - 1)) {
-    size_t home = hash(slots[j]->g);
-    bool movable = (i <= j) ? (home <= i || home > j) : (home <= i && home > j);
-    if (movable) {
-      slots[i] = slots[j];
-      slots[j] = NULL;
-      i = j;
-    }
-  }
-  if (r->depth != 0)
-    __atomic_store_n(&ud_gtable_nactive, ud_gtable_nactive - 1, __ATOMIC_RELAXED);
-  r->depth = 0;
-  r->g = 0;
-  freelist[nfree++] = r;
-  __atomic_store_n(&nlive, nlive - 1, __ATOMIC_RELAXED);
-}
 
 void ud_gtable_each(bool (*fn)(void *ctx, ud_grec *r), void *ctx) {
   for (size_t i = 0; i < SLOTS; i++)

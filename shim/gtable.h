@@ -50,15 +50,15 @@ static inline void ud_gtable_lock(void) {
 }
 static inline void ud_gtable_unlock(void) { __atomic_store_n(&ud_gtable_lockword, 0, __ATOMIC_RELEASE); }
 
-/* Records with a snapshot: read without the lock as a fast "nothing to do". */
-size_t ud_gtable_active(void);
 
 /* With the lock held. */
 ud_grec *ud_gtable_find(uintptr_t g);
-ud_grec *ud_gtable_get(uintptr_t g); /* creates; NULL if full or out of memory */
-void ud_gtable_remove(ud_grec *r);
-/* Records with a snapshot (ud_gtable_active); written with the lock held. */
+ud_grec *ud_gtable_get(uintptr_t g); /* creates (idle); NULL if full or out of memory */
+/* Records with a snapshot; written with the lock held. */
 extern size_t ud_gtable_nactive;
+
+/* The same, read without the lock as a fast "nothing to do". */
+static inline size_t ud_gtable_active(void) { return __atomic_load_n(&ud_gtable_nactive, __ATOMIC_RELAXED); }
 
 /* A new innermost snapshot of r (starting r's history of stack ranges
  * afresh if it was idle); NULL when nested deeper than recorded. The three
@@ -81,10 +81,8 @@ static inline void ud_gtable_drop_snapshot(ud_grec *r, uint32_t i) {
   if (i + 1 < r->depth) /* usually the innermost goes: nothing to move */
     memmove(&r->snaps[i], &r->snaps[i + 1], (r->depth - i - 1) * sizeof r->snaps[0]);
   r->depth--;
-  if (r->depth == 0) {
-    r->nranges = 0;
+  if (r->depth == 0) /* its ranges are started afresh at the next push */
     __atomic_store_n(&ud_gtable_nactive, ud_gtable_nactive - 1, __ATOMIC_RELAXED);
-  }
 }
 
 /* Remembers [lo, hi) as an earlier stack of r (no-op if already the last). */

@@ -205,7 +205,6 @@ void ud_verify_release(ud_grec *r, uint32_t k) {
   ud_gview v;
   ud_rt_read_g(r->g, &v);
   uint64_t lo = v.stack_lo, hi = v.stack_hi;
-  uintptr_t g = r->g;
   /* The syscall state reentersyscall restored must be in the current stack. */
   if (!in_range(v.syscallsp, lo, hi + 1) && ud_gateinfo_claim(r->snaps[k].gi, UD_GATE_KEY_SYSCALLSP)) {
     report_stale_syscall_word(&v, r, k, "stale-syscall-sp", "syscallsp", v.syscallsp);
@@ -214,9 +213,6 @@ void ud_verify_release(ud_grec *r, uint32_t k) {
   if (ud_rt_has_syscallbp() && v.syscallbp != 0 && !in_range(v.syscallbp, lo, hi) &&
       ud_gateinfo_claim(r->snaps[k].gi, UD_GATE_KEY_SYSCALLBP)) {
     report_stale_syscall_word(&v, r, k, "stale-syscall-bp", "syscallbp", v.syscallbp);
-    r = ud_gtable_find(g);
-    if (r == NULL)
-      return;
   }
   /* Nothing can be stale unless the stack moved while the gates were open. */
   bool moved = false;

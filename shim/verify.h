@@ -18,11 +18,25 @@
 #ifndef UNDEAD_VERIFY_H
 #define UNDEAD_VERIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "gtable.h"
+#include "runtime.h"
 
 /* With the gtable lock held; k is the snapshot being released. */
 void ud_verify_release(ud_grec *r, uint32_t k);
+
+/* Whether ud_verify_release can find anything: not when the goroutine is
+ * still on the one stack recorded and the restored syscall state lies in
+ * it, as after most callbacks. Four loads, inline: every callback asks. */
+static inline bool ud_verify_release_needed(const ud_grec *r) {
+  uint64_t lo, hi;
+  ud_rt_g_stack(r->g, &lo, &hi);
+  uint64_t sp = ud_rt_field(r->g, ud_rt_layout.g_syscallsp);
+  uint64_t bp = ud_rt_field_opt(r->g, ud_rt_layout.g_syscallbp);
+  return !(r->nranges == 1 && r->range_lo[0] == lo && r->range_hi[0] == hi && sp >= lo &&
+           sp <= hi && (bp == 0 || (bp >= lo && bp < hi)));
+}
 
 #endif
