@@ -38,7 +38,7 @@ static inline uintptr_t ud_rt_tls_g(void) {
 typedef struct ud_gview {
   uintptr_t g;
   uint64_t stack_lo, stack_hi;
-  uint64_t sched_sp, sched_pc, sched_bp;
+  uint64_t sched_sp, sched_pc;
   uint64_t syscallsp, syscallpc, syscallbp; /* syscallbp 0 where absent */
   uint32_t status;                          /* _Gscan bit cleared */
   int64_t goid;
@@ -57,7 +57,6 @@ static inline void ud_rt_read_g(uintptr_t g, ud_gview *o) {
   o->stack_hi = ud_rt_field(g, L->g_stack_hi);
   o->sched_sp = ud_rt_field(g, L->g_sched_sp);
   o->sched_pc = ud_rt_field(g, L->g_sched_pc);
-  o->sched_bp = ud_rt_field_opt(g, L->g_sched_bp);
   o->syscallsp = ud_rt_field(g, L->g_syscallsp);
   o->syscallpc = ud_rt_field(g, L->g_syscallpc);
   o->syscallbp = ud_rt_field_opt(g, L->g_syscallbp);

@@ -52,11 +52,6 @@ static int probe_main(struct dl_phdr_info *info, size_t size, void *p) {
 }
 
 static bool layout_usable(const ud_layout *l, char *why, size_t cap) {
-  const char *missing;
-  if (ud_layout_missing(l, &missing, 1) > 0) {
-    snprintf(why, cap, "runtime layout lacks %s", missing);
-    return false;
-  }
   uint64_t memsz = 0, align = 0;
   if (!ud_image_tls(ud_shim.img, &memsz, &align)) {
     snprintf(why, cap, "the executable has no TLS segment (no g slot)");
@@ -110,7 +105,6 @@ static bool setup(char *why, size_t cap, bool *quiet) {
   ud_shim.binary[n > 0 ? n : 0] = '\0';
   const char *ver = ud_image_go_version(ud_shim.img);
   snprintf(ud_shim.go_version, sizeof ud_shim.go_version, "%s", ver ? ver : "unknown");
-  ud_shim.go_minor = ud_image_go_minor(ud_shim.img);
   ud_shim.tab = ud_pclntab_open(ud_shim.img, &err);
   if (ud_shim.tab == NULL) {
     snprintf(why, cap, "cannot read the Go function table: %s", err.msg);
@@ -122,7 +116,7 @@ static bool setup(char *why, size_t cap, bool *quiet) {
     snprintf(why, cap, "cgo context function: %s", err.msg);
     return false;
   }
-  if (ud_layout_load(ud_shim.img, ud_shim.tab, &ud_shim.layout, &err) != UD_OK) {
+  if (ud_layout_load(ud_shim.img, ud_shim.tab, &ud_shim.layout, NULL, &err) != UD_OK) {
     snprintf(why, cap, "runtime layout unknown for %s: %s", ud_shim.go_version, err.msg);
     return false;
   }

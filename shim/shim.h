@@ -21,7 +21,6 @@ typedef struct ud_shim_state {
   ud_hook_sites hooks;
   char binary[256];
   char go_version[32];
-  int go_minor;
 } ud_shim_state;
 
 extern ud_shim_state ud_shim;

@@ -181,7 +181,7 @@ static void find_gates(doctor *d, const ud_image *img, const ud_pclntab *tab) {
  * an ELF at all (exit 2). */
 static bool examine(doctor *d, ud_image *img, ud_pclntab **tabp) {
   d->go_version = ud_image_go_version(img);
-  d->go_minor = ud_image_go_minor(img);
+  d->go_minor = ud_image_go_release(img);
   d->pie = ud_image_is_pie(img);
   d->dynamic = ud_image_is_dynamic(img);
   d->symtab = ud_image_has_symtab(img);
@@ -216,14 +216,8 @@ static bool examine(doctor *d, ud_image *img, ud_pclntab **tabp) {
   if (!d->cgo)
     reason(d, "does not use cgo: there is no gate between Go and C to check");
 
-  if (ud_layout_load(img, tab, &d->layout, &err) == UD_OK) {
+  if (ud_layout_load(img, tab, &d->layout, NULL, &err) == UD_OK) {
     d->layout_ok = true;
-    /* the fields the shim reads */
-    const char *missing[16];
-    size_t nm = ud_layout_missing(&d->layout, missing, 16);
-    for (size_t i = 0; i < nm && i < 16; i++)
-      reason(d, "runtime layout lacks %s", missing[i]);
-    d->layout_ok = nm == 0;
     d->tls_ok = true;
     d->tls_g = d->layout.tls_g_offset;
   } else {

@@ -8,6 +8,7 @@
 #include "image.h"
 
 #include "debuginfo.h"
+#include "goversion.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,7 +56,7 @@ struct ud_image {
   bool dwarf_tried;
   ud_err dwarf_err;
   char go_version[64];
-  int go_minor;
+  int go_release; /* UD_GO(1, N) */
 };
 
 static bool in_file(const ud_image *img, uint64_t off, uint64_t len) {
@@ -205,7 +206,7 @@ static void find_go_version(ud_image *img) {
     for (v += 4; *v >= '0' && *v <= '9' && digits < 4; v++, digits++)
       minor = minor * 10 + (*v - '0');
     if (digits)
-      img->go_minor = 100 + minor;
+      img->go_release = UD_GO(1, minor);
   }
 }
 
@@ -475,7 +476,7 @@ const char *ud_image_go_version(const ud_image *img) {
   return img->go_version[0] ? img->go_version : NULL;
 }
 
-int ud_image_go_minor(const ud_image *img) { return img->go_minor; }
+int ud_image_go_release(const ud_image *img) { return img->go_release; }
 
 bool ud_image_tls(const ud_image *img, uint64_t *memsz, uint64_t *align) {
   if (!img->has_tls)

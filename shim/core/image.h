@@ -60,8 +60,9 @@ bool ud_image_has_cgo(const ud_image *img);      /* crosscall2 / _cgo_* present 
  * runtime.buildVersion); NULL if none was found. */
 const char *ud_image_go_version(const ud_image *img);
 
-/* Go version as major*100+minor (1.19 -> 119, 1.26 -> 126); 0 if unknown. */
-int ud_image_go_minor(const ud_image *img);
+/* The Go release on goversion.h's scale (UD_GO(1, 19) = 119); 0 if
+ * unknown. */
+int ud_image_go_release(const ud_image *img);
 
 /* The PT_TLS segment: memory size and alignment. false if there is none. */
 bool ud_image_tls(const ud_image *img, uint64_t *memsz, uint64_t *align);

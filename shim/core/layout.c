@@ -1,5 +1,6 @@
-/* layout: runtime.g / runtime.m offsets from DWARF or a verified table, and
- * the TLS slot of g read from the code.
+/* layout: runtime.g / runtime.m offsets from the type descriptors, DWARF
+ * and the release's table, cross-checked; the TLS slot of g read from the
+ * code.
  *
  * The DWARF comes from ud_image_dwarf (inflated sections, see debuginfo.c).
  * libdw allocates from the process's malloc: in the shim this runs only in
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "goversion.h"
+#include "typedesc.h"
 #include "x86.h"
 
 /* ---- DWARF --------------------------------------------------------------- */
@@ -43,8 +46,9 @@ static bool member(Dwarf_Die *st, const char *name, int32_t *off, Dwarf_Die *typ
   return false;
 }
 
-/* Offset of a dotted member path ("stack.lo") inside struct st. */
-static bool member_path(Dwarf_Die *st, const char *path, int32_t *off) {
+/* Offset of a dotted member path ("stack.lo") inside struct st; the last
+ * member's (peeled) type in *last. */
+static bool member_path(Dwarf_Die *st, const char *path, int32_t *off, Dwarf_Die *last) {
   Dwarf_Die cur = *st, type;
   char part[64];
   int32_t total = 0;
@@ -64,6 +68,7 @@ static bool member_path(Dwarf_Die *st, const char *path, int32_t *off) {
       path++;
   }
   *off = total;
+  *last = cur;
   return true;
 }
 
@@ -93,59 +98,137 @@ static void find_structs(Dwarf *dbg, const char *const *names, Dwarf_Die *out, b
   }
 }
 
+static const ud_layout_field fields[] = {
+#define ROW(member, st, path, width, optional)                                           \
+  {#member, (st) == UD_STRUCT_G ? "g." path : "m." path, st, path, width, optional, \
+   offsetof(ud_layout, member)},
+    UD_LAYOUT_FIELDS(ROW)
+#undef ROW
+};
+enum { NFIELDS = sizeof fields / sizeof fields[0] };
+
+const ud_layout_field *ud_layout_fields(size_t *count) {
+  *count = NFIELDS;
+  return fields;
+}
+
+static void set_field(ud_layout *l, const ud_layout_field *f, int32_t off) {
+  memcpy((char *)l + f->offset, &off, sizeof off);
+}
+
+const ud_layout_field *ud_layout_diff(const ud_layout *a, const ud_layout *b) {
+  for (size_t i = 0; i < NFIELDS; i++)
+    if (ud_layout_get(a, &fields[i]) != ud_layout_get(b, &fields[i]))
+      return &fields[i];
+  return NULL;
+}
+
+static const char *const struct_names[] = {"runtime.g", "runtime.m"};
+
+/* The byte size of a DIE's type (peeled; pointers have the CU's address
+ * size), or 0. */
+static Dwarf_Word die_size(Dwarf_Die *type) {
+  Dwarf_Word w;
+  return dwarf_aggregate_size(type, &w) == 0 ? w : 0;
+}
+
 int ud_layout_from_dwarf(const ud_image *img, ud_layout *out, ud_err *err) {
   Dwarf *dbg = ud_image_dwarf(img, err);
   if (dbg == NULL)
     return err != NULL ? (int)err->status : UD_E_NOT_FOUND;
-  static const char *const names[2] = {"runtime.g", "runtime.m"};
   Dwarf_Die st[2];
   bool found[2] = {false, false};
-  find_structs(dbg, names, st, found, 2);
-  int rc = UD_OK;
-  for (int i = 0; i < 2 && rc == UD_OK; i++)
+  find_structs(dbg, struct_names, st, found, 2);
+  for (int i = 0; i < 2; i++)
     if (!found[i])
-      rc = ud_fail(err, UD_E_NOT_FOUND, "the DWARF of %s has no type %s", ud_image_path(img),
-                   names[i]);
-  if (rc != UD_OK)
-    return rc;
-  static const struct {
-    int which; /* 0: runtime.g, 1: runtime.m */
-    const char *path;
-    size_t field;
-    bool optional;
-  } fields[] = {
-      {0, "stack.lo", offsetof(ud_layout, g_stack_lo), false},
-      {0, "stack.hi", offsetof(ud_layout, g_stack_hi), false},
-      {0, "stackguard0", offsetof(ud_layout, g_stackguard0), false},
-      {0, "sched.sp", offsetof(ud_layout, g_sched_sp), false},
-      {0, "sched.pc", offsetof(ud_layout, g_sched_pc), false},
-      {0, "sched.bp", offsetof(ud_layout, g_sched_bp), false},
-      {0, "syscallsp", offsetof(ud_layout, g_syscallsp), false},
-      {0, "syscallpc", offsetof(ud_layout, g_syscallpc), false},
-      {0, "syscallbp", offsetof(ud_layout, g_syscallbp), true}, /* Go 1.23+ */
-      {0, "m", offsetof(ud_layout, g_m), false},
-      {0, "atomicstatus", offsetof(ud_layout, g_atomicstatus), false},
-      {0, "goid", offsetof(ud_layout, g_goid), false},
-      {1, "g0", offsetof(ud_layout, m_g0), false},
-      {1, "curg", offsetof(ud_layout, m_curg), false},
-  };
+      return ud_fail(err, UD_E_NOT_FOUND, "the DWARF has no type %s (only the C objects' DWARF: "
+                     "a -ldflags=-w build?)", struct_names[i]);
   ud_layout l;
   memset(&l, 0, sizeof l);
-  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+  for (size_t i = 0; i < NFIELDS; i++) {
+    const ud_layout_field *f = &fields[i];
     int32_t off;
-    if (!member_path(&st[fields[i].which], fields[i].path, &off)) {
-      if (!fields[i].optional) {
-        rc = ud_fail(err, UD_E_NOT_FOUND, "the DWARF of %s has no %s.%s", ud_image_path(img),
-                     names[fields[i].which], fields[i].path);
-        break;
-      }
+    Dwarf_Die type;
+    if (!member_path(&st[f->st], f->path, &off, &type)) {
+      if (!f->optional)
+        return ud_fail(err, UD_E_NOT_FOUND, "the DWARF of runtime.%c has no %s",
+                       f->st == UD_STRUCT_G ? 'g' : 'm', f->path);
       off = -1;
+    } else if (die_size(&type) != f->width) {
+      return ud_fail(err, UD_E_CORRUPT, "%s is %llu bytes in the DWARF, not %u", f->name,
+                     (unsigned long long)die_size(&type), f->width);
     }
-    memcpy((char *)&l + fields[i].field, &off, sizeof off);
+    set_field(&l, f, off);
   }
+  snprintf(l.source, sizeof l.source, "DWARF");
+  l.tls_g_offset = out->tls_g_offset;
+  *out = l;
+  return UD_OK;
+}
+
+/* ---- type descriptors ---------------------------------------------------- */
+
+/* Offset of a dotted path inside struct descriptor st; its type in *ftype. */
+static int types_path(const ud_image *img, uint64_t st, const char *path, int32_t *off,
+                      uint64_t *ftype, ud_err *err) {
+  char part[64];
+  int32_t total = 0;
+  uint64_t cur = st;
+  while (*path) {
+    size_t len = strcspn(path, ".");
+    if (len == 0 || len >= sizeof part)
+      return ud_fail(err, UD_E_CORRUPT, "bad field path");
+    memcpy(part, path, len);
+    part[len] = 0;
+    int32_t o;
+    int rc = ud_typedesc_field(img, cur, part, &o, &cur, err);
+    if (rc != UD_OK)
+      return rc;
+    total += o;
+    path += len;
+    if (*path == '.')
+      path++;
+  }
+  *off = total;
+  *ftype = cur;
+  return UD_OK;
+}
+
+int ud_layout_from_types(const ud_image *img, const ud_pclntab *tab, ud_layout *out, char *where,
+                         size_t cap, ud_err *err) {
+  uint64_t st[2], mptr;
+  int32_t moff;
+  int rc = ud_typedesc_runtime_g(img, tab, &st[UD_STRUCT_G], where, cap, err);
   if (rc != UD_OK)
     return rc;
-  snprintf(l.source, sizeof l.source, "dwarf");
+  /* runtime.m is reached through g.m, a *m */
+  if ((rc = types_path(img, st[UD_STRUCT_G], "m", &moff, &mptr, err)) != UD_OK ||
+      (rc = ud_typedesc_elem(img, mptr, &st[UD_STRUCT_M], err)) != UD_OK)
+    return ud_fail(err, rc, "runtime.g's field m: %s", err ? err->msg : "");
+  char name[32];
+  if (ud_pclntab_types(tab, &(uint64_t){0}, &(uint64_t){0}) &&
+      (!ud_typedesc_name(img, tab, st[UD_STRUCT_M], name, sizeof name) || strcmp(name, "runtime.m") != 0))
+    return ud_fail(err, UD_E_CORRUPT, "runtime.g's field m does not point to a runtime.m");
+  ud_layout l;
+  memset(&l, 0, sizeof l);
+  for (size_t i = 0; i < NFIELDS; i++) {
+    const ud_layout_field *f = &fields[i];
+    int32_t off;
+    uint64_t ftype, size;
+    uint8_t kind;
+    ud_err ferr = {0};
+    rc = types_path(img, st[f->st], f->path, &off, &ftype, &ferr);
+    if (rc == UD_E_NOT_FOUND && f->optional) {
+      off = -1;
+    } else if (rc != UD_OK) {
+      return ud_fail(err, rc, "%s: %s", f->name, ferr.msg);
+    } else if (!ud_typedesc_kind(img, ftype, &kind, &size) || size != f->width) {
+      return ud_fail(err, UD_E_CORRUPT, "%s is %llu bytes in the type descriptors, not %u", f->name,
+                     (unsigned long long)size, f->width);
+    }
+    set_field(&l, f, off);
+  }
+  snprintf(l.source, sizeof l.source, "type descriptors");
   l.tls_g_offset = out->tls_g_offset;
   *out = l;
   return UD_OK;
@@ -153,26 +236,19 @@ int ud_layout_from_dwarf(const ud_image *img, ud_layout *out, ud_err *err) {
 
 /* ---- tables -------------------------------------------------------------- */
 
-int ud_layout_from_table(int go_minor, ud_layout *out, ud_err *err) {
-  size_t n;
-  const ud_layout_table_entry *t = ud_layout_tables(&n);
-  char known[64] = "";
-  size_t used = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (t[i].go_minor == go_minor) {
-      int64_t tls = out->tls_g_offset;
-      *out = t[i].layout;
-      out->tls_g_offset = tls;
-      return UD_OK;
-    }
-    if (used < sizeof known)
-      used += (size_t)snprintf(known + used, sizeof known - used, "%s%d.%d", i ? ", " : "",
-                               t[i].go_minor / 100, t[i].go_minor % 100);
-  }
-  if (go_minor <= 0)
-    return ud_fail(err, UD_E_UNSUPPORTED, "unknown Go version: no built-in runtime layout applies");
-  return ud_fail(err, UD_E_UNSUPPORTED, "no built-in runtime layout for Go %d.%d (known: %s)",
-                 go_minor / 100, go_minor % 100, known);
+int ud_layout_from_table(int version, ud_layout *out, ud_err *err) {
+  bool exact;
+  char vb[16];
+  const ud_goversion *v = ud_goversion_find(version, &exact);
+  if (version <= 0)
+    return ud_fail(err, UD_E_UNSUPPORTED, "unknown Go version: no table applies");
+  if (v == NULL || !exact || v->layout == NULL)
+    return ud_fail(err, UD_E_NOT_FOUND, "no table for Go %s", ud_goversion_name(version, vb, sizeof vb));
+  int64_t tls = out->tls_g_offset;
+  *out = *v->layout;
+  out->tls_g_offset = tls;
+  snprintf(out->source, sizeof out->source, "table go%s", ud_goversion_name(version, vb, sizeof vb));
+  return UD_OK;
 }
 
 /* ---- TLS slot of g ------------------------------------------------------- */
@@ -252,50 +328,58 @@ int ud_layout_tls_g_offset(const ud_image *img, const ud_pclntab *tab, int64_t *
 
 /* ---- all together -------------------------------------------------------- */
 
-int ud_layout_load(const ud_image *img, const ud_pclntab *tab, ud_layout *out, ud_err *err) {
-  ud_layout l;
-  memset(&l, 0, sizeof l);
-  int rc = ud_layout_tls_g_offset(img, tab, &l.tls_g_offset, err);
-  if (rc != UD_OK)
-    return rc;
-  ud_err dwarf_err = {0};
-  if (ud_image_has_dwarf(img)) {
-    rc = ud_layout_from_dwarf(img, &l, &dwarf_err);
-    if (rc == UD_OK) {
-      *out = l;
-      return UD_OK;
-    }
-  }
-  ud_err table_err = {0};
-  rc = ud_layout_from_table(ud_image_go_minor(img), &l, &table_err);
-  if (rc != UD_OK) {
-    if (dwarf_err.status != UD_OK)
-      return ud_fail(err, UD_E_UNSUPPORTED, "%s, and %s", dwarf_err.msg, table_err.msg);
-    return ud_fail(err, UD_E_UNSUPPORTED, "%s has no DWARF and %s; build it without -ldflags=-w",
-                   ud_image_path(img), table_err.msg);
-  }
-  *out = l;
-  return UD_OK;
+static const char *const source_names[UD_LSRC_COUNT] = {"type descriptors", "DWARF", "table"};
+const char *ud_layout_source_name(enum ud_layout_source s) {
+  return s < UD_LSRC_COUNT ? source_names[s] : "?";
 }
 
-size_t ud_layout_missing(const ud_layout *l, const char **names, size_t cap) {
-  const struct {
-    const char *name;
-    int32_t off;
-  } need[] = {
-      {"g.stack.lo", l->g_stack_lo},   {"g.stack.hi", l->g_stack_hi},
-      {"g.sched.sp", l->g_sched_sp},   {"g.sched.pc", l->g_sched_pc},
-      {"g.syscallsp", l->g_syscallsp}, {"g.syscallpc", l->g_syscallpc},
-      {"g.m", l->g_m},                 {"g.atomicstatus", l->g_atomicstatus},
-      {"g.goid", l->g_goid},           {"m.g0", l->m_g0},
-      {"m.curg", l->m_curg},
-  };
-  size_t n = 0;
-  for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
-    if (need[i].off < 0) {
-      if (n < cap)
-        names[n] = need[i].name;
-      n++;
+int ud_layout_load(const ud_image *img, const ud_pclntab *tab, ud_layout *out,
+                   ud_layout_sources *sources, ud_err *err) {
+  ud_layout_sources local;
+  ud_layout_sources *s = sources != NULL ? sources : &local;
+  memset(s, 0, sizeof *s);
+  int64_t tls = 0;
+  int rc = ud_layout_tls_g_offset(img, tab, &tls, err);
+  if (rc != UD_OK)
+    return rc;
+  for (int i = 0; i < UD_LSRC_COUNT; i++) {
+    ud_err e = {0};
+    ud_layout *l = &s->each[i];
+    l->tls_g_offset = tls;
+    switch (i) {
+    case UD_LSRC_TYPES: rc = ud_layout_from_types(img, tab, l, s->where, sizeof s->where, &e); break;
+    case UD_LSRC_DWARF:
+      rc = ud_image_has_dwarf(img) ? ud_layout_from_dwarf(img, l, &e)
+                                   : ud_fail(&e, UD_E_NOT_FOUND, "no DWARF");
+      break;
+    default: rc = ud_layout_from_table(ud_image_go_release(img), l, &e); break;
     }
-  return n;
+    s->ok[i] = rc == UD_OK;
+    if (!s->ok[i])
+      snprintf(s->why[i], sizeof s->why[i], "%s", e.msg);
+  }
+  int first = -1;
+  for (int i = 0; i < UD_LSRC_COUNT; i++) {
+    if (!s->ok[i])
+      continue;
+    if (first < 0) {
+      first = i;
+      continue;
+    }
+    const ud_layout_field *f = ud_layout_diff(&s->each[first], &s->each[i]);
+    if (f != NULL)
+      return ud_fail(err, UD_E_CORRUPT, "%s is at %d in the %s but at %d in the %s", f->name,
+                     ud_layout_get(&s->each[first], f), s->each[first].source, ud_layout_get(&s->each[i], f),
+                     s->each[i].source);
+  }
+  if (first < 0)
+    return ud_fail(err, UD_E_UNSUPPORTED, "type descriptors: %s; DWARF: %s; %s", s->why[UD_LSRC_TYPES],
+                   s->why[UD_LSRC_DWARF], s->why[UD_LSRC_TABLE]);
+  *out = s->each[first];
+  size_t used = 0;
+  for (int i = first + 1; i < UD_LSRC_COUNT; i++)
+    if (s->ok[i] && used < sizeof out->agreed)
+      used += (size_t)snprintf(out->agreed + used, sizeof out->agreed - used, "%s%s", used ? ", " : "",
+                               s->each[i].source);
+  return UD_OK;
 }

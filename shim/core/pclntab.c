@@ -14,6 +14,8 @@
  * or an error, never a read outside the file. */
 #include "pclntab.h"
 
+#include "goversion.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,15 +23,13 @@
 #define MAGIC_GO120 0xfffffff1u /* Go 1.20 and later */
 #define HEADER_SIZE 72u
 
-/* moduledata field offsets (runtime/symtab.go); stable where we read them. */
+/* moduledata field offsets (runtime/symtab.go) that do not change across
+ * releases; the others come from the release's row in goversion.h. */
 #define MD_PCHEADER 0
 #define MD_FUNCNAMETAB 8
 #define MD_FTAB 128
 #define MD_TEXT 176
-#define MD_GOFUNC_GO118 304 /* before covctrs, ecovctrs were added in 1.20 */
-#define MD_GOFUNC_GO120 320
-#define MD_GOFUNC_GO127 344 /* typedesclen, itaboffset, itabsize added in 1.27 */
-#define MD_READ (MD_GOFUNC_GO127 + 16) /* the bytes of moduledata read */
+#define MD_READ 400 /* the bytes of moduledata read: past every row's fields */
 
 typedef struct region {
   const uint8_t *p;
@@ -43,6 +43,7 @@ struct ud_pclntab {
   uint64_t nfunc;
   uint64_t text;
   uint64_t gofunc;
+  uint64_t types, etypes; /* moduledata.types/etypes; 0 if not found */
   uint32_t func_size; /* fixed part of a _func record */
   uint32_t funcid_off;
   region funcnames, cutab, filetab, pctab, pcln;
@@ -161,24 +162,35 @@ static const uint8_t *find_moduledata(const ud_pclntab *t, uint64_t funcname_off
   return NULL;
 }
 
-/* moduledata.gofunc, which moved as fields were added before it. It
- * follows rodata and points past it: before the function table in Go 1.18
- * and 1.19 (go.func.* in .rodata), before epclntab, the next field, from
- * Go 1.20 (go:func.* inside .gopclntab). That checks the offset the Go
- * version suggests; the others are tried if the check fails. 0 when none
- * passes. */
-static uint64_t moduledata_gofunc(const uint8_t *md, bool go120, int go_minor, uint64_t pcheader) {
-  const size_t offs[3] = {!go120 ? MD_GOFUNC_GO118 : go_minor >= 27 ? MD_GOFUNC_GO127 : MD_GOFUNC_GO120,
-                          MD_GOFUNC_GO120, MD_GOFUNC_GO127};
-  for (int i = 0; i < 3; i++) {
-    if (!go120 && offs[i] != MD_GOFUNC_GO118)
-      continue;
-    uint64_t rodata = rd64(md + offs[i] - 8), gofunc = rd64(md + offs[i]);
-    uint64_t limit = go120 ? rd64(md + offs[i] + 8) : pcheader;
-    if (rodata != 0 && rodata <= gofunc && gofunc < limit && (!go120 || limit > pcheader))
-      return gofunc;
-  }
-  return 0;
+/* Is [lo, hi) inside one file-backed, non-executable segment? */
+static bool in_data_segment(const ud_image *img, uint64_t lo, uint64_t hi) {
+  uint64_t va, fsz;
+  uint32_t flags;
+  for (size_t i = 0; ud_image_segment(img, i, &va, &fsz, &flags); i++)
+    if (!(flags & 1 /* PF_X */) && lo >= va && hi >= lo && hi <= va + fsz)
+      return true;
+  return false;
+}
+
+/* The moduledata fields the release's row places, each checked against
+ * its neighbours before it is believed: gofunc follows rodata and points
+ * past it, below the function table (go.func.* in .rodata) or, in the
+ * releases with an epclntab field after it, below that (go:func.* inside
+ * .gopclntab); types < etypes lie in read-only data. A field that fails
+ * stays 0 (its data "absent"), never guessed. */
+static void moduledata_fields(ud_pclntab *t, const uint8_t *md) {
+  bool exact;
+  const ud_goversion *v = ud_goversion_find(ud_image_go_release(t->img), &exact);
+  if (v == NULL)
+    return;
+  uint64_t rodata = rd64(md + v->md_rodata), gofunc = rd64(md + v->md_gofunc);
+  uint64_t limit = v->md_epclntab ? rd64(md + v->md_epclntab) : t->vaddr;
+  if (rodata != 0 && rodata <= gofunc && gofunc < limit && limit >= t->vaddr)
+    t->gofunc = gofunc;
+  uint64_t types = rd64(md + v->md_types), etypes = rd64(md + v->md_etypes);
+  if (types != 0 && types < etypes && etypes - types < (1ull << 32) &&
+      in_data_segment(t->img, types, etypes))
+    t->types = types, t->etypes = etypes;
 }
 
 static bool sub_region(const uint8_t *base, uint64_t total, uint64_t lo, uint64_t hi, region *r) {
@@ -248,13 +260,13 @@ ud_pclntab *ud_pclntab_open(const ud_image *img, ud_err *err) {
       goto fail;
     }
   }
+  if (md)
+    moduledata_fields(t, md);
   /* FUNCDATA offsets are relative to moduledata.gofunc: the go:func.* symbol
-   * (go.func.* before Go 1.20). */
+   * (go.func.* before Go 1.20) where there is a symbol table. gofunc == 0
+   * leaves every FUNCDATA absent rather than wrong. */
   if (ud_image_symbol(img, go120 ? "go:func.*" : "go.func.*", &sym, NULL))
     t->gofunc = sym;
-  else if (md)
-    t->gofunc = moduledata_gofunc(md, go120, ud_image_go_minor(img), t->vaddr);
-  /* gofunc == 0 leaves every FUNCDATA absent rather than wrong. */
   return t;
 fail:
   free(t);
@@ -268,6 +280,11 @@ uint64_t ud_pclntab_text_start(const ud_pclntab *tab) { return tab->text; }
 size_t ud_pclntab_nfuncs(const ud_pclntab *tab) { return tab->nfunc; }
 const ud_image *ud_pclntab_image(const ud_pclntab *tab) { return tab->img; }
 uint64_t ud_pclntab_gofunc(const ud_pclntab *tab) { return tab->gofunc; }
+bool ud_pclntab_types(const ud_pclntab *tab, uint64_t *lo, uint64_t *hi) {
+  *lo = tab->types;
+  *hi = tab->etypes;
+  return tab->types != 0;
+}
 
 static inline const uint8_t *ftab_entry(const ud_pclntab *t, size_t i) {
   return t->pcln.p + 8 * i; /* i <= nfunc, bounded at open */

@@ -56,6 +56,9 @@ size_t ud_pclntab_nfuncs(const ud_pclntab *tab);
 const ud_image *ud_pclntab_image(const ud_pclntab *tab);
 /* moduledata.gofunc: the base of FUNCDATA offsets; 0 if it was not found. */
 uint64_t ud_pclntab_gofunc(const ud_pclntab *tab);
+/* moduledata.types/etypes: the type descriptors' section, base of their
+ * name offsets; false if they were not found. */
+bool ud_pclntab_types(const ud_pclntab *tab, uint64_t *lo, uint64_t *hi);
 
 bool ud_pclntab_func_at(const ud_pclntab *tab, size_t index, ud_func *out);
 /* The function containing pc (entry <= pc < end). */

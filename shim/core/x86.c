@@ -169,3 +169,50 @@ int ud_x86_rip_movs(const uint8_t *code, size_t len, uint64_t vaddr, bool stop_a
   *n = count;
   return UD_OK;
 }
+
+bool ud_x86_call_arg_lea(const uint8_t *code, size_t len, uint64_t vaddr, uint64_t target,
+                         uint64_t *addr, uint64_t *call_pc) {
+  ZydisDecoder dec;
+  ZydisDecodedInstruction insn;
+  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+  bool known = false;
+  uint64_t rax = 0;
+  if (!decoder_init(&dec))
+    return false;
+  for (size_t off = 0; off < len;) {
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, code + off, len - off, &insn, ops))) {
+      off++;
+      known = false;
+      continue;
+    }
+    uint64_t pc = vaddr + off;
+    ZyanU64 abs;
+    if (insn.mnemonic == ZYDIS_MNEMONIC_CALL) {
+      if (insn.operand_count_visible >= 1 && ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
+          ops[0].imm.is_relative && ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&insn, &ops[0], pc, &abs)) &&
+          abs == target) {
+        if (!known)
+          return false;
+        *addr = rax;
+        *call_pc = pc;
+        return true;
+      }
+      known = false;
+    } else if (insn.mnemonic == ZYDIS_MNEMONIC_LEA && insn.operand_count_visible == 2 &&
+               ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER && ops[0].reg.value == ZYDIS_REGISTER_RAX &&
+               ops[1].type == ZYDIS_OPERAND_TYPE_MEMORY && ops[1].mem.base == ZYDIS_REGISTER_RIP &&
+               ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&insn, &ops[1], pc, &abs))) {
+      rax = abs;
+      known = true;
+    } else if (insn.meta.branch_type != ZYDIS_BRANCH_TYPE_NONE || insn.mnemonic == ZYDIS_MNEMONIC_RET) {
+      known = false;
+    } else {
+      for (unsigned i = 0; i < insn.operand_count; i++)
+        if (ops[i].type == ZYDIS_OPERAND_TYPE_REGISTER && (ops[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE) &&
+            ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, ops[i].reg.value) == ZYDIS_REGISTER_RAX)
+          known = false;
+    }
+    off += insn.length;
+  }
+  return false;
+}

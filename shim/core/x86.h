@@ -48,6 +48,14 @@ typedef struct ud_rip_mov {
 int ud_x86_rip_movs(const uint8_t *code, size_t len, uint64_t vaddr, bool stop_at_ret,
                     ud_rip_mov *out, size_t cap, size_t *n, ud_err *err);
 
+/* The address a RIP-relative LEA last put in RAX (Go's first integer
+ * argument) before the first direct CALL to `target` in code[0, len): the
+ * argument of `LEAQ sym(SB), AX; CALL target`. RAX written any other way,
+ * or a jump or return in between, forgets it. Sets *addr and *call_pc (the
+ * CALL); false if there is no such call or RAX is not known there. */
+bool ud_x86_call_arg_lea(const uint8_t *code, size_t len, uint64_t vaddr, uint64_t target,
+                         uint64_t *addr, uint64_t *call_pc);
+
 /* Length of the instruction at code (at most avail bytes); 0 if undecodable. */
 size_t ud_x86_insn_length(const uint8_t *code, size_t avail, uint64_t vaddr);
 

@@ -1,7 +1,9 @@
-# gdb -batch -x layout_gdb.py BINARY: the runtime field offsets undead needs,
-# as gdb reads them from the binary's DWARF (an independent DWARF reader:
-# the oracle for tests/e2e/layout_tables.sh). One FIELD=N a line; -1 for a
-# field this Go version does not have.
+# UNDEAD_FIELDS="member:g:path ..." gdb -batch -x layout_gdb.py BINARY: the
+# runtime field offsets undead reads, as gdb reads them from the binary's
+# DWARF (an independent DWARF reader: the oracle for layout_sources.sh). The
+# fields are the core's own list (layout_probe's fields= line). One
+# MEMBER=N a line; -1 for a field this Go version does not have.
+import os
 import gdb
 
 def offset(type_name, path):
@@ -15,15 +17,6 @@ def offset(type_name, path):
         t = fields[0].type.strip_typedefs()
     return off
 
-FIELDS = [
-    ("g_stack_lo", "runtime.g", "stack.lo"), ("g_stack_hi", "runtime.g", "stack.hi"),
-    ("g_stackguard0", "runtime.g", "stackguard0"),
-    ("g_sched_sp", "runtime.g", "sched.sp"), ("g_sched_pc", "runtime.g", "sched.pc"),
-    ("g_sched_bp", "runtime.g", "sched.bp"),
-    ("g_syscallsp", "runtime.g", "syscallsp"), ("g_syscallpc", "runtime.g", "syscallpc"),
-    ("g_syscallbp", "runtime.g", "syscallbp"), ("g_m", "runtime.g", "m"),
-    ("g_atomicstatus", "runtime.g", "atomicstatus"), ("g_goid", "runtime.g", "goid"),
-    ("m_g0", "runtime.m", "g0"), ("m_curg", "runtime.m", "curg"),
-]
-for key, type_name, path in FIELDS:
-    print("%s=%d" % (key, offset(type_name, path)))
+for spec in os.environ["UNDEAD_FIELDS"].split():
+    member, st, path = spec.split(":")
+    print("%s=%d" % (member, offset("runtime." + st, path)))

@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (img) {
     uint64_t a, b;
     const void *d;
-    sink += ud_image_go_minor(img);
+    sink += ud_image_go_release(img);
     const char *ver = ud_image_go_version(img);
     if (ver)
       sink += strlen(ver);

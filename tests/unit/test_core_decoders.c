@@ -155,7 +155,7 @@ static void test_format(uint32_t magic, const char *path) {
     return;
   }
   CHECK(!ud_image_is_pie(img) && !ud_image_is_dynamic(img) && !ud_image_has_symtab(img));
-  CHECK(ud_image_go_version(img) == NULL && ud_image_go_minor(img) == 0);
+  CHECK(ud_image_go_version(img) == NULL && ud_image_go_release(img) == 0);
   const uint8_t *text = ud_image_at(img, BASE + TEXT, 0x80);
   CHECK(text && text[0] == 0xcc && text[0x7f] == 0xcc);
   CHECK(ud_image_at(img, BASE + FILE_SIZE - 4, 8) == NULL);
