@@ -1,4 +1,4 @@
-/* hook: finds and patches the CALL runtime.copystack sites. */
+/* hook: stubs and code patches (see hook.h). */
 #include "hook.h"
 
 #include <errno.h>
@@ -7,129 +7,44 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "alloc.h"
-#include "x86.h"
+#include "sites.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-extern char ud_copystack_trampoline[];
-/* Read by the trampoline: where the real copystack starts. */
-__attribute__((visibility("hidden"))) uint64_t ud_copystack_real;
+extern char ud_tramp_copystack[], ud_tramp_callback_return[], ud_tramp_callback_move[],
+    ud_tramp_exit[];
 
-/* Collects the CALL rel32 sites to `target` inside function `name`. */
-static bool sites_in(const ud_image *img, const ud_pclntab *tab, uint64_t bias, const char *name,
-                     uint64_t target_vaddr, uint64_t *ret_out, size_t *nout, char *why,
-                     size_t cap) {
-  ud_func f;
-  *nout = 0;
-  if (!ud_pclntab_func_by_name(tab, name, &f)) {
-    snprintf(why, cap, "%s not found in the function table", name);
-    return false;
-  }
-  ud_call_site buf[256], *calls = buf;
-  size_t n = 0;
-  ud_err err = {0};
-  int rc = ud_x86_calls(img, f.entry, f.end, buf, sizeof buf / sizeof buf[0], &n, &err);
-  if (rc == UD_OK && n > sizeof buf / sizeof buf[0]) {
-    calls = ud_alloc(n * sizeof *calls);
-    if (calls == NULL) {
-      snprintf(why, cap, "out of memory");
-      return false;
-    }
-    rc = ud_x86_calls(img, f.entry, f.end, calls, n, &n, &err);
-  }
-  if (rc != UD_OK) {
-    snprintf(why, cap, "cannot decode %s: %s", name, err.msg);
-    if (calls != buf)
-      ud_free(calls);
-    return false;
-  }
-  bool ok = true;
-  for (size_t i = 0; i < n && ok; i++) {
-    if (calls[i].target != target_vaddr)
-      continue;
-    const uint8_t *code = ud_image_at(img, calls[i].pc, 5);
-    if (calls[i].length != 5 || code == NULL || code[0] != 0xE8) {
-      snprintf(why, cap, "the call to runtime.copystack at %#llx in %s is not a CALL rel32",
-               (unsigned long long)calls[i].pc, name);
-      ok = false;
-      break;
-    }
-    int32_t rel;
-    memcpy(&rel, code + 1, 4);
-    if (calls[i].pc + 5 + (int64_t)rel != target_vaddr) {
-      snprintf(why, cap, "the call at %#llx in %s does not decode to runtime.copystack",
-               (unsigned long long)calls[i].pc, name);
-      ok = false;
-      break;
-    }
-    if (*nout == UD_HOOK_MAX_SITES) {
-      snprintf(why, cap, "too many calls to runtime.copystack in %s", name);
-      ok = false;
-      break;
-    }
-    ret_out[(*nout)++] = calls[i].ret + bias;
-  }
-  if (calls != buf)
-    ud_free(calls);
-  if (!ok)
-    return false;
-  if (*nout == 0) {
-    snprintf(why, cap, "no call to runtime.copystack found in %s", name);
-    return false;
-  }
-  return true;
-}
+enum { STUB_COPYSTACK, STUB_RETURN, STUB_MOVE, STUB_EXIT, NSTUBS, STUB_SIZE = 32 };
 
-bool ud_hook_find(const ud_image *img, const ud_pclntab *tab, uint64_t bias, ud_hook_sites *out,
-                  char *why, size_t cap) {
-  memset(out, 0, sizeof *out);
-  ud_func cs;
-  if (!ud_pclntab_func_by_name(tab, "runtime.copystack", &cs)) {
-    snprintf(why, cap, "runtime.copystack not found in the function table");
-    return false;
-  }
-  out->copystack = cs.entry + bias;
-  if (!sites_in(img, tab, bias, "runtime.newstack", cs.entry, out->growth_ret, &out->ngrowth, why,
-                cap))
-    return false;
-  if (!sites_in(img, tab, bias, "runtime.shrinkstack", cs.entry, out->shrink_ret, &out->nshrink,
-                why, cap))
-    return false;
-  return true;
-}
+/* One patch: the 5 bytes at `at` become a CALL or JMP rel32 to a stub. */
+typedef struct patch {
+  uint64_t at;       /* run-time address */
+  uint8_t opcode;    /* 0xE8 CALL, 0xE9 JMP */
+  int stub;
+  uint8_t old[5];
+} patch;
+
+enum { MAX_PATCHES = 2 * UD_SITES_MAX + 3 };
 
 static bool within_rel32(uint64_t a, uint64_t b) {
   int64_t d = (int64_t)(a - b);
   return d > -(int64_t)0x7fff0000 && d < (int64_t)0x7fff0000;
 }
 
-static bool all_reach(const ud_hook_sites *s, uint64_t stub) {
-  for (size_t i = 0; i < s->ngrowth; i++)
-    if (!within_rel32(stub, s->growth_ret[i]))
-      return false;
-  for (size_t i = 0; i < s->nshrink; i++)
-    if (!within_rel32(stub, s->shrink_ret[i]))
-      return false;
-  return true;
-}
-
-/* A page within rel32 reach of every site: tried below the lowest site first
- * (usually free below the executable), then above the highest. */
-static void *map_stub_near(const ud_hook_sites *s) {
+/* A page within rel32 reach of every patch: tried below the lowest first
+ * (usually free below the image), then above the highest. */
+static uint8_t *map_stub_page(const patch *p, size_t n) {
   long page = sysconf(_SC_PAGESIZE);
   uint64_t lo = UINT64_MAX, hi = 0;
-  for (size_t i = 0; i < s->ngrowth + s->nshrink; i++) {
-    uint64_t r = i < s->ngrowth ? s->growth_ret[i] : s->shrink_ret[i - s->ngrowth];
-    if (r < lo)
-      lo = r;
-    if (r > hi)
-      hi = r;
+  for (size_t i = 0; i < n; i++) {
+    lo = p[i].at < lo ? p[i].at : lo;
+    hi = p[i].at > hi ? p[i].at : hi;
   }
   for (int dir = 0; dir < 2; dir++) {
-    for (uint64_t d = 1ull << 20; d < (1ull << 31) - (1ull << 24); d += d < (64ull << 20) ? (1ull << 20) : (32ull << 20)) {
+    for (uint64_t d = 1ull << 20; d < (1ull << 31) - (1ull << 24);
+         d += d < (64ull << 20) ? (1ull << 20) : (32ull << 20)) {
       uint64_t hint;
       if (dir == 0) {
         if (lo < d + (1ull << 16))
@@ -138,75 +53,110 @@ static void *map_stub_near(const ud_hook_sites *s) {
       } else {
         hint = (hi + d) & ~(uint64_t)(page - 1);
       }
-      void *p = mmap((void *)hint, (size_t)page, PROT_READ | PROT_WRITE,
+      void *m = mmap((void *)hint, (size_t)page, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-      if (p == MAP_FAILED)
+      if (m == MAP_FAILED)
         continue;
-      if (all_reach(s, (uint64_t)p))
-        return p;
-      munmap(p, (size_t)page);
+      bool ok = true;
+      for (size_t i = 0; i < n && ok; i++)
+        ok = within_rel32((uint64_t)m, p[i].at);
+      if (ok)
+        return m;
+      munmap(m, (size_t)page);
     }
   }
   return NULL;
 }
 
-static bool patch_rel32(uint64_t call_pc, uint64_t target) {
+/* movabs $rt, %r12 ; jmp *0(%rip) ; .quad target */
+static void write_stub(uint8_t *s, const ud_rt *rt, void *target) {
+  uint64_t rtv = (uint64_t)(uintptr_t)rt, t = (uint64_t)(uintptr_t)target;
+  s[0] = 0x49, s[1] = 0xBC;
+  memcpy(s + 2, &rtv, 8);
+  static const uint8_t jmp[6] = {0xFF, 0x25, 0, 0, 0, 0};
+  memcpy(s + 10, jmp, sizeof jmp);
+  memcpy(s + 16, &t, 8);
+}
+
+static bool write_code(uint64_t at, const uint8_t *bytes, size_t len) {
   long page = sysconf(_SC_PAGESIZE);
-  uint64_t start = call_pc & ~(uint64_t)(page - 1);
-  uint64_t end = (call_pc + 5 + (uint64_t)page - 1) & ~(uint64_t)(page - 1);
-  int32_t rel = (int32_t)(int64_t)(target - (call_pc + 5));
+  uint64_t start = at & ~(uint64_t)(page - 1);
+  uint64_t end = (at + len + (uint64_t)page - 1) & ~(uint64_t)(page - 1);
   if (mprotect((void *)start, end - start, PROT_READ | PROT_WRITE) != 0)
     return false;
-  memcpy((void *)(call_pc + 1), &rel, 4);
-  __builtin___clear_cache((char *)call_pc, (char *)call_pc + 5);
+  memcpy((void *)at, bytes, len);
+  __builtin___clear_cache((char *)at, (char *)at + len);
   return mprotect((void *)start, end - start, PROT_READ | PROT_EXEC) == 0;
 }
 
-bool ud_hook_install(ud_hook_sites *s, char *why, size_t cap) {
-  /* Check the live bytes (what runs) before touching anything. */
-  for (size_t i = 0; i < s->ngrowth + s->nshrink; i++) {
-    uint64_t r = i < s->ngrowth ? s->growth_ret[i] : s->shrink_ret[i - s->ngrowth];
-    const uint8_t *code = (const uint8_t *)(r - 5);
+/* Adds the CALL sites of list l, each checked in memory to be the CALL
+ * rel32 to the callee the probe found. */
+static bool add_calls(const ud_rt *rt, const ud_call_list *l, int stub, patch *p, size_t *n,
+                      char *why, size_t cap) {
+  for (size_t i = 0; i < l->n; i++) {
+    uint64_t at = l->call[i] + rt->bias;
+    const uint8_t *code = (const uint8_t *)(uintptr_t)at;
     int32_t rel;
     memcpy(&rel, code + 1, 4);
-    if (code[0] != 0xE8 || r + (int64_t)rel != s->copystack) {
-      snprintf(why, cap, "the code in memory at %#llx is not the expected CALL runtime.copystack",
-               (unsigned long long)(r - 5));
+    if (code[0] != 0xE8 || at + 5 + (int64_t)rel != l->callee_entry + rt->bias) {
+      snprintf(why, cap, "the code in memory at %#llx is not the expected CALL %s",
+               (unsigned long long)at, l->callee);
       return false;
     }
+    p[*n] = (patch){.at = at, .opcode = 0xE8, .stub = stub};
+    memcpy(p[*n].old, code, 5);
+    (*n)++;
   }
-  uint8_t *stub = map_stub_near(s);
-  if (stub == NULL) {
-    snprintf(why, cap, "no free page within 2 GiB of the Go text for the copystack stub");
+  return true;
+}
+
+bool ud_hook_install(ud_rt *rt, bool stress, char *why, size_t cap) {
+  patch p[MAX_PATCHES];
+  size_t n = 0;
+  const ud_sites *s = &rt->sites;
+  if (!add_calls(rt, &s->growth, STUB_COPYSTACK, p, &n, why, cap) ||
+      !add_calls(rt, &s->shrink, STUB_COPYSTACK, p, &n, why, cap) ||
+      !add_calls(rt, &s->cb_return, STUB_RETURN, p, &n, why, cap) ||
+      (stress && !add_calls(rt, &s->cb_run, STUB_MOVE, p, &n, why, cap)))
+    return false;
+  if (s->exit_entry != 0) {
+    uint64_t at = s->exit_entry + rt->bias;
+    if (memcmp((const void *)(uintptr_t)at, UD_EXIT_PROLOGUE, UD_EXIT_PROLOGUE_LEN) == 0) {
+      p[n] = (patch){.at = at, .opcode = 0xE9, .stub = STUB_EXIT};
+      memcpy(p[n].old, (const void *)(uintptr_t)at, 5);
+      n++;
+    }
+  }
+  uint8_t *page = map_stub_page(p, n);
+  if (page == NULL) {
+    snprintf(why, cap, "no free page within 2 GiB of the Go text for the hook stubs");
     return false;
   }
-  /* jmp *0(%rip); .quad trampoline */
-  static const uint8_t jmp_abs[6] = {0xFF, 0x25, 0x00, 0x00, 0x00, 0x00};
-  uint64_t dest = (uint64_t)(uintptr_t)ud_copystack_trampoline;
-  memcpy(stub, jmp_abs, sizeof jmp_abs);
-  memcpy(stub + sizeof jmp_abs, &dest, sizeof dest);
-  if (mprotect(stub, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_EXEC) != 0) {
-    snprintf(why, cap, "mprotect of the copystack stub failed: %s", strerror(errno));
-    munmap(stub, (size_t)sysconf(_SC_PAGESIZE));
+  void *targets[NSTUBS] = {ud_tramp_copystack, ud_tramp_callback_return, ud_tramp_callback_move,
+                           ud_tramp_exit};
+  for (int i = 0; i < NSTUBS; i++)
+    write_stub(page + i * STUB_SIZE, rt, targets[i]);
+  long pagesize = sysconf(_SC_PAGESIZE);
+  if (mprotect(page, (size_t)pagesize, PROT_READ | PROT_EXEC) != 0) {
+    snprintf(why, cap, "mprotect of the hook stubs failed: %s", strerror(errno));
+    munmap(page, (size_t)pagesize);
     return false;
   }
-  s->stub = (uint64_t)(uintptr_t)stub;
-  ud_copystack_real = s->copystack;
   size_t done = 0;
-  for (; done < s->ngrowth + s->nshrink; done++) {
-    uint64_t r = done < s->ngrowth ? s->growth_ret[done] : s->shrink_ret[done - s->ngrowth];
-    if (!patch_rel32(r - 5, s->stub))
+  for (; done < n; done++) {
+    uint8_t insn[5] = {p[done].opcode};
+    int32_t rel = (int32_t)(int64_t)((uint64_t)(uintptr_t)(page + p[done].stub * STUB_SIZE) - (p[done].at + 5));
+    memcpy(insn + 1, &rel, 4);
+    if (!write_code(p[done].at, insn, 5))
       break;
   }
-  if (done < s->ngrowth + s->nshrink) {
+  if (done < n) {
     int e = errno;
-    for (size_t i = 0; i < done; i++) {
-      uint64_t r = i < s->ngrowth ? s->growth_ret[i] : s->shrink_ret[i - s->ngrowth];
-      patch_rel32(r - 5, s->copystack);
-    }
-    snprintf(why, cap, "cannot make the Go text writable to patch copystack calls: %s",
-             strerror(e));
+    while (done-- > 0)
+      write_code(p[done].at, p[done].old, 5);
+    snprintf(why, cap, "cannot make the Go text writable to patch it: %s", strerror(e));
     return false;
   }
+  rt->stress = stress;
   return true;
 }

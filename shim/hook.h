@@ -1,40 +1,23 @@
-/* hook: redirecting runtime.copystack through the shim.
+/* hook: patching a watched runtime's code so that it reaches the shim.
  *
- * Every `CALL rel32` to runtime.copystack (in runtime.newstack: growth; in
- * runtime.shrinkstack: shrink) is rewritten to call a stub mapped within
- * +-2 GiB of the text, which jumps to the trampoline (trampoline.S), which
- * calls ud_on_copystack and tail-jumps to the real copystack. The patch is
- * made in the constructor, before the Go runtime runs. */
+ * The sites (sites.h) are rewritten in the constructor or before the
+ * runtime starts: each `CALL rel32` to runtime.copystack, to
+ * runtime.reentersyscall in cgocallbackg and (move_on_callback=1) to
+ * runtime.cgocallbackg1 then calls a stub of the runtime's own, mapped
+ * within +-2 GiB of its text, which loads the runtime's ud_rt into %r12 and
+ * jumps to the trampoline (trampoline.S); runtime.exit's first instruction
+ * becomes a jump to its stub. Every byte is checked before anything is
+ * written; on failure nothing is left patched. */
 #ifndef UNDEAD_HOOK_H
 #define UNDEAD_HOOK_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
-#include "image.h"
-#include "pclntab.h"
+#include "rt.h"
 
-enum { UD_HOOK_MAX_SITES = 8 };
-
-typedef struct ud_hook_sites {
-  uint64_t growth_ret[UD_HOOK_MAX_SITES]; /* runtime return addresses */
-  uint64_t shrink_ret[UD_HOOK_MAX_SITES];
-  size_t ngrowth, nshrink;
-  uint64_t copystack;                     /* runtime address of copystack */
-  uint64_t stub;                          /* runtime address of the stub */
-} ud_hook_sites;
-
-/* Finds the sites (and checks them byte by byte) without patching. */
-bool ud_hook_find(const ud_image *img, const ud_pclntab *tab, uint64_t bias, ud_hook_sites *out,
-                  char *why, size_t cap);
-
-/* Maps the stub and patches every site found. On failure nothing is left
- * patched. */
-bool ud_hook_install(ud_hook_sites *sites, char *why, size_t cap);
-
-/* Called by the trampoline on the system stack, before the real copystack
- * (defined in verify.c). */
-void ud_on_copystack(uintptr_t gp, uintptr_t newsize, uintptr_t ret);
+/* Patches rt's sites; stress: also the cgocallbackg1 call. The exit hook
+ * is installed when the site was found (counts at exit), never required. */
+bool ud_hook_install(ud_rt *rt, bool stress, char *why, size_t cap);
 
 #endif

@@ -66,7 +66,8 @@ bool ud_options_parse(const char *spec, ud_options *o, char *why, size_t cap) {
       memcpy(o->log_path, val, vlen);
       o->log_path[vlen] = '\0';
     } else if (eq(p, klen, "halt_on_error") || eq(p, klen, "abort_on_error") ||
-               eq(p, klen, "check_relocations") || eq(p, klen, "help")) {
+               eq(p, klen, "check_relocations") || eq(p, klen, "move_on_callback") ||
+               eq(p, klen, "help")) {
       if (!parse_int(val, vlen, 0, 1, &v)) {
         snprintf(why, cap, "UNDEAD_OPTIONS: %.*s must be 0 or 1, not '%.*s'", (int)klen, p,
                  (int)vlen, val);
@@ -78,6 +79,8 @@ bool ud_options_parse(const char *spec, ud_options *o, char *why, size_t cap) {
         o->abort_on_error = v;
       else if (eq(p, klen, "check_relocations"))
         o->check_relocations = v;
+      else if (eq(p, klen, "move_on_callback"))
+        o->move_on_callback = v;
       else
         o->help = v;
     } else if (eq(p, klen, "exitcode")) {
@@ -126,6 +129,8 @@ static const char help_text[] =
     "  format=text        report format: text, json (one line) or sarif\n"
     "  check_relocations=1  check gate frames at every stack move; 0 only when a callback\n"
     "                     returns to C (fewer checks, later reports)\n"
+    "  move_on_callback=0  1: move the goroutine's stack once at the start of every callback\n"
+    "                     (each callback gets a relocation check; a stress mode)\n"
     "  help=1             print this table and exit\n";
 
 void ud_options_print_help(int fd) {

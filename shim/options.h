@@ -22,6 +22,7 @@ typedef struct ud_options {
   bool help;
   enum ud_format format;
   bool check_relocations; /* 1: check at every stack move; 0: at callback return only */
+  bool move_on_callback;  /* 1: move the stack at the start of every callback */
 } ud_options;
 
 void ud_options_default(ud_options *o);

@@ -10,19 +10,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "counts.h"
 #include "cstack.h"
-#include "gateinfo.h"
 #include "gostack.h"
 #include "report.h"
-#include "shim.h"
 
 enum { HEAD_FRAMES = 40, TAIL_FRAMES = UD_REPORT_MAX_FRAMES - HEAD_FRAMES - 1 };
 
-/* One report at a time: callers hold the gtable lock. */
+/* One report at a time. */
 static ud_report rep;
 static char outbuf[16384];
+static int report_lock;
 
 typedef struct gowalk {
+  const ud_rt *rt;
   ud_report *r;
   int n;                          /* frames seen */
   ud_goframe tail[TAIL_FRAMES];   /* ring of the last frames past the head */
@@ -30,16 +31,16 @@ typedef struct gowalk {
   bool owner_found;
 } gowalk;
 
-static void put_frame(ud_report_frame *fr, const ud_goframe *f) {
+static void put_frame(const gowalk *w, ud_report_frame *fr, const ud_goframe *f) {
   memset(fr, 0, sizeof *fr);
-  ud_symbolize_go(ud_shim.tab, ud_shim.bias, f->pc, f->index > 0, fr);
+  ud_symbolize_go(w->rt->tab, w->rt->bias, f->pc, f->index > 0, fr);
   fr->sp = f->sp;
 }
 
 static bool go_frame(void *p, const ud_goframe *f) {
   gowalk *w = p;
   if (w->n < HEAD_FRAMES)
-    put_frame(&w->r->go_stack[w->n], f);
+    put_frame(w, &w->r->go_stack[w->n], f);
   else
     w->tail[(w->n - HEAD_FRAMES) % TAIL_FRAMES] = *f;
   w->n++;
@@ -72,12 +73,12 @@ static void finish_go_stack(gowalk *w) {
     snprintf(gap->func, sizeof gap->func, "... %d frames elided ...", extra - keep);
   }
   for (int i = extra - keep; i < extra; i++)
-    put_frame(&r->go_stack[n++], &w->tail[i % TAIL_FRAMES]);
+    put_frame(w, &r->go_stack[n++], &w->tail[i % TAIL_FRAMES]);
   r->go_stack_n = n;
 }
 
-static int open_out(void) {
-  const char *p = ud_shim.opt.log_path;
+static int open_out(const ud_options *opt) {
+  const char *p = opt->log_path;
   if (p[0] == '\0' || strcmp(p, "stderr") == 0)
     return 2;
   if (strcmp(p, "stdout") == 0)
@@ -88,8 +89,8 @@ static int open_out(void) {
   return fd >= 0 ? fd : 2;
 }
 
-static void stop_program(void) {
-  if (ud_shim.opt.abort_on_error) {
+static void stop_program(const ud_options *opt) {
+  if (opt->abort_on_error) {
     /* The Go runtime turns SIGABRT into its own crash dump and exit status
      * 2; a real abort (a core, a SIGABRT status) is what the user asked for. */
     struct sigaction sa;
@@ -102,7 +103,7 @@ static void stop_program(void) {
     sigprocmask(SIG_UNBLOCK, &set, NULL);
     abort();
   }
-  _exit(ud_shim.opt.exitcode);
+  _exit(opt->exitcode);
 }
 
 static const char *basename_of(const char *path) {
@@ -110,19 +111,20 @@ static const char *basename_of(const char *path) {
   return s ? s + 1 : path;
 }
 
-void ud_emit(const ud_violation *v) {
+void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
+  while (__atomic_exchange_n(&report_lock, 1, __ATOMIC_ACQUIRE))
+    __builtin_ia32_pause();
   ud_report *r = &rep;
   memset(r, 0, sizeof *r);
-  const ud_snapshot *s = &v->rec->snaps[v->snap];
-  const ud_gate_info *gi = s->gi;
+  const ud_gate_info *gi = v->gate;
 
   snprintf(r->kind, sizeof r->kind, "%s", v->kind);
   snprintf(r->trigger, sizeof r->trigger, "%s", v->trigger);
   r->pid = (int32_t)getpid();
   r->tid = (int32_t)syscall(SYS_gettid);
-  r->goid = v->gv->goid;
-  snprintf(r->binary, sizeof r->binary, "%s", ud_shim.binary);
-  snprintf(r->go_version, sizeof r->go_version, "%s", ud_shim.go_version);
+  r->goid = v->goid;
+  snprintf(r->binary, sizeof r->binary, "%s", rt->path);
+  snprintf(r->go_version, sizeof r->go_version, "%s", rt->go_version);
 
   snprintf(r->gate_func, sizeof r->gate_func, "%s", gi->func_name);
   r->x_pc = gi->x_pc;
@@ -133,10 +135,10 @@ void ud_emit(const ud_violation *v) {
   snprintf(r->y_file, sizeof r->y_file, "%s", gi->y_file);
   r->y_line = gi->y_line;
   snprintf(r->y_callee, sizeof r->y_callee, "%s", gi->y_callee);
-  uint64_t walk_hi = v->gv->stack_hi;
-  r->frame_sp = walk_hi - s->off;
+  uint64_t walk_hi = v->walk_hi;
+  r->frame_sp = v->frame_sp;
   r->frame_size = gi->frame_size;
-  r->gate_depth = (int32_t)v->snap + 1;
+  r->gate_depth = v->gate_depth;
 
   if (v->slot != SIZE_MAX) {
     const ud_gate_slot *sl = &gi->slots[v->slot];
@@ -168,13 +170,12 @@ void ud_emit(const ud_violation *v) {
 
   /* The frames: the walked stack holds the same frames as the stale range
    * at the same distance from the top (copying preserves hi - addr). */
-  gowalk w = {.r = r};
-  if (own && v->stale_hi - v->value <= walk_hi - v->gv->stack_lo)
+  gowalk w = {.rt = rt, .r = r};
+  if (own && v->stale_hi - v->value <= walk_hi - v->walk_lo)
     w.owner = walk_hi - (v->stale_hi - v->value);
-  ud_gostack_walk(ud_shim.tab, ud_shim.bias, v->walk_pc, v->walk_sp, v->gv->stack_lo, walk_hi,
-                  go_frame, &w);
+  ud_gostack_walk(rt->tab, rt->bias, v->walk_pc, v->walk_sp, v->walk_lo, walk_hi, go_frame, &w);
   finish_go_stack(&w);
-  r->c_stack_n = ud_cstack_capture(ud_shim.tab, ud_shim.bias, r->c_stack, UD_REPORT_MAX_FRAMES);
+  r->c_stack_n = ud_cstack_capture(rt->tab, rt->bias, r->c_stack, UD_REPORT_MAX_FRAMES);
 
   char where[96];
   if (strcmp(v->trigger, "callback-return") == 0)
@@ -205,10 +206,11 @@ void ud_emit(const ud_violation *v) {
              (unsigned long long)v->old_hi, (long long)r->goid, where);
   }
 
-  int fd = open_out();
+  UD_COUNT(reports, 1);
+  int fd = open_out(opt);
   ud_out o;
   ud_out_init_fd(&o, fd, outbuf, sizeof outbuf);
-  switch (ud_shim.opt.format) {
+  switch (opt->format) {
   case UD_FORMAT_JSON:
     ud_report_render_json(r, &o);
     break;
@@ -224,6 +226,10 @@ void ud_emit(const ud_violation *v) {
   ud_out_flush(&o);
   if (fd > 2)
     close(fd);
-  if (ud_shim.opt.halt_on_error)
-    stop_program();
+  if (opt->halt_on_error) {
+    /* The counts go with the report: the program ends here. */
+    ud_counts_write_final(opt, rt->path, rt->go_version);
+    stop_program(opt);
+  }
+  __atomic_store_n(&report_lock, 0, __ATOMIC_RELEASE);
 }

@@ -1,28 +1,36 @@
-/* shim: the state libundead.so sets up once in its constructor and only
- * reads afterwards. */
+/* shim: the process-wide state of libundead.so: its options and the Go
+ * runtimes it watches. Written in the constructor (and when a Go library
+ * is attached), only read afterwards. */
 #ifndef UNDEAD_SHIM_H
 #define UNDEAD_SHIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "hook.h"
 #include "image.h"
-#include "layout.h"
 #include "options.h"
-#include "pclntab.h"
+#include "rt.h"
+
+enum { UD_MAX_RUNTIMES = 8 };
 
 typedef struct ud_shim_state {
   ud_options opt;
-  ud_image *img;
-  ud_pclntab *tab;
-  ud_layout layout;
-  uint64_t bias;          /* run-time address - link-time vaddr */
-  ud_hook_sites hooks;
-  char binary[256];
-  char go_version[32];
+  bool enabled;              /* options parsed, shim not turned off */
+  ud_rt *rts[UD_MAX_RUNTIMES];
+  size_t nrts;
 } ud_shim_state;
 
 extern ud_shim_state ud_shim;
+
+/* Probes the image, hooks its runtime and adds it to ud_shim (rt.c). NULL
+ * with why set when the shim cannot work there; *quiet when that needs no
+ * line (an image without cgo). */
+ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, const ud_options *opt,
+                    bool *quiet, char *why, size_t cap);
+
+/* From the runtime.exit hook (trampoline.S), on the shim's own stack:
+ * the process is ending with this exit code. */
+void ud_on_exit(ud_rt *rt, int code);
 
 #endif

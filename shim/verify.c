@@ -4,249 +4,213 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "gateinfo.h"
+#include "counts.h"
 #include "gostack.h"
-#include "hook.h"
+#include "history.h"
 #include "report_emit.h"
-#include "runtime.h"
 #include "shim.h"
 
-/* Which snapshots of r have their gate frame on the stack being walked. */
-typedef struct validate_ctx {
-  const ud_grec *r;
-  uint64_t hi;
-  bool found[UD_MAX_NEST];
-  bool allow_x0;   /* frame 0 may be the innermost gate at X (at release) */
-} validate_ctx;
+enum { MAX_FRAMES = UD_GATE_MAX * 4 };
 
-static bool validate_frame(void *p, const ud_goframe *f) {
-  validate_ctx *c = p;
-  for (uint32_t k = 0; k < c->r->depth; k++) {
-    const ud_snapshot *s = &c->r->snaps[k];
-    if (f->sp != c->hi - s->off)
-      continue;
-    if (f->pc == s->gi->y_pc || (c->allow_x0 && f->index == 0 && f->pc == s->gi->x_pc))
-      c->found[k] = true;
-  }
-  return true;
-}
+/* A gate frame found on a goroutine's stack. */
+typedef struct gate_frame {
+  const ud_gate_info *gi;
+  uint64_t sp;     /* the frame's SP */
+  bool at_x;       /* the innermost gate at callback return: parked at X */
+  bool confirmed;  /* seen by the frame walk */
+} gate_frame;
 
-/* Whether a snapshot's gate frame is really on the stack, decided only when
- * a slot looks stale (a walk costs about what the copy does): the frames are
- * walked once per check, lazily. A walk that got lost proves nothing: then
- * the snapshot stands if asmcgocall's return address (Y) still sits just
- * below its frame. A snapshot that fails is one the program left without a
- * release (a panic unwound its C frames); it is dropped, never reported. */
-typedef struct frames_check {
-  uint64_t pc, sp, lo, hi;
+typedef struct frames {
+  gate_frame f[MAX_FRAMES];
+  size_t n;
+  /* the walk that confirms them, done at most once and only when a slot
+   * looks stale (a walk costs about what the copy does) */
+  uint64_t walk_pc, walk_sp, lo, hi;
   bool walked;
   enum ud_walk_end end;
-  validate_ctx c;
-  bool stale[UD_MAX_NEST];
-} frames_check;
-
-static bool gate_on_stack(frames_check *fc, const ud_grec *r, uint32_t k) {
-  if (!fc->walked) {
-    fc->walked = true;
-    fc->c.r = r;
-    fc->c.hi = fc->hi;
-    fc->end = ud_gostack_walk(ud_shim.tab, ud_shim.bias, fc->pc, fc->sp, fc->lo, fc->hi,
-                              validate_frame, &fc->c);
-  }
-  if (fc->c.found[k])
-    return true;
-  uint64_t fsp = fc->hi - r->snaps[k].off;
-  if (fc->end != UD_WALK_TOP && fsp - 8 >= fc->lo && fsp < fc->hi &&
-      ud_rd64(fsp - 8) == r->snaps[k].gi->y_pc)
-    return true;
-  fc->stale[k] = true;
-  return false;
-}
-
-/* Drops the snapshots found stale; false if none is left (the record is
- * idle). */
-static bool drop_stale(ud_grec *r, const frames_check *fc) {
-  for (uint32_t k = r->depth; k-- > 0;)
-    if (fc->stale[k])
-      ud_gtable_drop_snapshot(r, k);
-  return r->depth > 0;
-}
+} frames;
 
 static bool in_range(uint64_t v, uint64_t lo, uint64_t hi) { return v >= lo && v < hi; }
 
-typedef struct other_ctx {
-  uintptr_t self;
-  uint64_t v;
-  uint64_t lo, hi;
-  bool hit;
-} other_ctx;
+/* The gate frames parked at Y in [from, hi), outermost first: a word that
+ * is some gate's Y with the park pc cgocallback pushed just below the
+ * goroutine's parked sched.sp. At most `want` (the open cgo calls). */
+static void find_parked(const ud_rt *rt, uint64_t from, uint64_t lo, uint64_t hi, int32_t want,
+                        frames *fr) {
+  const ud_gate_table *t = &rt->gates;
+  uint64_t below = (uint64_t)t->park_spdelta + 8;
+  for (uint64_t a = (hi - 8) & ~(uint64_t)7; a >= from && a >= lo + below && fr->n < MAX_FRAMES &&
+                                             (int32_t)fr->n < want;
+       a -= 8) {
+    uint64_t w = ud_rd64(a);
+    const ud_gate_info *gi;
+    if (w < t->y_min || w > t->y_max || (gi = ud_gate_by_y(t, w)) == NULL)
+      continue;
+    if (ud_rd64(a - below) != t->park_pc)
+      continue;
+    fr->f[fr->n++] = (gate_frame){.gi = gi, .sp = a + 8};
+  }
+}
 
-static bool other_stack(void *p, ud_grec *r) {
-  other_ctx *c = p;
-  if (r->g == c->self)
-    return true;
-  /* Read twice: the owner may be in the middle of its own stack copy. */
-  uint64_t lo1, hi1, lo2, hi2;
-  ud_rt_g_stack(r->g, &lo1, &hi1);
-  ud_rt_g_stack(r->g, &lo2, &hi2);
-  if (lo1 != lo2 || hi1 != hi2 || lo1 == 0)
-    return true;
-  if (in_range(c->v, lo1, hi1)) {
-    c->hit = true;
-    c->lo = lo1;
-    c->hi = hi1;
-    return false;
+static bool confirm_frame(void *p, const ud_goframe *f) {
+  frames *fr = p;
+  for (size_t k = 0; k < fr->n; k++) {
+    gate_frame *g = &fr->f[k];
+    if (f->sp == g->sp && (f->pc == g->gi->y_pc || (g->at_x && f->index == 0 && f->pc == g->gi->x_pc)))
+      g->confirmed = true;
   }
   return true;
 }
 
-/* Where a stale value points, outside [cur_lo, cur_hi): an earlier stack of
- * r, or another goroutine's stack. Returns NULL if neither. */
-static const char *stale_target(const ud_grec *r, uint64_t v, uint64_t cur_lo, uint64_t cur_hi,
-                                bool others, uint64_t *lo, uint64_t *hi) {
+/* Whether gate frame k is really on the stack. A walk that got lost proves
+ * nothing: the frame then stands if its return address Y is still in
+ * place below it. */
+static bool confirmed(const ud_rt *rt, frames *fr, size_t k) {
+  if (!fr->walked) {
+    fr->walked = true;
+    fr->end = ud_gostack_walk(rt->tab, rt->bias, fr->walk_pc, fr->walk_sp, fr->lo, fr->hi, confirm_frame, fr);
+  }
+  const gate_frame *g = &fr->f[k];
+  return g->confirmed ||
+         (fr->end != UD_WALK_TOP && !g->at_x && g->sp - 8 >= fr->lo && ud_rd64(g->sp - 8) == g->gi->y_pc);
+}
+
+/* Where v points among the stacks g left (not overlapping the current
+ * one, which may reuse an old range); NULL if none. */
+static const char *stale_target(const ud_ranges *h, uint64_t v, uint64_t cur_lo, uint64_t cur_hi,
+                                uint64_t *lo, uint64_t *hi) {
   if (v == 0 || in_range(v, cur_lo, cur_hi))
     return NULL;
-  for (uint32_t i = r->nranges; i-- > 0;) {
-    uint64_t a = r->range_lo[i], b = r->range_hi[i];
-    if (a < cur_hi && cur_lo < b)
-      continue; /* reused as the current stack: no longer distinguishable */
-    if (in_range(v, a, b)) {
-      *lo = a;
-      *hi = b;
+  for (size_t i = h->n; i-- > 0;) {
+    if (h->lo[i] < cur_hi && cur_lo < h->hi[i])
+      continue;
+    if (in_range(v, h->lo[i], h->hi[i])) {
+      *lo = h->lo[i];
+      *hi = h->hi[i];
       return "earlier-stack";
-    }
-  }
-  if (others) {
-    other_ctx c = {.self = r->g, .v = v};
-    ud_gtable_each(other_stack, &c);
-    if (c.hit) {
-      *lo = c.lo;
-      *hi = c.hi;
-      return "other-goroutine-stack";
     }
   }
   return NULL;
 }
 
-static bool is_growth(uint64_t ret) {
-  for (size_t i = 0; i < ud_shim.hooks.ngrowth; i++)
-    if (ud_shim.hooks.growth_ret[i] == ret)
+static bool is_growth(const ud_rt *rt, uint64_t ret) {
+  for (size_t i = 0; i < rt->sites.growth.n; i++)
+    if (rt->sites.growth.call[i] + 5 + rt->bias == ret)
       return true;
   return false;
 }
 
-void ud_on_copystack(uintptr_t gp, uintptr_t newsize, uintptr_t ret) {
-  if (ud_gtable_active() == 0)
-    return;
-  ud_gtable_lock();
-  ud_grec *r = ud_gtable_find(gp);
-  if (r == NULL || r->depth == 0) {
-    ud_gtable_unlock();
-    return;
-  }
+void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) {
+  const ud_layout *L = &rt->layout;
+  uintptr_t m = ud_g_cgo_m(L, gp);
+  int32_t ncgo = m != 0 ? ud_m_ncgo(L, m) : 0;
+  if (ncgo <= 0)
+    return; /* no gate open: nothing the GC could trace at X */
   ud_gview v;
-  ud_rt_read_g(gp, &v);
+  ud_read_g(L, gp, &v);
   uint64_t lo = v.stack_lo, hi = v.stack_hi;
-  frames_check fc = {.pc = v.sched_pc, .sp = v.sched_sp, .lo = lo, .hi = hi};
-  /* With check_relocations=0 the move is only recorded (the old range, for
-   * the check when the callback returns). */
-  for (uint32_t k = 0; ud_shim.opt.check_relocations && k < r->depth; k++) {
-    const ud_snapshot *s = &r->snaps[k];
-    const ud_gate_info *gi = s->gi;
-    uint64_t fsp = hi - s->off;
+  bool growth = is_growth(rt, ret);
+  UD_COUNT(relocations, 1);
+  if (growth && newsize == hi - lo)
+    UD_COUNT(forced_moves, 1);
+  ud_history_add(rt, gp, v.goid, lo, hi);
+  frames fr = {.walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .lo = lo, .hi = hi};
+  find_parked(rt, v.sched_sp, lo, hi, ncgo, &fr);
+  UD_COUNT(gate_frames, fr.n);
+  if (!ud_shim.opt.check_relocations)
+    return; /* the move is only recorded, for the check at callback return */
+  for (size_t k = 0; k < fr.n; k++) {
+    const ud_gate_info *gi = fr.f[k].gi;
     for (size_t j = 0; j < gi->nslots; j++) {
       if (gi->slots[j].live_at_y)
         continue; /* the copier adjusts it */
-      uint64_t addr = fsp + (uint64_t)(int64_t)gi->slots[j].sp_off;
+      uint64_t addr = fr.f[k].sp + (uint64_t)(int64_t)gi->slots[j].sp_off;
       if (addr < lo || addr + 8 > hi)
         continue;
       uint64_t val = ud_rd64(addr);
-      uint64_t slo = lo, shi = hi;
-      const char *to = in_range(val, lo, hi) ? "old-stack"
-                                             : stale_target(r, val, lo, hi, true, &slo, &shi);
-      if (to == NULL)
-        continue;
-      if (!gate_on_stack(&fc, r, k))
-        break;
-      if (!ud_gateinfo_claim(gi, j))
+      if (!in_range(val, lo, hi) || !confirmed(rt, &fr, k) || !ud_gate_claim(gi, j))
         continue;
       ud_violation viol = {
-          .kind = "undead-pointer",
-          .trigger = is_growth(ret) ? "stack-growth" : "stack-shrink",
-          .gv = &v, .rec = r, .snap = k, .slot = j, .value = val, .points_to = to,
-          .stale_lo = slo, .stale_hi = shi, .old_lo = lo, .old_hi = hi,
-          .newsize = newsize, .walk_pc = v.sched_pc, .walk_sp = v.sched_sp,
+          .kind = "undead-pointer", .trigger = growth ? "stack-growth" : "stack-shrink",
+          .gate = gi, .gate_depth = (int32_t)k + 1, .frame_sp = fr.f[k].sp, .goid = v.goid,
+          .slot = j, .value = val, .points_to = "old-stack", .stale_lo = lo, .stale_hi = hi,
+          .old_lo = lo, .old_hi = hi, .newsize = newsize,
+          .walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .walk_lo = lo, .walk_hi = hi,
       };
-      ud_emit(&viol);
+      ud_emit(&ud_shim.opt, rt, &viol);
     }
   }
-  if (drop_stale(r, &fc))
-    ud_gtable_add_range(r, lo, hi);
-  ud_gtable_unlock();
 }
 
-/* A g.syscall* word restored at callback return that is outside the
- * goroutine's current stack. */
-static void report_stale_syscall_word(ud_gview *v, ud_grec *r, uint32_t k, const char *kind,
-                                      const char *field, uint64_t value) {
+/* A g.syscall* word about to be restored that lies outside the stack. */
+static void report_syscall_word(const ud_rt *rt, const ud_gate_info *gi, const ud_gview *v,
+                                const ud_ranges *h, const char *kind, const char *field,
+                                uint64_t value, uint64_t pc, uint64_t sp) {
   ud_violation viol = {
-      .kind = kind, .trigger = "callback-return", .gv = v, .rec = r, .snap = k,
-      .slot = SIZE_MAX, .g_field = field, .value = value, .points_to = "outside-stack",
-      .old_lo = v->stack_lo, .old_hi = v->stack_hi, .walk_pc = v->syscallpc, .walk_sp = v->syscallsp,
+      .kind = kind, .trigger = "callback-return", .gate = gi, .gate_depth = 0, .frame_sp = sp,
+      .goid = v->goid, .slot = SIZE_MAX, .g_field = field, .value = value,
+      .points_to = "outside-stack", .new_lo = v->stack_lo, .new_hi = v->stack_hi,
+      .walk_pc = pc, .walk_sp = sp, .walk_lo = v->stack_lo, .walk_hi = v->stack_hi,
   };
   uint64_t a, b;
-  const char *to = stale_target(r, value, v->stack_lo, v->stack_hi, false, &a, &b);
+  const char *to = h != NULL ? stale_target(h, value, v->stack_lo, v->stack_hi, &a, &b) : NULL;
   if (to != NULL)
-    viol.points_to = to, viol.stale_lo = a, viol.stale_hi = b;
-  ud_emit(&viol);
+    viol.points_to = to, viol.stale_lo = a, viol.stale_hi = b, viol.old_lo = a, viol.old_hi = b;
+  ud_emit(&ud_shim.opt, rt, &viol);
 }
 
-void ud_verify_release(ud_grec *r, uint32_t k) {
+void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp) {
+  const ud_layout *L = &rt->layout;
+  UD_COUNT(callbacks, 1);
+  const ud_gate_info *gi = ud_gate_by_x(&rt->gates, pc);
+  if (gi == NULL)
+    return; /* not returning into a gate (a C thread's callback) */
+  UD_COUNT(gate_returns, 1);
+  uint64_t lo = ud_field(g, L->g_stack_lo), hi = ud_field(g, L->g_stack_hi);
+  /* the restored state must lie in the current stack */
+  bool sp_ok = sp > lo && sp <= hi;
+  bool bp_ok = L->g_syscallbp < 0 || bp == 0 || in_range(bp, lo, hi);
+  if (sp_ok && bp_ok && !ud_history_any())
+    return; /* the stack never moved during the callback */
   ud_gview v;
-  ud_rt_read_g(r->g, &v);
-  uint64_t lo = v.stack_lo, hi = v.stack_hi;
-  /* The syscall state reentersyscall restored must be in the current stack. */
-  if (!in_range(v.syscallsp, lo, hi + 1) && ud_gateinfo_claim(r->snaps[k].gi, UD_GATE_KEY_SYSCALLSP)) {
-    report_stale_syscall_word(&v, r, k, "stale-syscall-sp", "syscallsp", v.syscallsp);
-    return; /* the frames cannot be walked from a stale sp */
+  ud_read_g(L, g, &v);
+  uintptr_t m = ud_g_cgo_m(L, g);
+  bool outermost = m == 0 || ud_m_ncgo(L, m) <= 1;
+  ud_ranges h;
+  bool have = ud_history_take(rt, g, v.goid, &h, outermost);
+  if (!sp_ok && ud_gate_claim(gi, UD_GATE_KEY_SYSCALLSP)) {
+    report_syscall_word(rt, gi, &v, have ? &h : NULL, "stale-syscall-sp", "syscallsp", sp, pc, sp);
+    return; /* the frames cannot be found from a stale sp */
   }
-  if (ud_rt_has_syscallbp() && v.syscallbp != 0 && !in_range(v.syscallbp, lo, hi) &&
-      ud_gateinfo_claim(r->snaps[k].gi, UD_GATE_KEY_SYSCALLBP)) {
-    report_stale_syscall_word(&v, r, k, "stale-syscall-bp", "syscallbp", v.syscallbp);
-  }
-  /* Nothing can be stale unless the stack moved while the gates were open. */
-  bool moved = false;
-  for (uint32_t i = 0; i < r->nranges; i++)
-    if (r->range_lo[i] != lo || r->range_hi[i] != hi)
-      moved = true;
-  if (!moved)
+  if (!bp_ok && ud_gate_claim(gi, UD_GATE_KEY_SYSCALLBP))
+    report_syscall_word(rt, gi, &v, have ? &h : NULL, "stale-syscall-bp", "syscallbp", bp, pc, sp);
+  if (!have || !sp_ok)
     return;
-  frames_check fc = {.pc = v.syscallpc, .sp = v.syscallsp, .lo = lo, .hi = hi};
-  fc.c.allow_x0 = true;
-  for (uint32_t i = 0; i < r->depth; i++) {
-    const ud_snapshot *s = &r->snaps[i];
-    const ud_gate_info *gi = s->gi;
-    uint64_t fsp = hi - s->off;
-    for (size_t j = 0; j < gi->nslots; j++) {
-      uint64_t addr = fsp + (uint64_t)(int64_t)gi->slots[j].sp_off;
+  /* The innermost gate is at X with its frame at sp; the outer ones are
+   * parked at Y above it. */
+  frames fr = {.walk_pc = pc, .walk_sp = sp, .lo = lo, .hi = hi};
+  uint64_t above = sp + (uint64_t)gi->frame_size + 8;
+  find_parked(rt, above, lo, hi, m != 0 ? ud_m_ncgo(L, m) - 1 : UD_GATE_MAX, &fr);
+  if (fr.n < MAX_FRAMES)
+    fr.f[fr.n++] = (gate_frame){.gi = gi, .sp = sp, .at_x = true};
+  for (size_t k = 0; k < fr.n; k++) {
+    const ud_gate_info *fg = fr.f[k].gi;
+    for (size_t j = 0; j < fg->nslots; j++) {
+      uint64_t addr = fr.f[k].sp + (uint64_t)(int64_t)fg->slots[j].sp_off;
       if (addr < lo || addr + 8 > hi)
         continue;
       uint64_t val = ud_rd64(addr), slo, shi;
-      const char *to = stale_target(r, val, lo, hi, false, &slo, &shi);
-      if (to == NULL)
-        continue;
-      if (!gate_on_stack(&fc, r, i))
-        break;
-      if (!ud_gateinfo_claim(gi, j))
+      const char *to = stale_target(&h, val, lo, hi, &slo, &shi);
+      if (to == NULL || !confirmed(rt, &fr, k) || !ud_gate_claim(fg, j))
         continue;
       ud_violation viol = {
-          .kind = "undead-pointer", .trigger = "callback-return", .gv = &v, .rec = r, .snap = i,
-          .slot = j, .value = val, .points_to = to, .stale_lo = slo, .stale_hi = shi,
-          .old_lo = slo, .old_hi = shi, .new_lo = lo, .new_hi = hi,
-          .walk_pc = v.syscallpc, .walk_sp = v.syscallsp,
+          .kind = "undead-pointer", .trigger = "callback-return", .gate = fg,
+          .gate_depth = (int32_t)k + 1, .frame_sp = fr.f[k].sp, .goid = v.goid, .slot = j,
+          .value = val, .points_to = to, .stale_lo = slo, .stale_hi = shi, .old_lo = slo,
+          .old_hi = shi, .new_lo = lo, .new_hi = hi, .walk_pc = pc, .walk_sp = sp, .walk_lo = lo,
+          .walk_hi = hi,
       };
-      ud_emit(&viol);
+      ud_emit(&ud_shim.opt, rt, &viol);
     }
   }
-  drop_stale(r, &fc);
 }

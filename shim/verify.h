@@ -1,42 +1,37 @@
 /* verify: the checks.
  *
- * At every stack copy of a goroutine inside a gate (ud_on_copystack, before
- * the copy: the old stack is intact), every slot of each gate frame that is
- * live at X but not at Y (the GC will trace it, the copier will not adjust
- * it) must not point into the stack being left, into an earlier stack of the
- * goroutine, or into another goroutine's stack.
+ * The invariant: while a goroutine is inside a callback, each gate frame
+ * below the callback (a cgocall parked at Y, in C) will be traced by the GC
+ * at X once the callback returns to C; every slot live at X must then point
+ * where it may. So:
  *
- * When a callback returns to C (ud_verify_release, the moment X is restored
- * for the GC), if the goroutine's stack moved since the gate was entered,
- * every slot live at X in each of its gate frames must not point into an
- * earlier stack; and the restored g.syscallsp (g.syscallbp where it
- * exists) must lie in the current stack.
+ * At every stack copy of a goroutine with a gate open (ud_on_copystack,
+ * before the copy: the old stack is intact), every slot of each gate frame
+ * that is live at X but not at Y (the GC will trace it, the copier will
+ * not adjust it) must not point into the stack being left.
  *
- * Snapshots whose gate frame is no longer on the stack (a panic unwound the
- * C frames without a release) are recognised by walking the goroutine's
- * frames and dropped, never checked. */
+ * When a callback returns to C (ud_on_callback_return, just before
+ * reentersyscall restores X for the GC), the syscall state it restores
+ * (sp, and bp from Go 1.23) must lie in the goroutine's current stack, and,
+ * if the stack moved during its callbacks, no slot live at X in any open
+ * gate frame may point into a stack it left (history.h) - the check that
+ * also catches moves the first check did not see (check_relocations=0).
+ *
+ * A goroutine has a gate open exactly when its M has a cgo call in
+ * progress (m.ncgo > 0) while the goroutine runs Go code: one gate frame
+ * per call, each found on the stack by its return address Y with, just
+ * below it, the pc cgocallback pushed (gate_table.h's park pc). A frame
+ * that looks stale is confirmed by walking the goroutine's frames before
+ * it is reported (a stale copy of Y in a dead slot is no gate). */
 #ifndef UNDEAD_VERIFY_H
 #define UNDEAD_VERIFY_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
-#include "gtable.h"
-#include "runtime.h"
+#include "rt.h"
 
-/* With the gtable lock held; k is the snapshot being released. */
-void ud_verify_release(ud_grec *r, uint32_t k);
-
-/* Whether ud_verify_release can find anything: not when the goroutine is
- * still on the one stack recorded and the restored syscall state lies in
- * it, as after most callbacks. Four loads, inline: every callback asks. */
-static inline bool ud_verify_release_needed(const ud_grec *r) {
-  uint64_t lo, hi;
-  ud_rt_g_stack(r->g, &lo, &hi);
-  uint64_t sp = ud_rt_field(r->g, ud_rt_layout.g_syscallsp);
-  uint64_t bp = ud_rt_field_opt(r->g, ud_rt_layout.g_syscallbp);
-  return !(r->nranges == 1 && r->range_lo[0] == lo && r->range_hi[0] == hi && sp >= lo &&
-           sp <= hi && (bp == 0 || (bp >= lo && bp < hi)));
-}
+/* Called by the trampolines (trampoline.S): on the system stack. */
+void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret);
+void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp);
 
 #endif

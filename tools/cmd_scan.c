@@ -9,7 +9,7 @@
 
 #include "cmd.h"
 #include "dwarfvars.h"
-#include "gates.h"
+#include "gate_frames.h"
 #include "image.h"
 #include "json_write.h"
 #include "pclntab.h"

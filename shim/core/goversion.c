@@ -2,7 +2,7 @@
  *
  * moduledata offsets are read from each release's runtime/symtab.go (1.20
  * added covctrs/ecovctrs before types; epclntab, after gofunc, appeared in
- * 1.2X; 1.27 added typedesclen after types
+ * 1.26; 1.27 added typedesclen after types
  * and itaboffset/itabsize after etypes); the layouts are what the DWARF of
  * a real linux/amd64 build of that release gives, and
  * tests/e2e/layout_tables.sh checks each tested row against a fresh build
@@ -26,13 +26,13 @@
     .m_curg = (curg), .m_ncgo = (ncgo)                                                         \
   }
 
-/* gobuf has ret (1.19-1.25): syscallsp at 112 */
+/* gobuf has ret (1.19-1.24): syscallsp at 112 */
 static const ud_layout go119 = LAYOUT(112, -1, 232, 144, 152, 192, 312);
 static const ud_layout go121 = LAYOUT(112, -1, 208, 144, 152, 192, 312);
 static const ud_layout go122 = LAYOUT(112, -1, 208, 144, 152, 192, 304);
 /* g gained syscallbp */
 static const ud_layout go123 = LAYOUT(112, 128, 216, 152, 160, 192, 304);
-/* gobuf lost ret */
+/* gobuf lost ret (1.25) */
 static const ud_layout go126 = LAYOUT(104, 120, 208, 144, 152, 184, 328);
 
 /* moduledata: types, etypes, rodata, gofunc, epclntab (0: none) */
@@ -43,7 +43,7 @@ static const ud_layout go126 = LAYOUT(104, 120, 208, 144, 152, 184, 328);
 
 static const ud_goversion rows[] = {
     {.version = UD_GO(1, 19), .tested = true, MD119, .switch_pc_off = 0, .layout = &go119},
-    {.version = UD_GO(1, 20), .tested = false, MD120, .switch_pc_off = 8, .layout = NULL},
+    {.version = UD_GO(1, 20), .tested = false, MD120, .switch_pc_off = 0, .layout = NULL},
     {.version = UD_GO(1, 21), .tested = true, MD120, .switch_pc_off = 8, .layout = &go121},
     {.version = UD_GO(1, 22), .tested = true, MD120, .switch_pc_off = 8, .layout = &go122},
     {.version = UD_GO(1, 23), .tested = true, MD120, .switch_pc_off = 8, .layout = &go123},

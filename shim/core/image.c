@@ -10,12 +10,15 @@
 #include "debuginfo.h"
 #include "goversion.h"
 
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,8 +42,7 @@ typedef struct ud_symtab {
 
 struct ud_image {
   char *path;
-  int fd;
-  Elf *elf;
+  Elf *elf; /* NULL once dropped */
   const uint8_t *map;
   size_t size;
   uint16_t type;
@@ -48,8 +50,7 @@ struct ud_image {
   size_t nsecs;
   ud_segment *loads;
   size_t nloads;
-  bool has_interp, has_dynamic, has_tls;
-  uint64_t tls_memsz, tls_align;
+  bool has_interp, has_dynamic;
   ud_symtab symtab, dynsym;
   bool has_dwarf, has_cgo;
   ud_debuginfo *dwarf; /* opened on first use */
@@ -276,11 +277,6 @@ static int index_segments(ud_image *img, ud_err *err) {
       break;
     case PT_INTERP: img->has_interp = true; break;
     case PT_DYNAMIC: img->has_dynamic = true; break;
-    case PT_TLS:
-      img->has_tls = true;
-      img->tls_memsz = ph.p_memsz;
-      img->tls_align = ph.p_align;
-      break;
     }
   }
   return UD_OK;
@@ -323,17 +319,20 @@ ud_image *ud_image_open(const char *path, ud_err *err) {
     ud_fail(err, UD_E_NOMEM, "%s: out of memory", path);
     return NULL;
   }
-  img->fd = fd;
-  img->elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-  if (!img->elf || elf_kind(img->elf) != ELF_K_ELF) {
-    ud_fail(err, UD_E_NOT_ELF, "%s: not an ELF file", path);
+  /* The image's own private mapping: it outlives libelf's handle (see
+   * ud_image_drop_elf), and no descriptor is kept. Writable copy-on-write
+   * pages, as libelf may convert in place; the file is never written. */
+  void *map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) {
+    ud_fail(err, UD_E_IO, "%s: cannot map the file: %s", path, strerror(errno));
     goto fail;
   }
-  size_t rawsize = 0;
-  img->map = (const uint8_t *)elf_rawfile(img->elf, &rawsize);
-  img->size = rawsize;
-  if (!img->map || img->size < sizeof(Elf64_Ehdr)) {
-    ud_fail(err, UD_E_IO, "%s: cannot map the file", path);
+  img->map = map;
+  img->size = (size_t)st.st_size;
+  img->elf = elf_memory(map, img->size);
+  if (!img->elf || elf_kind(img->elf) != ELF_K_ELF) {
+    ud_fail(err, UD_E_NOT_ELF, "%s: not an ELF file", path);
     goto fail;
   }
   const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img->map;
@@ -378,8 +377,8 @@ void ud_image_close(ud_image *img) {
   ud_debuginfo_close(img->dwarf);
   if (img->elf)
     elf_end(img->elf);
-  if (img->fd >= 0)
-    close(img->fd);
+  if (img->map)
+    munmap((void *)img->map, img->size);
   free(img->secs);
   free(img->loads);
   free(img->path);
@@ -452,23 +451,22 @@ bool ud_image_symbol(const ud_image *img, const char *name, uint64_t *value,
          symtab_lookup(&img->dynsym, name, value, size);
 }
 
-size_t ud_image_dynamic_functions(const ud_image *img, uint64_t *out, size_t cap) {
-  size_t count = 0;
-  for (size_t i = 1; i < img->dynsym.n; i++) {
-    const Elf64_Sym *s = &img->dynsym.syms[i];
-    if (s->st_shndx == SHN_UNDEF || ELF64_ST_TYPE(s->st_info) != STT_FUNC ||
-        ELF64_ST_BIND(s->st_info) == STB_LOCAL)
-      continue;
-    if (count < cap)
-      out[count] = s->st_value;
-    count++;
-  }
-  return count;
-}
-
 bool ud_image_is_pie(const ud_image *img) { return img->type == ET_DYN; }
 bool ud_image_has_symtab(const ud_image *img) { return img->symtab.n > 0; }
 bool ud_image_has_dwarf(const ud_image *img) { return img->has_dwarf; }
+
+bool ud_image_has_go_dwarf(const ud_image *img) {
+  Dwarf *dbg = img->has_dwarf ? ud_image_dwarf(img, NULL) : NULL;
+  Dwarf_Off off = 0, next;
+  size_t hsize;
+  while (dbg != NULL && dwarf_nextcu(dbg, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+    Dwarf_Die cu;
+    if (dwarf_offdie(dbg, off + hsize, &cu) != NULL && dwarf_srclang(&cu) == DW_LANG_Go)
+      return true;
+    off = next;
+  }
+  return false;
+}
 bool ud_image_is_dynamic(const ud_image *img) { return img->has_interp || img->has_dynamic; }
 bool ud_image_has_cgo(const ud_image *img) { return img->has_cgo; }
 
@@ -477,16 +475,6 @@ const char *ud_image_go_version(const ud_image *img) {
 }
 
 int ud_image_go_release(const ud_image *img) { return img->go_release; }
-
-bool ud_image_tls(const ud_image *img, uint64_t *memsz, uint64_t *align) {
-  if (!img->has_tls)
-    return false;
-  if (memsz)
-    *memsz = img->tls_memsz;
-  if (align)
-    *align = img->tls_align;
-  return true;
-}
 
 bool ud_image_text(const ud_image *img, uint64_t *start, uint64_t *end) {
   uint64_t a, n;
@@ -529,4 +517,9 @@ struct Dwarf *ud_image_dwarf(const ud_image *cimg, ud_err *err) {
   }
   return ud_debuginfo_dwarf(img->dwarf);
 }
-int ud_image_fd(const ud_image *img) { return img->fd; }
+void ud_image_drop_elf(ud_image *img) {
+  ud_image_release_dwarf(img);
+  if (img->elf)
+    elf_end(img->elf);
+  img->elf = NULL;
+}

@@ -44,15 +44,12 @@ bool ud_image_section(const ud_image *img, const char *name, uint64_t *vaddr,
 bool ud_image_symbol(const ud_image *img, const char *name, uint64_t *value,
                      uint64_t *size);
 
-/* Addresses of the functions the dynamic symbol table defines (for a cgo
- * program: crosscall2, _cgo_panic, _cgo_topofstack and the //export
- * wrappers); these survive `-ldflags=-s`. Writes at most cap, returns the
- * total. */
-size_t ud_image_dynamic_functions(const ud_image *img, uint64_t *out, size_t cap);
-
 bool ud_image_is_pie(const ud_image *img);       /* ET_DYN */
 bool ud_image_has_symtab(const ud_image *img);   /* .symtab present */
 bool ud_image_has_dwarf(const ud_image *img);    /* .debug_info or .zdebug_info */
+/* Whether that DWARF describes Go code (a unit in DW_LANG_Go), not only the
+ * C objects a -ldflags=-w build keeps. Opens the DWARF. */
+bool ud_image_has_go_dwarf(const ud_image *img);
 bool ud_image_is_dynamic(const ud_image *img);   /* has PT_INTERP / PT_DYNAMIC */
 bool ud_image_has_cgo(const ud_image *img);      /* crosscall2 / _cgo_* present */
 
@@ -63,9 +60,6 @@ const char *ud_image_go_version(const ud_image *img);
 /* The Go release on goversion.h's scale (UD_GO(1, 19) = 119); 0 if
  * unknown. */
 int ud_image_go_release(const ud_image *img);
-
-/* The PT_TLS segment: memory size and alignment. false if there is none. */
-bool ud_image_tls(const ud_image *img, uint64_t *memsz, uint64_t *align);
 
 /* The text segment / .text section bounds (vaddr). */
 bool ud_image_text(const ud_image *img, uint64_t *start, uint64_t *end);
@@ -80,6 +74,10 @@ struct Dwarf *ud_image_dwarf(const ud_image *img, ud_err *err);
 /* Frees the DWARF view (inflated sections, libdw's state); a later
  * ud_image_dwarf opens it again. */
 void ud_image_release_dwarf(ud_image *img);
-int ud_image_fd(const ud_image *img);
+/* Ends libelf's handle and the DWARF view, freeing all they allocated
+ * (libelf and libdw allocate from the process's malloc): the image keeps
+ * only its own mapping and indexes, enough for everything but DWARF and
+ * ud_image_elf (NULL afterwards). The shim calls it once started. */
+void ud_image_drop_elf(ud_image *img);
 
 #endif

@@ -161,7 +161,6 @@ int ud_layout_from_dwarf(const ud_image *img, ud_layout *out, ud_err *err) {
     set_field(&l, f, off);
   }
   snprintf(l.source, sizeof l.source, "DWARF");
-  l.tls_g_offset = out->tls_g_offset;
   *out = l;
   return UD_OK;
 }
@@ -229,7 +228,6 @@ int ud_layout_from_types(const ud_image *img, const ud_pclntab *tab, ud_layout *
     set_field(&l, f, off);
   }
   snprintf(l.source, sizeof l.source, "type descriptors");
-  l.tls_g_offset = out->tls_g_offset;
   *out = l;
   return UD_OK;
 }
@@ -244,85 +242,8 @@ int ud_layout_from_table(int version, ud_layout *out, ud_err *err) {
     return ud_fail(err, UD_E_UNSUPPORTED, "unknown Go version: no table applies");
   if (v == NULL || !exact || v->layout == NULL)
     return ud_fail(err, UD_E_NOT_FOUND, "no table for Go %s", ud_goversion_name(version, vb, sizeof vb));
-  int64_t tls = out->tls_g_offset;
   *out = *v->layout;
-  out->tls_g_offset = tls;
   snprintf(out->source, sizeof out->source, "table go%s", ud_goversion_name(version, vb, sizeof vb));
-  return UD_OK;
-}
-
-/* ---- TLS slot of g ------------------------------------------------------- */
-
-/* Functions that load g from TLS in their first FS access: load_g/save_g
- * where the port has them, else the assembly entry points that must find g
- * without R14 (asmcgocall, cgocallback, morestack). Several functions of
- * one name can exist (asmcgocall and its ABI wrapper share the name in the
- * function table). */
-static const char *const tls_readers[] = {
-    "runtime.load_g", "runtime.save_g", "runtime.asmcgocall", "runtime.cgocallback",
-    "runtime.morestack",
-};
-enum { NREADERS = sizeof tls_readers / sizeof tls_readers[0] };
-
-int ud_layout_tls_g_offset(const ud_image *img, const ud_pclntab *tab, int64_t *out,
-                           ud_err *err) {
-  int64_t seen = 0;
-  const char *seen_in = NULL;
-  uint64_t seen_at = 0;
-  size_t nf = ud_pclntab_nfuncs(tab);
-  for (size_t i = 0; i < nf; i++) {
-    ud_func f;
-    if (!ud_pclntab_func_at(tab, i, &f))
-      continue;
-    const char *name = ud_func_name(&f);
-    if (name == NULL || strncmp(name, "runtime.", 8) != 0)
-      continue;
-    size_t r;
-    for (r = 0; r < NREADERS; r++)
-      if (strcmp(name, tls_readers[r]) == 0)
-        break;
-    if (r == NREADERS || f.end <= f.entry || f.end - f.entry > (1u << 20))
-      continue;
-    const uint8_t *code = ud_image_at(img, f.entry, f.end - f.entry);
-    int64_t off;
-    uint64_t at;
-    if (code == NULL || !ud_x86_fs_load(code, (size_t)(f.end - f.entry), f.entry, &off, &at))
-      continue;
-    if (seen_in != NULL && off != seen) {
-      return ud_fail(err, UD_E_UNSUPPORTED,
-                     "TLS slot of g is ambiguous: %%fs:%lld at %#llx (%s), %%fs:%lld at %#llx (%s)",
-                     (long long)seen, (unsigned long long)seen_at, seen_in, (long long)off,
-                     (unsigned long long)at, name);
-    }
-    seen = off;
-    seen_in = name;
-    seen_at = at;
-  }
-  if (seen_in == NULL)
-    return ud_fail(err, UD_E_NOT_FOUND,
-                   "no load of g from TLS found in runtime.asmcgocall / cgocallback / morestack");
-  if (seen >= 0 || seen % 8 != 0)
-    return ud_fail(err, UD_E_UNSUPPORTED, "TLS slot of g at %%fs:%lld (%s) is not a negative word offset",
-                   (long long)seen, seen_in);
-  /* x86-64 TLS variant II: the executable's block ends at the thread
-   * pointer, so a TLS symbol's offset is its st_value minus the block size
-   * rounded up to the segment's alignment. */
-  uint64_t memsz, align;
-  if (ud_image_tls(img, &memsz, &align)) {
-    if (align == 0)
-      align = 1;
-    uint64_t block = (memsz + align - 1) / align * align;
-    if ((uint64_t)(-seen) > block)
-      return ud_fail(err, UD_E_UNSUPPORTED,
-                     "TLS slot of g at %%fs:%lld (%s) lies outside the %llu-byte TLS block",
-                     (long long)seen, seen_in, (unsigned long long)block);
-    uint64_t tlsg, size;
-    if (ud_image_symbol(img, "runtime.tlsg", &tlsg, &size) && (int64_t)(tlsg - block) != seen)
-      return ud_fail(err, UD_E_UNSUPPORTED,
-                     "TLS slot of g: code says %%fs:%lld (%s), runtime.tlsg and PT_TLS say %%fs:%lld",
-                     (long long)seen, seen_in, (long long)(tlsg - block));
-  }
-  *out = seen;
   return UD_OK;
 }
 
@@ -338,14 +259,10 @@ int ud_layout_load(const ud_image *img, const ud_pclntab *tab, ud_layout *out,
   ud_layout_sources local;
   ud_layout_sources *s = sources != NULL ? sources : &local;
   memset(s, 0, sizeof *s);
-  int64_t tls = 0;
-  int rc = ud_layout_tls_g_offset(img, tab, &tls, err);
-  if (rc != UD_OK)
-    return rc;
+  int rc;
   for (int i = 0; i < UD_LSRC_COUNT; i++) {
     ud_err e = {0};
     ud_layout *l = &s->each[i];
-    l->tls_g_offset = tls;
     switch (i) {
     case UD_LSRC_TYPES: rc = ud_layout_from_types(img, tab, l, s->where, sizeof s->where, &e); break;
     case UD_LSRC_DWARF:

@@ -7,8 +7,7 @@
  *   - the table for the binary's Go release (goversion.h), when there is
  *     one for exactly that release.
  * Every source that can be read must agree on every field; any
- * disagreement is an error naming the field and the sources. The TLS
- * offset of g is read from the code (runtime.load_g / asmcgocall ...). */
+ * disagreement is an error naming the field and the sources. */
 #ifndef UNDEAD_LAYOUT_H
 #define UNDEAD_LAYOUT_H
 
@@ -44,8 +43,6 @@ typedef struct ud_layout {
 #define UD_LAYOUT_MEMBER(member, st, path, width, optional) int32_t member;
   UD_LAYOUT_FIELDS(UD_LAYOUT_MEMBER)
 #undef UD_LAYOUT_MEMBER
-  /* g is at FS:tls_g_offset (negative) in threads running Go or C code */
-  int64_t tls_g_offset;
   char source[64]; /* the first source read: "type descriptors", "DWARF", "table go1.19" */
   char agreed[96]; /* the other sources that agree on every field, or "" */
 } ud_layout;
@@ -88,8 +85,6 @@ int ud_layout_from_types(const ud_image *img, const ud_pclntab *tab, ud_layout *
                          char *where, size_t cap, ud_err *err);
 int ud_layout_from_dwarf(const ud_image *img, ud_layout *out, ud_err *err);
 int ud_layout_from_table(int version, ud_layout *out, ud_err *err);
-int ud_layout_tls_g_offset(const ud_image *img, const ud_pclntab *tab,
-                           int64_t *out, ud_err *err);
 
 /* The first field where a and b differ (NULL if none). */
 const ud_layout_field *ud_layout_diff(const ud_layout *a, const ud_layout *b);

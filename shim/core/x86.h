@@ -27,27 +27,6 @@ int ud_x86_calls(const ud_image *img, uint64_t start, uint64_t end,
 int ud_x86_calls_buf(const uint8_t *code, size_t len, uint64_t vaddr, ud_call_site *out,
                      size_t cap, size_t *n, ud_err *err);
 
-/* The first 64-bit load of a thread-pointer-relative word in code[0, len):
- * `mov %fs:DISP, %reg`, or the PIE form `mov $OFF, %rX; mov %fs:DISP(%rX),
- * %reg`. Sets *tls_off to the FS-relative offset and *at to the vaddr of the
- * load; false if there is none. */
-bool ud_x86_fs_load(const uint8_t *code, size_t len, uint64_t vaddr, int64_t *tls_off,
-                    uint64_t *at);
-
-/* A MOV between a register and a RIP-relative memory word. */
-typedef struct ud_rip_mov {
-  uint64_t pc;   /* vaddr of the MOV */
-  uint64_t addr; /* absolute vaddr of the memory operand */
-  uint8_t size;  /* operand size in bytes */
-  bool store;    /* register -> memory */
-} ud_rip_mov;
-
-/* The RIP-relative MOVs of code[0, len), in order; with stop_at_ret, only
- * those before the first RET (for C functions, whose length the stripped
- * binary no longer records). Writes at most cap, sets *n to the total. */
-int ud_x86_rip_movs(const uint8_t *code, size_t len, uint64_t vaddr, bool stop_at_ret,
-                    ud_rip_mov *out, size_t cap, size_t *n, ud_err *err);
-
 /* The address a RIP-relative LEA last put in RAX (Go's first integer
  * argument) before the first direct CALL to `target` in code[0, len): the
  * argument of `LEAQ sym(SB), AX; CALL target`. RAX written any other way,
@@ -56,7 +35,13 @@ int ud_x86_rip_movs(const uint8_t *code, size_t len, uint64_t vaddr, bool stop_a
 bool ud_x86_call_arg_lea(const uint8_t *code, size_t len, uint64_t vaddr, uint64_t target,
                          uint64_t *addr, uint64_t *call_pc);
 
-/* Length of the instruction at code (at most avail bytes); 0 if undecodable. */
-size_t ud_x86_insn_length(const uint8_t *code, size_t avail, uint64_t vaddr);
+/* The first instruction of code[0, len) if it is a RIP-relative LEA
+ * into `reg` (a ZydisRegister value, e.g. ZYDIS_REGISTER_R9 = see x86.c's
+ * UD_X86_R9): its absolute address in *addr, and the register-to-memory
+ * store that follows it, `MOV reg, disp(base)`: the displacement in
+ * *store_disp and the base in *store_base (UD_X86_R14 for g). */
+enum { UD_X86_R9 = 9, UD_X86_R14 = 14 };
+bool ud_x86_lea_then_store(const uint8_t *code, size_t len, uint64_t vaddr, int reg,
+                           uint64_t *addr, int32_t *store_disp, int *store_base);
 
 #endif

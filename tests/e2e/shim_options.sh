@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # UNDEAD and UNDEAD_OPTIONS: bad options turn the shim off with one line and
 # the program still runs; help=1 prints the table and exits; verbosity=1
-# says what was hooked; log_path, format=json, abort_on_error=0/exitcode and
+# says what was hooked (one line at start) and what was checked (one line
+# at exit, with counts that match the program: 3 callbacks into a gate); log_path, format=json, abort_on_error=0/exitcode and
 # halt_on_error=0 do what they say; a binary the shim cannot handle gets one
 # "disabled" line and runs unchanged.
 set -uo pipefail
@@ -31,9 +32,10 @@ ok=1; [ "$rc" = 0 ] && [ ! -s "$work/help.out" ] && grep -q 'log_path' "$work/he
 check "help=1 prints the table and exits" $ok "exit $rc"
 
 rc=$(UNDEAD_OPTIONS=verbosity=1 run_shim "$work/v1" "$stock")
-ok=1; [ "$rc" = 0 ] && [ "$(lines "$work/v1.err")" = 1 ] && grep -q '^undead: active' "$work/v1.err" &&
-  grep -q 'runtime.cgocall' "$work/v1.err" && ok=0
-check "verbosity=1 says what it hooked, in one line" $ok "exit $rc, stderr: $(head -3 "$work/v1.err")"
+ok=1; [ "$rc" = 0 ] && [ "$(lines "$work/v1.err")" = 2 ] && head -1 "$work/v1.err" | grep -q '^undead: active' &&
+  head -1 "$work/v1.err" | grep -q 'runtime.cgocall' &&
+  tail -1 "$work/v1.err" | grep -q '^undead: checked: 3 callback(s), 3 return(s) into a gate, .*; 0 report(s)$' && ok=0
+check "verbosity=1 says what it hooked and, at exit, what it checked" $ok "exit $rc, stderr: $(head -3 "$work/v1.err")"
 
 rc=$(UNDEAD=0 UNDEAD_OPTIONS=verbosity=1 run_shim "$work/off" "$undead")
 ok=1; ! grep -q 'undead' "$work/off.err" && ok=0

@@ -6,7 +6,7 @@
  *   types.FIELD=N ...  (or types.error=...), types.where=...
  *   dwarf.FIELD=N ...  (or dwarf.error=...)
  *   table.FIELD=N ...  (or table.error=...)
- *   load.FIELD=N ..., load.source=..., load.agreed=..., load.tls_g_offset=N
+ *   load.FIELD=N ..., load.source=..., load.agreed=...
  *   (or load.error=...)
  * layout_probe --rows: the releases whose table rows are marked tested. */
 #include <stdio.h>
@@ -69,8 +69,7 @@ int main(int argc, char **argv) {
   printf("types.where=%s\n", src.where);
   if (rc == UD_OK) {
     print("load", &l);
-    printf("load.source=%s\nload.agreed=%s\nload.tls_g_offset=%lld\n", l.source, l.agreed,
-           (long long)l.tls_g_offset);
+    printf("load.source=%s\nload.agreed=%s\n", l.source, l.agreed);
   } else {
     printf("load.error=%s\n", err.msg);
   }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "goversion.h"
 #include "image.h"
 #include "pclntab.h"
 #include "stackmap.h"
@@ -22,6 +23,7 @@
 #define GOFUNC 0x200u
 #define PCLN 0x400u
 #define MODDATA 0x800u
+#define BUILDINFO 0x9a0u /* past moduledata's bytes read (400) */
 #define SHSTR 0xa00u
 #define SHDRS 0xa40u
 #define FILE_SIZE (SHDRS + 4 * 64)
@@ -32,8 +34,9 @@ static void put32(uint32_t off, uint32_t v) { memcpy(img_buf + off, &v, 4); }
 static void put64(uint32_t off, uint64_t v) { memcpy(img_buf + off, &v, 8); }
 static void putb(uint32_t off, const void *p, size_t n) { memcpy(img_buf + off, p, n); }
 
-/* Builds the file for one format; returns the path written. */
-static const char *build(uint32_t magic, const char *path) {
+/* Builds the file for one format and release (UD_GO scale); returns the
+ * path written. */
+static const char *build(uint32_t magic, int release, const char *path) {
   memset(img_buf, 0, sizeof img_buf);
   bool go120 = magic == 0xfffffff1u;
   uint32_t fsz = go120 ? 44 : 40;
@@ -117,14 +120,25 @@ static const char *build(uint32_t magic, const char *path) {
   put32(r + 16, t_sp_g - o_pc), put32(r + 20, t_file - o_pc), put32(r + 24, t_line - o_pc);
   img_buf[r + fsz - 1] = 0;
 
-  /* moduledata: found by its first two words; gofunc at its version's offset. */
+  /* moduledata: found by its first two words; gofunc and types at the
+   * offsets of the release's row */
+  bool exact;
+  const ud_goversion *v = ud_goversion_find(release, &exact);
+  if (v == NULL || !exact)
+    abort();
   put64(MODDATA, BASE + PCLN), put64(MODDATA + 8, BASE + PCLN + o_names);
-  put64(MODDATA + (go120 ? 320 : 304), BASE + GOFUNC);
-  /* the neighbours that check that offset: rodata before it and, from Go
-   * 1.20, epclntab after it */
-  put64(MODDATA + (go120 ? 312 : 296), BASE + GOFUNC);
-  if (go120)
-    put64(MODDATA + 328, BASE + MODDATA);
+  put64(MODDATA + v->md_gofunc, BASE + GOFUNC);
+  /* the neighbours that check that offset: rodata before it and, where
+   * the release has one, epclntab after it */
+  put64(MODDATA + v->md_rodata, BASE + GOFUNC);
+  if (v->md_epclntab)
+    put64(MODDATA + v->md_epclntab, BASE + MODDATA);
+  /* the build info that names the release, where debug/buildinfo finds it */
+  char ver[16];
+  int vlen = snprintf(ver, sizeof ver, "go%d.%d.1", release / 100, release % 100);
+  putb(BUILDINFO, "\xff Go buildinf:", 14);
+  img_buf[BUILDINFO + 14] = 8, img_buf[BUILDINFO + 15] = 2, img_buf[BUILDINFO + 32] = (uint8_t)vlen;
+  putb(BUILDINFO + 33, ver, (size_t)vlen);
 
   /* sections: null, .text, .gopclntab, .shstrtab */
   putb(SHSTR, "\0.text\0.gopclntab\0.shstrtab\0", 29);
@@ -146,16 +160,16 @@ static bool has_slot(const ud_live_slot *s, size_t n, int kind, int32_t off) {
   return false;
 }
 
-static void test_format(uint32_t magic, const char *path) {
+static void test_format(uint32_t magic, int release, const char *path) {
   ud_err err = {0};
-  ud_image *img = ud_image_open(build(magic, path), &err);
+  ud_image *img = ud_image_open(build(magic, release, path), &err);
   CHECK(img != NULL);
   if (!img) {
     fprintf(stderr, "  %s\n", err.msg);
     return;
   }
   CHECK(!ud_image_is_pie(img) && !ud_image_is_dynamic(img) && !ud_image_has_symtab(img));
-  CHECK(ud_image_go_version(img) == NULL && ud_image_go_release(img) == 0);
+  CHECK(ud_image_go_version(img) != NULL && ud_image_go_release(img) == release);
   const uint8_t *text = ud_image_at(img, BASE + TEXT, 0x80);
   CHECK(text && text[0] == 0xcc && text[0x7f] == 0xcc);
   CHECK(ud_image_at(img, BASE + FILE_SIZE - 4, 8) == NULL);
@@ -264,22 +278,22 @@ static void test_bad(const char *path) {
   expect_open_error(path, UD_E_NOT_ELF, UD_OK, "not an ELF file");
   write_file(path, "#!/bin/sh\necho hi\n", 18);
   expect_open_error(path, UD_E_NOT_ELF, UD_OK, "not an ELF file");
-  build(0xfffffff1u, path);
+  build(0xfffffff1u, UD_GO(1, 26), path);
   write_file(path, img_buf, 40);
   expect_open_error(path, UD_E_CORRUPT, UD_OK, "truncated");
   write_file(path, img_buf, SHDRS + 10);
   expect_open_error(path, UD_E_CORRUPT, UD_OK, "truncated");
-  build(0xfffffffau, path);
+  build(0xfffffffau, UD_GO(1, 26), path);
   expect_open_error(path, UD_OK, UD_E_UNSUPPORTED, "unsupported Go version (pclntab magic 0xfffffffa)");
-  build(0xfffffff0u, path);
+  build(0xfffffff0u, UD_GO(1, 19), path);
   img_buf[PCLN + 7] = 4; /* 32-bit pointers */
   write_file(path, img_buf, FILE_SIZE);
   expect_open_error(path, UD_OK, UD_E_UNSUPPORTED, "ptrSize 4");
-  build(0xfffffff0u, path);
+  build(0xfffffff0u, UD_GO(1, 19), path);
   put64(PCLN + 8, 1u << 30); /* nfunc beyond the table */
   write_file(path, img_buf, FILE_SIZE);
   expect_open_error(path, UD_OK, UD_E_CORRUPT, "truncated");
-  build(0xfffffff0u, path);
+  build(0xfffffff0u, UD_GO(1, 19), path);
   put64(PCLN + 64, 0x10000); /* pclnOffset beyond the section */
   write_file(path, img_buf, FILE_SIZE);
   expect_open_error(path, UD_OK, UD_E_CORRUPT, "inconsistent");
@@ -292,9 +306,9 @@ int main(int argc, char **argv) {
   if (argc == 3 && !strcmp(argv[1], "--write-seeds")) {
     char p[4096];
     snprintf(p, sizeof p, "%s/synthetic-go118", argv[2]);
-    build(0xfffffff0u, p);
+    build(0xfffffff0u, UD_GO(1, 19), p);
     snprintf(p, sizeof p, "%s/synthetic-go120", argv[2]);
-    build(0xfffffff1u, p);
+    build(0xfffffff1u, UD_GO(1, 26), p);
     return 0;
   }
   char path[] = "/tmp/undead-test-core-XXXXXX";
@@ -302,8 +316,10 @@ int main(int argc, char **argv) {
   if (fd < 0)
     return 99;
   close(fd);
-  test_format(0xfffffff0u, path);
-  test_format(0xfffffff1u, path);
+  test_format(0xfffffff0u, UD_GO(1, 19), path);
+  test_format(0xfffffff1u, UD_GO(1, 21), path); /* gofunc below the pcHeader */
+  test_format(0xfffffff1u, UD_GO(1, 26), path); /* gofunc below epclntab */
+  test_format(0xfffffff1u, UD_GO(1, 27), path); /* moduledata grew */
   test_bad(path);
   unlink(path);
   if (failures) {

@@ -1,5 +1,7 @@
 /* x86 call-site decoding over raw bytes: direct and indirect calls, INT3
- * padding, garbage, truncation; and the TLS load pattern finder. */
+ * padding, garbage, truncation; the argument a LEA gives a call (where
+ * runtime.malg's type descriptor comes from) and the LEA-then-store of
+ * gosave_systemstack_switch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,17 +40,6 @@ static void test_calls(void) {
   CHECK(ud_x86_calls_buf(code, 0, 0x1000, s, 8, &n, &err) == UD_OK && n == 0);
 }
 
-static void test_lengths(void) {
-  static const uint8_t call[] = {0xE8, 0, 0, 0, 0};
-  static const uint8_t movabs[] = {0x48, 0xB8, 1, 2, 3, 4, 5, 6, 7, 8};
-  static const uint8_t bad[] = {0x0F, 0x0B + 0x30}; /* 0f 3b: undefined */
-  CHECK(ud_x86_insn_length(call, 5, 0) == 5);
-  CHECK(ud_x86_insn_length(call, 4, 0) == 0);
-  CHECK(ud_x86_insn_length(movabs, sizeof movabs, 0) == 10);
-  CHECK(ud_x86_insn_length(bad, sizeof bad, 0) == 0);
-  CHECK(ud_x86_insn_length(NULL, 5, 0) == 0);
-}
-
 /* Random bytes: terminates, stays in bounds (run under ASan/valgrind for
  * the latter), and every reported call lies in the range. */
 static void test_garbage(void) {
@@ -65,41 +56,57 @@ static void test_garbage(void) {
     CHECK(ud_x86_calls_buf(buf, len, 0x400000, s, 64, &n, &err) == UD_OK);
     for (size_t i = 0; i < n && i < 64; i++)
       CHECK(s[i].pc >= 0x400000 && s[i].ret <= 0x400000 + len && s[i].ret > s[i].pc);
-    int64_t off;
-    uint64_t at;
-    (void)ud_x86_fs_load(buf, len, 0x400000, &off, &at);
+    uint64_t a, c;
+    int32_t d;
+    int base;
+    (void)ud_x86_call_arg_lea(buf, len, 0x400000, 0x400100, &a, &c);
+    (void)ud_x86_lea_then_store(buf, len, 0x400000, UD_X86_R9, &a, &d, &base);
   }
   free(buf);
 }
 
-static void test_fs_load(void) {
-  int64_t off = 0;
-  uint64_t at = 0;
-  /* push rbp; mov %rsp,%rbp; mov %rsi,%fs:-8 (a store); mov %fs:0xfffffffffffffff8,%rdi */
-  static const uint8_t exe[] = {0x55, 0x48, 0x89, 0xE5, 0x64, 0x48, 0x89, 0x34, 0x25, 0xF8,
-                                0xFF, 0xFF, 0xFF, 0x64, 0x48, 0x8B, 0x3C, 0x25, 0xF8, 0xFF,
-                                0xFF, 0xFF};
-  CHECK(ud_x86_fs_load(exe, sizeof exe, 0x2000, &off, &at) && off == -8 && at == 0x200d);
-  /* PIE: mov $-16,%rcx; mov %fs:(%rcx),%rdi */
-  static const uint8_t pie[] = {0x48, 0xC7, 0xC1, 0xF0, 0xFF, 0xFF, 0xFF, 0x64, 0x48, 0x8B, 0x39};
-  CHECK(ud_x86_fs_load(pie, sizeof pie, 0x3000, &off, &at) && off == -16 && at == 0x3007);
-  /* the register is overwritten between the two: unknown */
-  static const uint8_t clobber[] = {0x48, 0xC7, 0xC1, 0xF0, 0xFF, 0xFF, 0xFF, 0x48, 0x89, 0xD1,
-                                    0x64, 0x48, 0x8B, 0x39};
-  CHECK(!ud_x86_fs_load(clobber, sizeof clobber, 0x3000, &off, &at));
-  /* a 32-bit load is not g */
-  static const uint8_t narrow[] = {0x64, 0x8B, 0x3C, 0x25, 0xF8, 0xFF, 0xFF, 0xFF};
-  CHECK(!ud_x86_fs_load(narrow, sizeof narrow, 0, &off, &at));
-  /* a GS load is not g on linux/amd64 */
-  static const uint8_t gs[] = {0x65, 0x48, 0x8B, 0x3C, 0x25, 0xF8, 0xFF, 0xFF, 0xFF};
-  CHECK(!ud_x86_fs_load(gs, sizeof gs, 0, &off, &at));
+static void test_call_arg_lea(void) {
+  uint64_t addr = 0, call = 0;
+  /* malg's shape: mov %eax,0x40(%rsp); lea 0x100(%rip),%rax; nopl (%rax);
+   * call 0x1000 (newobject) */
+  static const uint8_t malg[] = {0x89, 0x44, 0x24, 0x40,                   /* 0x2000 */
+                                 0x48, 0x8D, 0x05, 0x00, 0x01, 0x00, 0x00, /* 0x2004 lea */
+                                 0x0F, 0x1F, 0x00,                         /* 0x200b nopl */
+                                 0xE8, 0xEF, 0xEF, 0xFF, 0xFF};            /* 0x200e call 0x1002 */
+  CHECK(ud_x86_call_arg_lea(malg, sizeof malg, 0x2000, 0x1002, &addr, &call) &&
+        addr == 0x210b && call == 0x200e);
+  /* another callee: not found */
+  CHECK(!ud_x86_call_arg_lea(malg, sizeof malg, 0x2000, 0x1003, &addr, &call));
+  /* rax overwritten between the LEA and the call (mov %rbx,%rax): unknown */
+  static const uint8_t clobber[] = {0x48, 0x8D, 0x05, 0x00, 0x01, 0x00, 0x00, 0x48, 0x89, 0xD8,
+                                    0xE8, 0xF3, 0xEF, 0xFF, 0xFF};
+  CHECK(!ud_x86_call_arg_lea(clobber, sizeof clobber, 0x2000, 0x1002, &addr, &call));
+  /* a LEA into another register is no argument in rax */
+  static const uint8_t rbx[] = {0x48, 0x8D, 0x1D, 0x00, 0x01, 0x00, 0x00,
+                                0xE8, 0xF6, 0xEF, 0xFF, 0xFF};
+  CHECK(!ud_x86_call_arg_lea(rbx, sizeof rbx, 0x2000, 0x1002, &addr, &call));
+}
+
+static void test_lea_then_store(void) {
+  uint64_t addr = 0;
+  int32_t disp = 0;
+  int base = -1;
+  /* gosave_systemstack_switch: lea 0xd01(%rip),%r9; mov %r9,0x40(%r14) */
+  static const uint8_t save[] = {0x4C, 0x8D, 0x0D, 0x01, 0x0D, 0x00, 0x00, 0x4D, 0x89, 0x4E, 0x40};
+  CHECK(ud_x86_lea_then_store(save, sizeof save, 0x47e6c0, UD_X86_R9, &addr, &disp, &base) &&
+        addr == 0x47f3c8 && disp == 0x40 && base == UD_X86_R14);
+  /* the store is of another register */
+  static const uint8_t other[] = {0x4C, 0x8D, 0x0D, 0x01, 0x0D, 0x00, 0x00, 0x4D, 0x89, 0x56, 0x40};
+  CHECK(!ud_x86_lea_then_store(other, sizeof other, 0x47e6c0, UD_X86_R9, &addr, &disp, &base));
+  /* no LEA first */
+  CHECK(!ud_x86_lea_then_store(save + 7, sizeof save - 7, 0, UD_X86_R9, &addr, &disp, &base));
 }
 
 int main(void) {
   test_calls();
-  test_lengths();
   test_garbage();
-  test_fs_load();
+  test_call_arg_lea();
+  test_lea_then_store();
   if (failures) {
     fprintf(stderr, "test_x86: %d failure(s)\n", failures);
     return 1;

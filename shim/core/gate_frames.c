@@ -1,4 +1,5 @@
-/* gates: finding X/Y pairs and their undead candidate slots.
+/* gate_frames: finding X/Y pairs, their undead candidate slots, and where
+ * a goroutine in C is parked.
  *
  * asmcgocall is assembly (ABI0); Go code calls it directly, and the ABI
  * wrapper that Go gives it carries the same name in the function table, so
@@ -6,12 +7,13 @@
  * byte scan for E8 rel32 whose target is one of them picks the few functions
  * worth decoding; those are then decoded instruction by instruction, so a
  * stray E8 inside another instruction never makes a gate. */
-#include "gates.h"
+#include "gate_frames.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "goversion.h"
 #include "x86.h"
 
 enum { MAX_CALLEES = 8 };
@@ -219,4 +221,41 @@ bool ud_gate_slot_name(ud_dwarfvars *dv, const ud_func *fn, uint64_t x_ret, uint
       return true;
     }
   return false;
+}
+
+int ud_gate_park_find(const ud_image *img, const ud_pclntab *tab, int32_t sched_pc_off,
+                      ud_gate_park *out, ud_err *err) {
+  ud_func save, sw;
+  if (!ud_pclntab_func_by_name(tab, "gosave_systemstack_switch", &save) ||
+      !ud_pclntab_func_by_name(tab, "runtime.systemstack_switch", &sw))
+    return ud_fail(err, UD_E_NOT_FOUND, "gosave_systemstack_switch or runtime.systemstack_switch "
+                   "is not in the function table");
+  const uint8_t *code = ud_image_at(img, save.entry, save.end - save.entry);
+  uint64_t pc;
+  int32_t disp;
+  int base;
+  if (code == NULL || save.end - save.entry > 4096 ||
+      !ud_x86_lea_then_store(code, (size_t)(save.end - save.entry), save.entry, UD_X86_R9, &pc,
+                             &disp, &base) || base != UD_X86_R14)
+    return ud_fail(err, UD_E_UNSUPPORTED, "gosave_systemstack_switch does not start with "
+                   "LEAQ pc(RIP), R9; MOVQ R9, off(R14)");
+  if (disp != sched_pc_off)
+    return ud_fail(err, UD_E_CORRUPT, "gosave_systemstack_switch stores g.sched.pc at %d, the "
+                   "layout says %d", disp, sched_pc_off);
+  if (pc < sw.entry || pc >= sw.end)
+    return ud_fail(err, UD_E_UNSUPPORTED, "gosave_systemstack_switch parks at %#llx, outside "
+                   "runtime.systemstack_switch", (unsigned long long)pc);
+  bool exact;
+  const ud_goversion *v = ud_goversion_find(ud_image_go_release(img), &exact);
+  if (v != NULL && exact && pc - sw.entry != v->switch_pc_off)
+    return ud_fail(err, UD_E_CORRUPT, "goroutines in C are parked at runtime.systemstack_switch+%llu, "
+                   "Go %d.%d parks them at +%u", (unsigned long long)(pc - sw.entry),
+                   v->version / 100, v->version % 100, v->switch_pc_off);
+  int32_t d;
+  if (!ud_func_spdelta(&sw, pc, &d) || d < 0 || d > 64)
+    return ud_fail(err, UD_E_CORRUPT, "runtime.systemstack_switch has no frame size at %#llx",
+                   (unsigned long long)pc);
+  out->pc = pc;
+  out->spdelta = d;
+  return UD_OK;
 }

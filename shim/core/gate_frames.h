@@ -1,4 +1,4 @@
-/* gates: the gate frames of a Go binary.
+/* gate_frames: finding the gate frames of a Go binary.
  *
  * A gate frame is a function that saves the syscall PC/SP (calls
  * runtime.entersyscall or runtime.reentersyscall: the return address of that
@@ -7,8 +7,8 @@
  * callbacks between the two. The GC traces such a frame at X while a
  * callback's stack copy adjusts it at Y; a pointer slot live at X but dead at
  * Y is an undead candidate. */
-#ifndef UNDEAD_GATES_H
-#define UNDEAD_GATES_H
+#ifndef UNDEAD_GATE_FRAMES_H
+#define UNDEAD_GATE_FRAMES_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +35,22 @@ int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out,
  * (same frame: X and Y must have the same spdelta, else UD_E_UNSUPPORTED). */
 int ud_gate_undead_slots(const ud_gate *g, ud_live_slot *out, size_t cap,
                          size_t *n, ud_err *err);
+
+/* Where asmcgocall parks a goroutine while its C code runs:
+ * gosave_systemstack_switch stores a pc inside runtime.systemstack_switch
+ * into g.sched.pc (read from its code, `LEAQ pc(RIP), R9; MOVQ R9,
+ * sched.pc(R14)`, whose store offset must be the layout's g.sched.pc), and
+ * the unwinder's frame there is spdelta bytes: the return address into the
+ * gate frame (Y) sits at g.sched.sp + spdelta. When a callback runs above
+ * the gate, cgocallback has pushed that pc just below g.sched.sp. Where the
+ * release has a row in goversion.h, the pc's offset into systemstack_switch
+ * must be the row's. */
+typedef struct ud_gate_park {
+  uint64_t pc;     /* link-time */
+  int32_t spdelta;
+} ud_gate_park;
+int ud_gate_park_find(const ud_image *img, const ud_pclntab *tab, int32_t sched_pc_off,
+                      ud_gate_park *out, ud_err *err);
 
 /* The Go variable a gate frame's slot holds, as written to out: the name
  * DWARF gives at the X return address when dv is open and knows it, else,

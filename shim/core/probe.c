@@ -1,0 +1,156 @@
+/* probe: every fact the shim depends on, and the verdict (see probe.h). */
+#include "probe.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dwarfvars.h"
+
+__attribute__((format(printf, 2, 3))) static void reason(ud_probe *p, const char *fmt, ...) {
+  char buf[sizeof p->reasons[0]];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  for (size_t i = 0; i < p->nreasons; i++)
+    if (strcmp(p->reasons[i], buf) == 0)
+      return; /* each reason once */
+  if (p->nreasons < UD_PROBE_REASONS)
+    memcpy(p->reasons[p->nreasons++], buf, sizeof buf);
+}
+
+/* Go functions exported to C: cmd/cgo names the Go side of each //export
+ * _cgoexp_HASH_NAME (PKG._cgoexp_HASH_NAME in some releases), in the
+ * function table of every build mode, stripped or not. */
+static size_t count_exports(const ud_pclntab *tab) {
+  size_t n = 0, nf = ud_pclntab_nfuncs(tab);
+  for (size_t i = 0; i < nf; i++) {
+    ud_func f;
+    const char *name;
+    if (ud_pclntab_func_at(tab, i, &f) && (name = ud_func_name(&f)) != NULL &&
+        (strncmp(name, "_cgoexp_", 8) == 0 || strstr(name, "._cgoexp_") != NULL))
+      n++;
+  }
+  return n;
+}
+
+static void describe_gate(ud_probe_gate *g) {
+  ud_live_slot ys[UD_PROBE_SLOTS];
+  ud_frame_layout fx, fy;
+  size_t nx = 0, ny = 0;
+  ud_err err = {0};
+  const char *name = ud_func_name(&g->gate.fn);
+  if (ud_stackmap_live_at(&g->gate.fn, g->gate.x_ret, &fx, g->slots, UD_PROBE_SLOTS, &nx, &err) != UD_OK ||
+      ud_stackmap_live_at(&g->gate.fn, g->gate.y_ret, &fy, ys, UD_PROBE_SLOTS, &ny, &err) != UD_OK) {
+    snprintf(g->error, sizeof g->error, "%s", err.msg);
+    return;
+  }
+  if (nx > UD_PROBE_SLOTS || ny > UD_PROBE_SLOTS) {
+    snprintf(g->error, sizeof g->error, "%s: more than %d live slots", name, UD_PROBE_SLOTS);
+    return;
+  }
+  if (fx.spdelta != fy.spdelta) {
+    snprintf(g->error, sizeof g->error, "%s: frame size differs at X (%d) and Y (%d): not one frame",
+             name, fx.spdelta, fy.spdelta);
+    return;
+  }
+  g->frame_size = fx.spdelta;
+  g->nslots = nx;
+  for (size_t i = 0; i < nx; i++) {
+    g->live_at_y[i] = false;
+    for (size_t j = 0; j < ny; j++)
+      g->live_at_y[i] |= ys[j].sp_off == g->slots[i].sp_off;
+    g->ncand += !g->live_at_y[i];
+  }
+  g->usable = true;
+}
+
+static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p) {
+  ud_gate found[UD_PROBE_GATES];
+  ud_err err = {0};
+  if (ud_gates_find(img, tab, found, UD_PROBE_GATES, &p->ngates_total, &err) != UD_OK) {
+    snprintf(p->gates_error, sizeof p->gates_error, "cannot find the gate frames: %s", err.msg);
+    reason(p, "%s", p->gates_error);
+    return;
+  }
+  p->ngates = p->ngates_total < UD_PROBE_GATES ? p->ngates_total : UD_PROBE_GATES;
+  for (size_t i = 0; i < p->ngates; i++) {
+    p->gates[i].gate = found[i];
+    describe_gate(&p->gates[i]);
+    p->nusable += p->gates[i].usable;
+  }
+  /* Names: the DWARF is only worth reading when a gate has undead
+   * candidates; without it, arguments are named by the signature. */
+  bool any_cand = false;
+  for (size_t i = 0; i < p->ngates; i++)
+    any_cand |= p->gates[i].ncand > 0;
+  ud_err derr = {0};
+  ud_dwarfvars *dv = any_cand && p->dwarf ? ud_dwarfvars_open(img, &derr) : NULL;
+  for (size_t i = 0; i < p->ngates; i++) {
+    ud_probe_gate *g = &p->gates[i];
+    for (size_t k = 0; k < g->nslots; k++)
+      ud_gate_slot_name(dv, &g->gate.fn, g->gate.x_ret, g->slots[k].kind,
+                        g->slots[k].sp_off - (g->frame_size + 8), g->names[k], sizeof g->names[k]);
+  }
+  ud_dwarfvars_close(dv);
+  if (p->ngates == 0) {
+    snprintf(p->gates_error, sizeof p->gates_error,
+             "no gate frame (runtime.cgocall calling entersyscall and asmcgocall) found");
+    reason(p, "%s", p->gates_error);
+  } else if (p->nusable == 0) {
+    snprintf(p->gates_error, sizeof p->gates_error, "no usable gate frame (%s)", p->gates[0].error);
+    reason(p, "%s", p->gates_error);
+  }
+}
+
+void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, ud_probe *p) {
+  memset(p, 0, sizeof *p);
+  p->go_version = ud_image_go_version(img);
+  p->release = ud_image_go_release(img);
+  p->row = ud_goversion_find(p->release, &p->row_exact);
+  p->pie = ud_image_is_pie(img);
+  p->dynamic = ud_image_is_dynamic(img);
+  p->symtab = ud_image_has_symtab(img);
+  p->dwarf = ud_image_has_dwarf(img);
+  p->go_dwarf = p->dwarf && ud_image_has_go_dwarf(img);
+  /* crosscall2, the C-to-Go entry (Go variables named _cgo_* exist in pure
+   * Go programs too) */
+  p->cgo = ud_image_symbol(img, "crosscall2", NULL, NULL);
+
+  if (tab == NULL) {
+    reason(p, "no readable Go function table");
+    return;
+  }
+  p->nfuncs = ud_pclntab_nfuncs(tab);
+  p->magic = ud_pclntab_magic(tab);
+  if (!p->dynamic)
+    reason(p, "statically linked: LD_PRELOAD cannot load the shim (a Go program without cgo "
+              "has no gate to check)");
+  if (!p->cgo)
+    reason(p, "does not use cgo: there is no gate between Go and C to check");
+  if (p->release != 0 && p->row == NULL)
+    reason(p, "Go %d.%d is older than every release undead supports (1.19 and later)",
+           p->release / 100, p->release % 100);
+
+  ud_err err = {0};
+  p->layout_ok = ud_layout_load(img, tab, &p->layout, &p->sources, &err) == UD_OK;
+  if (!p->layout_ok) {
+    snprintf(p->layout_error, sizeof p->layout_error, "%s", err.msg);
+    reason(p, "runtime layout: %s", err.msg);
+  } else {
+    err = (ud_err){0};
+    p->park_ok = ud_gate_park_find(img, tab, p->layout.g_sched_pc, &p->park, &err) == UD_OK;
+    if (!p->park_ok) {
+      snprintf(p->park_error, sizeof p->park_error, "%s", err.msg);
+      reason(p, "where goroutines in C are parked: %s", err.msg);
+    }
+  }
+  probe_gates(img, tab, p);
+  err = (ud_err){0};
+  p->sites_ok = ud_sites_find(img, tab, &p->sites, &err);
+  if (!p->sites_ok)
+    reason(p, "hook site: %s", err.msg);
+  p->nexports = count_exports(tab);
+  p->nothing_to_watch = p->nreasons == 0 && p->nexports == 0;
+}

@@ -1,0 +1,99 @@
+/* sites: finding the hook sites (see sites.h). */
+#include "sites.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "x86.h"
+
+/* Every direct CALL from `caller` to `callee`, each checked to be a
+ * 5-byte CALL rel32 that decodes to the callee. want_one: exactly one. */
+static bool find_calls(const ud_image *img, const ud_pclntab *tab, ud_call_list *l, bool want_one) {
+  ud_func caller, callee;
+  l->n = 0;
+  l->error[0] = 0;
+  if (!ud_pclntab_func_by_name(tab, l->callee, &callee)) {
+    snprintf(l->error, sizeof l->error, "%s is not in the function table", l->callee);
+    return false;
+  }
+  l->callee_entry = callee.entry;
+  if (!ud_pclntab_func_by_name(tab, l->caller, &caller)) {
+    snprintf(l->error, sizeof l->error, "%s is not in the function table", l->caller);
+    return false;
+  }
+  ud_call_site buf[256], *calls = buf;
+  size_t n = 0;
+  ud_err err = {0};
+  int rc = ud_x86_calls(img, caller.entry, caller.end, buf, sizeof buf / sizeof buf[0], &n, &err);
+  if (rc == UD_OK && n > sizeof buf / sizeof buf[0]) {
+    if ((calls = malloc(n * sizeof *calls)) == NULL) {
+      snprintf(l->error, sizeof l->error, "out of memory");
+      return false;
+    }
+    rc = ud_x86_calls(img, caller.entry, caller.end, calls, n, &n, &err);
+  }
+  if (rc != UD_OK)
+    snprintf(l->error, sizeof l->error, "cannot decode %s: %s", l->caller, err.msg);
+  for (size_t i = 0; rc == UD_OK && i < n && !l->error[0]; i++) {
+    if (calls[i].target != callee.entry)
+      continue;
+    const uint8_t *code = ud_image_at(img, calls[i].pc, 5);
+    int32_t rel = 0;
+    if (code != NULL)
+      memcpy(&rel, code + 1, 4);
+    if (calls[i].length != 5 || code == NULL || code[0] != 0xE8 ||
+        calls[i].pc + 5 + (int64_t)rel != callee.entry)
+      snprintf(l->error, sizeof l->error, "the call to %s at %#llx in %s is not a CALL rel32",
+               l->callee, (unsigned long long)calls[i].pc, l->caller);
+    else if (l->n == UD_SITES_MAX)
+      snprintf(l->error, sizeof l->error, "more than %d calls to %s in %s", UD_SITES_MAX, l->callee,
+               l->caller);
+    else
+      l->call[l->n++] = calls[i].pc;
+  }
+  if (calls != buf)
+    free(calls);
+  if (!l->error[0] && l->n == 0)
+    snprintf(l->error, sizeof l->error, "no call to %s found in %s", l->callee, l->caller);
+  if (!l->error[0] && want_one && l->n != 1)
+    snprintf(l->error, sizeof l->error, "%zu calls to %s in %s, expected one", l->n, l->callee,
+             l->caller);
+  return l->error[0] == 0;
+}
+
+/* runtime.exit: several functions may carry the name (the ABI0 body and a
+ * wrapper); the one that starts with the exit_group prologue is patched. */
+static void find_exit(const ud_image *img, const ud_pclntab *tab, ud_sites *out) {
+  size_t nf = ud_pclntab_nfuncs(tab);
+  for (size_t i = 0; i < nf; i++) {
+    ud_func f;
+    if (!ud_pclntab_func_at(tab, i, &f) || strcmp(ud_func_name(&f), "runtime.exit") != 0)
+      continue;
+    const uint8_t *code = ud_image_at(img, f.entry, UD_EXIT_PROLOGUE_LEN);
+    if (f.end - f.entry >= UD_EXIT_PROLOGUE_LEN && code != NULL &&
+        memcmp(code, UD_EXIT_PROLOGUE, UD_EXIT_PROLOGUE_LEN) == 0) {
+      out->exit_entry = f.entry;
+      return;
+    }
+  }
+  snprintf(out->exit_error, sizeof out->exit_error,
+           "no runtime.exit starting with the exit_group system call");
+}
+
+bool ud_sites_find(const ud_image *img, const ud_pclntab *tab, ud_sites *out, ud_err *err) {
+  memset(out, 0, sizeof *out);
+  out->growth = (ud_call_list){.caller = "runtime.newstack", .callee = "runtime.copystack"};
+  out->shrink = (ud_call_list){.caller = "runtime.shrinkstack", .callee = "runtime.copystack"};
+  out->cb_run = (ud_call_list){.caller = "runtime.cgocallbackg", .callee = "runtime.cgocallbackg1"};
+  out->cb_return = (ud_call_list){.caller = "runtime.cgocallbackg", .callee = "runtime.reentersyscall"};
+  ud_call_list *lists[] = {&out->growth, &out->shrink, &out->cb_run, &out->cb_return};
+  const char *first = NULL;
+  for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+    if (!find_calls(img, tab, lists[i], i >= 2) && first == NULL)
+      first = lists[i]->error;
+  find_exit(img, tab, out);
+  if (first != NULL)
+    return ud_fail(err, UD_E_NOT_FOUND, "%s", first), false;
+  return true;
+}

@@ -1,0 +1,34 @@
+/* rt_asm: the part of a ud_rt the trampolines read (trampoline.S), at
+ * fixed offsets shared by C and assembly. rt.c checks them with
+ * _Static_assert. */
+#ifndef UNDEAD_RT_ASM_H
+#define UNDEAD_RT_ASM_H
+
+/* Run-time addresses of the real callees, for the tail jumps. */
+#define UD_RT_COPYSTACK 0
+#define UD_RT_REENTERSYSCALL 8
+#define UD_RT_CGOCALLBACKG1 16
+/* Layout offsets, as 64-bit values for indexed loads. */
+#define UD_RT_OFF_G_M 24
+#define UD_RT_OFF_M_G0 32
+#define UD_RT_OFF_G_SCHED_SP 40
+#define UD_RT_OFF_G_STACKGUARD0 48
+#define UD_RT_ASM_SIZE 56
+
+/* runtime/stack.go, the same in every release from 1.19: stackguard0
+ * values at or above stackPoisonMin are the runtime's requests
+ * (stackPreempt, stackFork, stackForceMove); stackForceMove makes the next
+ * function prologue copy the stack to a new one of the same size. */
+#define UD_STACK_POISON_MIN (-4096) /* uintptrMask & -4096 */
+#define UD_STACK_FORCE_MOVE (-275)  /* uintptrMask & -275 */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+typedef struct ud_rt_asm {
+  uint64_t copystack, reentersyscall, cgocallbackg1;
+  int64_t off_g_m, off_m_g0, off_g_sched_sp, off_g_stackguard0;
+} ud_rt_asm;
+#endif
+
+#endif
