@@ -2,7 +2,7 @@
 # files named *_lib.sh are not tests.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
-SHIM_PROGS="issue7978 nested manycb"
+SHIM_PROGS="issue7978 nested manycb cthread"
 # Runs per (toolchain, program): UNDEAD_SHIM_RUNS, else 20 with --long, else 5.
 shim_runs() {
   if [ -n "${UNDEAD_SHIM_RUNS:-}" ]; then echo "$UNDEAD_SHIM_RUNS"

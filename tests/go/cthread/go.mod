@@ -1,0 +1,3 @@
+module cthread
+
+go 1.19
