@@ -2,6 +2,7 @@
 #include "counts.h"
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -11,6 +12,10 @@
 #include "alloc.h"
 #include "log.h"
 #include "report.h"
+#include "rt_asm.h"
+
+_Static_assert(offsetof(ud_counts, callbacks) == UD_COUNTS_CALLBACKS, "rt_asm.h");
+_Static_assert(offsetof(ud_counts, gate_returns) == UD_COUNTS_GATE_RETURNS, "rt_asm.h");
 
 enum { MAX_BLOCKS = 1 << 14 };
 

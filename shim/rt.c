@@ -19,6 +19,10 @@ _Static_assert(offsetof(ud_rt_asm, off_g_m) == UD_RT_OFF_G_M, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, off_m_g0) == UD_RT_OFF_M_G0, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, off_g_sched_sp) == UD_RT_OFF_G_SCHED_SP, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, off_g_stackguard0) == UD_RT_OFF_G_STACKGUARD0, "rt_asm.h");
+_Static_assert(offsetof(ud_rt_asm, off_g_stack_lo) == UD_RT_OFF_G_STACK_LO, "rt_asm.h");
+_Static_assert(offsetof(ud_rt_asm, off_g_stack_hi) == UD_RT_OFF_G_STACK_HI, "rt_asm.h");
+_Static_assert(offsetof(ud_rt_asm, gate0_x) == UD_RT_GATE0_X, "rt_asm.h");
+_Static_assert(offsetof(ud_rt_asm, has_bp) == UD_RT_HAS_BP, "rt_asm.h");
 _Static_assert(sizeof(ud_rt_asm) == UD_RT_ASM_SIZE, "rt_asm.h");
 
 /* The first reason of the probe, or the hook's. */
@@ -26,8 +30,8 @@ static void first_reason(const ud_probe *p, char *why, size_t cap) {
   snprintf(why, cap, "%s%s", p->reasons[0], p->nreasons > 1 ? " (and more: undead doctor lists them)" : "");
 }
 
-ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, const ud_options *opt,
-                    bool *quiet, char *why, size_t cap) {
+ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library,
+                    const ud_options *opt, bool *quiet, char *why, size_t cap) {
   ud_err err = {0};
   *quiet = false;
   ud_pclntab *tab = ud_pclntab_open(img, &err);
@@ -60,6 +64,10 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, const ud_opt
       .off_g_stackguard0 = p->layout.g_stackguard0,
   };
   ud_gate_table_load(&rt->gates, p, bias);
+  rt->a.off_g_stack_lo = p->layout.g_stack_lo;
+  rt->a.off_g_stack_hi = p->layout.g_stack_hi;
+  rt->a.gate0_x = rt->gates.gates[0].x_pc;
+  rt->a.has_bp = p->layout.g_syscallbp >= 0;
   /* Layout and slot names are read: the DWARF is not needed again (reports
    * never read it), and its inflated sections are the largest allocation. */
   ud_image_release_dwarf(img);
@@ -67,10 +75,10 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, const ud_opt
     goto fail;
   if (opt->verbosity >= 1) {
     const ud_gate_info *g0 = &rt->gates.gates[0];
-    ud_log("active: %s %s: %zu gate frame(s) (%s X=%s:%d Y=%s:%d, %zu undead candidate slot(s)); "
+    ud_log("active: %s %s%s: %zu gate frame(s) (%s X=%s:%d Y=%s:%d, %zu undead candidate slot(s)); "
            "runtime.copystack hooked at %zu growth + %zu shrink site(s), the callback return in "
            "runtime.cgocallbackg%s%s; layout from %s%s%s; %zu exported Go function(s)%s",
-           rt->go_version, rt->path, rt->gates.n, g0->func_name, g0->x_file, g0->x_line, g0->y_file,
+           rt->go_version, library ? "Go library " : "", rt->path, rt->gates.n, g0->func_name, g0->x_file, g0->x_line, g0->y_file,
            g0->y_line, rt->gates.ncand, p->sites.growth.n, p->sites.shrink.n,
            rt->stress ? ", stack moved at every callback (move_on_callback)" : "",
            p->sites.exit_entry ? "" : " (no exit hook: no counts at exit)", rt->layout.source,

@@ -13,7 +13,16 @@
 #define UD_RT_OFF_M_G0 32
 #define UD_RT_OFF_G_SCHED_SP 40
 #define UD_RT_OFF_G_STACKGUARD0 48
-#define UD_RT_ASM_SIZE 56
+#define UD_RT_OFF_G_STACK_LO 56
+#define UD_RT_OFF_G_STACK_HI 64
+/* The first gate's X (run-time), and whether reentersyscall takes bp. */
+#define UD_RT_GATE0_X 72
+#define UD_RT_HAS_BP 80
+#define UD_RT_ASM_SIZE 88
+
+/* ud_counts (counts.h): the callback-return counters the fast path bumps. */
+#define UD_COUNTS_CALLBACKS 0
+#define UD_COUNTS_GATE_RETURNS 8
 
 /* runtime/stack.go, the same in every release from 1.19: stackguard0
  * values at or above stackPoisonMin are the runtime's requests
@@ -28,6 +37,9 @@
 typedef struct ud_rt_asm {
   uint64_t copystack, reentersyscall, cgocallbackg1;
   int64_t off_g_m, off_m_g0, off_g_sched_sp, off_g_stackguard0;
+  int64_t off_g_stack_lo, off_g_stack_hi;
+  uint64_t gate0_x;
+  uint64_t has_bp;
 } ud_rt_asm;
 #endif
 

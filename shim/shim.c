@@ -1,16 +1,33 @@
-/* shim: the constructor of libundead.so.
+/* shim: where libundead.so finds the Go runtimes of a process, and its
+ * start-up.
  *
- * In anything but a Go program with cgo, or with UNDEAD=0, it returns after
- * one getenv and one dlsym: no file is opened, nothing is printed. In the Go
- * toolchain's own commands built with cgo it reads their build info and is
- * just as silent. In a Go program it probes its own executable with the
- * core, describes the gate frames and patches the runtime's hook sites, all
- * before the Go runtime starts. Whatever it cannot do turns it off with one
- * line on stderr naming the program. */
+ * A Go runtime lives in one of three places:
+ *   - the executable, built by Go (the usual cgo program) or by a C linker
+ *     around a Go archive (-buildmode=c-archive): the constructor finds it
+ *     and hooks it before the executable's own initialisers (which start a
+ *     c-archive's runtime) and before Go's rt0 runs;
+ *   - a Go library (-buildmode=c-shared) loaded at start-up or later with
+ *     dlopen: its initialiser starts the runtime on a new thread, through
+ *     pthread_create, before any Go code that can move a stack runs
+ *     (runtime/cgo's _cgo_try_pthread_create; libpreinit before it is
+ *     nosplit). The shim's pthread_create looks, once per calling object,
+ *     whether the caller holds a Go runtime not yet watched, and hooks it
+ *     before the thread starts. That needs no LD_AUDIT and no dlopen
+ *     interposer (which would see the library only after its initialiser
+ *     ran), works for libraries that an initialiser runs before the shim's
+ *     own constructor, and costs an ordinary thread creation one pointer
+ *     comparison once its caller is known.
+ * In anything else (no Go runtime, or UNDEAD=0) it does nothing: in a
+ * program without Go, one dlsym and a few reads of its ELF headers; no
+ * allocation, nothing printed. The Go toolchain's own commands built with
+ * cgo are recognised and left alone, silently. Whatever it cannot do turns
+ * it off for that runtime with one line on stderr naming the program or
+ * library. */
 #include "shim.h"
 
 #include <dlfcn.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +40,206 @@
 #include "log.h"
 
 ud_shim_state ud_shim;
+
+/* ---- start-up, once, when the first Go runtime shows up -------------------- */
+
+static pthread_once_t start_once = PTHREAD_ONCE_INIT;
+static bool switched_off; /* UNDEAD=0, read in the constructor */
+
+static void start(void) {
+  char why[400];
+  ud_options_default(&ud_shim.opt);
+  if (!ud_options_parse(getenv("UNDEAD_OPTIONS"), &ud_shim.opt, why, sizeof why)) {
+    ud_log("%s; the shim is off", why);
+    return;
+  }
+  if (ud_shim.opt.help) {
+    ud_options_print_help(2);
+    _exit(0);
+  }
+  if (!ud_alloc_is_private()) {
+    ud_log("disabled: the shim's allocator is not private (link error)");
+    return;
+  }
+  ud_cstack_init();
+  ud_counts_init();
+  if (!ud_history_init()) {
+    ud_log("disabled: out of memory");
+    return;
+  }
+  ud_shim.enabled = true;
+}
+
+static bool started(void) {
+  pthread_once(&start_once, start);
+  return ud_shim.enabled;
+}
+
+/* ---- one runtime ------------------------------------------------------------ */
+
+static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The Go toolchain's own commands (main package cmd/...: go, pprof, trace;
+ * not the tests of cmd packages, "cmd/....test") are built with cgo by some
+ * distributions, often stripped. They are never what the shim is for; it
+ * stays silent and off there, as it does in any program without cgo. */
+static bool is_go_tool(const ud_image *img) {
+  uint64_t vaddr, size;
+  const void *data;
+  if (!ud_image_section(img, ".go.buildinfo", &vaddr, &size, &data) || data == NULL)
+    return false;
+  size_t n = size < 4096 ? size : 4096;
+  static const char key[] = "path\tcmd/";
+  const char *p = memmem(data, n, key, sizeof key - 1);
+  if (p == NULL)
+    return false;
+  const char *end = memchr(p, '\n', n - (size_t)(p - (const char *)data));
+  return end != NULL && !(end - p >= 5 && memcmp(end - 5, ".test", 5) == 0);
+}
+
+/* Watches the Go runtime in the image at file (shown as name), loaded with
+ * this bias. */
+static void attach(const char *file, const char *name, uint64_t bias, bool library) {
+  char why[400];
+  ud_err err = {0};
+  ud_image *img = ud_image_open(file, &err);
+  if (img == NULL) {
+    if (started())
+      ud_log("disabled in %s: cannot read it: %s", name, err.msg);
+    return;
+  }
+  if (!library && is_go_tool(img)) {
+    ud_image_close(img);
+    return;
+  }
+  if (!started()) {
+    ud_image_close(img);
+    return;
+  }
+  pthread_mutex_lock(&attach_lock);
+  bool quiet = false;
+  ud_rt *rt = NULL;
+  if (ud_shim.nrts == UD_MAX_RUNTIMES)
+    ud_log("not watching %s: more than %d Go runtimes in one process", name, UD_MAX_RUNTIMES);
+  else if ((rt = ud_rt_attach(img, name, bias, library, &ud_shim.opt, &quiet, why, sizeof why)) == NULL &&
+           (!quiet || ud_shim.opt.verbosity >= 1))
+    ud_log("disabled in %s: %s", name, why);
+  if (rt != NULL) {
+    /* Once started, the shim holds nothing of the program's: libelf's and
+     * libdw's allocations (from the process's malloc) are freed. */
+    ud_image_drop_elf(img);
+    ud_shim.rts[ud_shim.nrts] = rt;
+    __atomic_store_n(&ud_shim.nrts, ud_shim.nrts + 1, __ATOMIC_RELEASE);
+  } else {
+    ud_image_close(img);
+  }
+  pthread_mutex_unlock(&attach_lock);
+}
+
+void ud_on_exit(ud_rt *rt, int code) {
+  (void)code;
+  ud_counts_write_final(&ud_shim.opt, rt->path, rt->go_version);
+}
+
+/* Programs that end through libc (C hosts of Go libraries) run this; Go
+ * programs leave by exit_group, through the runtime.exit hook instead. */
+__attribute__((destructor)) static void ud_shim_fini(void) {
+  if (__atomic_load_n(&ud_shim.nrts, __ATOMIC_ACQUIRE) > 0)
+    ud_counts_write_final(&ud_shim.opt, ud_shim.rts[0]->path, ud_shim.rts[0]->go_version);
+}
+
+/* ---- Go libraries: the runtime starts its first thread ---------------------- */
+
+typedef int (*pthread_create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+static pthread_create_fn real_pthread_create;
+
+/* The objects whose threads were looked at: each is checked once. */
+enum { SEEN_MAX = 64 };
+static uintptr_t seen[SEEN_MAX];
+static size_t nseen;
+
+typedef struct caller_object {
+  uintptr_t pc;
+  bool found;
+  uintptr_t bias;
+  const char *name;
+  bool is_main;
+} caller_object;
+
+static int find_caller(struct dl_phdr_info *info, size_t size, void *p) {
+  caller_object *c = p;
+  (void)size;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type == PT_LOAD && c->pc >= lo && c->pc < lo + ph->p_memsz) {
+      c->found = true;
+      c->bias = info->dlpi_addr;
+      c->name = info->dlpi_name;
+      return 1;
+    }
+  }
+  c->is_main = false;
+  return 0;
+}
+
+static bool seen_before(uintptr_t base) {
+  size_t n = __atomic_load_n(&nseen, __ATOMIC_ACQUIRE);
+  for (size_t i = 0; i < n; i++)
+    if (seen[i] == base)
+      return true;
+  return false;
+}
+
+/* The caller of pthread_create, if it is an object not looked at yet that
+ * holds a Go runtime, is attached before its thread starts. */
+static void check_caller(uintptr_t pc) {
+  caller_object c = {.pc = pc, .is_main = true};
+  dl_iterate_phdr(find_caller, &c);
+  if (!c.found || seen_before(c.bias))
+    return;
+  pthread_mutex_lock(&attach_lock);
+  bool fresh = !seen_before(c.bias) && nseen < SEEN_MAX;
+  if (fresh) {
+    seen[nseen] = c.bias;
+    __atomic_store_n(&nseen, nseen + 1, __ATOMIC_RELEASE);
+  }
+  pthread_mutex_unlock(&attach_lock);
+  if (!fresh)
+    return;
+  /* The main program (the first object, name "") was handled by the
+   * constructor, or holds no runtime. */
+  if (c.is_main || c.name == NULL || c.name[0] == '\0')
+    return;
+  for (size_t i = 0; i < __atomic_load_n(&ud_shim.nrts, __ATOMIC_ACQUIRE); i++)
+    if (ud_shim.rts[i]->bias == c.bias)
+      return;
+  if (ud_file_has_go(c.name))
+    attach(c.name, c.name, c.bias, true);
+}
+
+/* A library's initialiser may run before the shim's constructor: the
+ * switch is then read here. */
+static void read_switch(void) {
+  const char *on = getenv("UNDEAD");
+  switched_off = on != NULL && strcmp(on, "0") == 0;
+}
+static pthread_once_t switch_once = PTHREAD_ONCE_INIT;
+
+__attribute__((visibility("default"))) int pthread_create(pthread_t *t, const pthread_attr_t *attr,
+                                                          void *(*fn)(void *), void *arg) {
+  pthread_create_fn real = __atomic_load_n(&real_pthread_create, __ATOMIC_ACQUIRE);
+  if (real == NULL) {
+    real = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
+    __atomic_store_n(&real_pthread_create, real, __ATOMIC_RELEASE);
+  }
+  pthread_once(&switch_once, read_switch);
+  if (!switched_off)
+    check_caller((uintptr_t)__builtin_return_address(0));
+  return real(t, attr, fn, arg);
+}
+
+/* ---- the executable ---------------------------------------------------------- */
 
 typedef struct main_probe {
   uintptr_t addr;
@@ -48,107 +265,21 @@ static int probe_main(struct dl_phdr_info *info, size_t size, void *p) {
   return 1;
 }
 
-/* The Go toolchain's own commands (main package cmd/...: go, pprof, trace;
- * not the tests of cmd packages, "cmd/....test") are built with cgo by some
- * distributions, often stripped. They are never what the shim is for; it
- * stays silent and off there, as it does in any program without cgo. */
-static bool is_go_tool(const ud_image *img) {
-  uint64_t vaddr, size;
-  const void *data;
-  if (!ud_image_section(img, ".go.buildinfo", &vaddr, &size, &data) || data == NULL)
-    return false;
-  size_t n = size < 4096 ? size : 4096;
-  static const char key[] = "path\tcmd/";
-  const char *p = memmem(data, n, key, sizeof key - 1);
-  if (p == NULL)
-    return false;
-  const char *end = memchr(p, '\n', n - (size_t)(p - (const char *)data));
-  return end != NULL && !(end - p >= 5 && memcmp(end - 5, ".test", 5) == 0);
-}
-
-/* One runtime more: the shared state (allocator check, tables) is set up
- * with the first. */
-static bool attach(ud_image *img, const char *path, uint64_t bias) {
-  char why[400];
-  bool quiet = false;
-  if (ud_shim.nrts == UD_MAX_RUNTIMES) {
-    ud_log("not watching %s: more than %d Go runtimes in one process", path, UD_MAX_RUNTIMES);
-    return false;
-  }
-  if (!ud_alloc_is_private()) {
-    ud_log("disabled in %s: the shim's allocator is not private (link error)", path);
-    return false;
-  }
-  ud_rt *rt = ud_rt_attach(img, path, bias, &ud_shim.opt, &quiet, why, sizeof why);
-  if (rt == NULL) {
-    if (!quiet || ud_shim.opt.verbosity >= 1)
-      ud_log("disabled in %s: %s", path, why);
-    return false;
-  }
-  /* Once started, the shim holds nothing of the program's: libelf's and
-   * libdw's allocations (from the process's malloc) are freed. */
-  ud_image_drop_elf(img);
-  __atomic_store_n(&ud_shim.rts[ud_shim.nrts], rt, __ATOMIC_RELEASE);
-  __atomic_store_n(&ud_shim.nrts, ud_shim.nrts + 1, __ATOMIC_RELEASE);
-  return true;
-}
-
-void ud_on_exit(ud_rt *rt, int code) {
-  (void)code;
-  ud_counts_write_final(&ud_shim.opt, rt->path, rt->go_version);
-}
-
-/* Programs that end through libc (C hosts of Go libraries) run this; Go
- * programs leave by exit_group, through the runtime.exit hook instead. */
-__attribute__((destructor)) static void ud_shim_fini(void) {
-  if (ud_shim.nrts > 0)
-    ud_counts_write_final(&ud_shim.opt, ud_shim.rts[0]->path, ud_shim.rts[0]->go_version);
-}
-
 __attribute__((constructor)) static void ud_shim_init(void) {
-  const char *on = getenv("UNDEAD");
-  if (on != NULL && strcmp(on, "0") == 0)
+  pthread_once(&switch_once, read_switch);
+  if (switched_off)
     return;
+  /* A Go program with cgo exports crosscall2; a C program around a Go
+   * archive usually does not, but carries the Go function table. */
   void *cc2 = dlsym(RTLD_DEFAULT, "crosscall2");
-  if (cc2 == NULL)
-    return; /* not a Go program with cgo */
   main_probe mp = {.addr = (uintptr_t)cc2};
   dl_iterate_phdr(probe_main, &mp);
-  if (!mp.seen || !mp.inside)
-    return; /* cgo lives in a library, not in the program */
-
-  char path[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-  path[n > 0 ? n : 0] = '\0';
-  ud_err err = {0};
-  ud_image *img = ud_image_open("/proc/self/exe", &err);
-  if (img != NULL && is_go_tool(img)) {
-    ud_image_close(img);
+  if (!mp.seen)
     return;
+  if ((cc2 != NULL && mp.inside) || ud_file_has_go("/proc/self/exe")) {
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    path[n > 0 ? n : 0] = '\0';
+    attach("/proc/self/exe", path, mp.bias, false);
   }
-  char why[400];
-  ud_options_default(&ud_shim.opt);
-  if (!ud_options_parse(getenv("UNDEAD_OPTIONS"), &ud_shim.opt, why, sizeof why)) {
-    ud_log("%s; the shim is off in %s", why, path);
-    ud_image_close(img);
-    return;
-  }
-  if (ud_shim.opt.help) {
-    ud_options_print_help(2);
-    _exit(0);
-  }
-  if (img == NULL) {
-    ud_log("disabled in %s: cannot read the executable: %s", path, err.msg);
-    return;
-  }
-  ud_cstack_init();
-  ud_counts_init();
-  if (!ud_history_init()) {
-    ud_log("disabled in %s: out of memory", path);
-    ud_image_close(img);
-    return;
-  }
-  ud_shim.enabled = true;
-  if (!attach(img, path, mp.bias))
-    ud_image_close(img);
 }

@@ -75,16 +75,51 @@ ud_tramp_copystack:
 	.size	ud_tramp_copystack, .-ud_tramp_copystack
 
 /* The CALL runtime.reentersyscall in runtime.cgocallbackg: a callback is
- * returning to C. We are on the goroutine's stack, so the check runs on
- * the thread's system stack: below g.m.g0.sched.sp, where cgocallback left
- * the C frames that called back (nothing else uses that stack until Go
- * code runs again on this thread; signal handlers run on their own
- * stack). ABIInternal: pc in %rax, sp in %rbx, bp in %rcx (Go 1.23+). */
+ * returning to C. ABIInternal: pc in %rax, sp in %rbx, bp in %rcx (Go
+ * 1.23+), g in %r14.
+ *
+ * Most callbacks never move the stack: when no goroutine has a stack
+ * history (history.h), the callback returns into the first gate, and the
+ * restored sp (and bp) lie in the current stack, there is nothing to check
+ * and the fast path only counts, in this thread's block (counts.h), with
+ * no call. Otherwise ud_on_callback_return runs on the thread's system
+ * stack: below g.m.g0.sched.sp, where cgocallback left the C frames that
+ * called back (nothing else uses that stack until Go code runs again on
+ * this thread; signal handlers run on their own stack). */
 	.globl	ud_tramp_callback_return
 	.hidden	ud_tramp_callback_return
 	.type	ud_tramp_callback_return, @function
 	.p2align 4
 ud_tramp_callback_return:
+	cmpq	$0, ud_history_count(%rip)
+	jne	.Lslow
+	cmpq	UD_RT_GATE0_X(%r12), %rax
+	jne	.Lslow
+	movq	UD_RT_OFF_G_STACK_LO(%r12), %rdx
+	movq	(%r14,%rdx), %rdx		/* g.stack.lo */
+	movq	UD_RT_OFF_G_STACK_HI(%r12), %rsi
+	movq	(%r14,%rsi), %rsi		/* g.stack.hi */
+	cmpq	%rdx, %rbx
+	jbe	.Lslow				/* sp <= lo */
+	cmpq	%rsi, %rbx
+	ja	.Lslow				/* sp > hi */
+	cmpq	$0, UD_RT_HAS_BP(%r12)
+	je	.Lcount
+	testq	%rcx, %rcx
+	jz	.Lcount
+	cmpq	%rdx, %rcx
+	jb	.Lslow				/* bp < lo */
+	cmpq	%rsi, %rcx
+	jae	.Lslow				/* bp >= hi */
+.Lcount:
+	movq	ud_counts_tls@gottpoff(%rip), %rdx
+	movq	%fs:(%rdx), %rdx
+	testq	%rdx, %rdx
+	jz	.Lslow				/* no block yet: the C path makes it */
+	addq	$1, UD_COUNTS_CALLBACKS(%rdx)
+	addq	$1, UD_COUNTS_GATE_RETURNS(%rdx)
+	jmp	*UD_RT_REENTERSYSCALL(%r12)
+.Lslow:
 	movq	%rsp, %r13			/* the goroutine's sp, kept by the C callee */
 	movq	UD_RT_OFF_G_M(%r12), %rdx
 	movq	(%r14,%rdx), %rdx		/* g.m */

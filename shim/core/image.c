@@ -282,6 +282,40 @@ static int index_segments(ud_image *img, ud_err *err) {
   return UD_OK;
 }
 
+bool ud_file_has_go(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return false;
+  bool found = false;
+  Elf64_Ehdr eh;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh ||
+      memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh.e_machine != EM_X86_64 || eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 ||
+      eh.e_shnum > 4096 || eh.e_shstrndx >= eh.e_shnum)
+    goto out;
+  Elf64_Shdr strsh, sh[32];
+  char names[4096];
+  if (pread(fd, &strsh, sizeof strsh, (off_t)(eh.e_shoff + (uint64_t)eh.e_shstrndx * sizeof strsh)) !=
+          (ssize_t)sizeof strsh ||
+      strsh.sh_size == 0 || strsh.sh_size > sizeof names ||
+      pread(fd, names, strsh.sh_size, (off_t)strsh.sh_offset) != (ssize_t)strsh.sh_size)
+    goto out;
+  names[strsh.sh_size - 1] = 0;
+  for (unsigned i = 0; i < eh.e_shnum && !found; i += 32) {
+    unsigned n = eh.e_shnum - i < 32 ? eh.e_shnum - i : 32;
+    if (pread(fd, sh, n * sizeof sh[0], (off_t)(eh.e_shoff + (uint64_t)i * sizeof sh[0])) !=
+        (ssize_t)(n * sizeof sh[0]))
+      break;
+    for (unsigned k = 0; k < n && !found; k++)
+      found = sh[k].sh_name < strsh.sh_size && (strcmp(names + sh[k].sh_name, ".gopclntab") == 0 ||
+                                                strcmp(names + sh[k].sh_name, ".go.buildinfo") == 0);
+  }
+out:
+  close(fd);
+  return found;
+}
+
 ud_image *ud_image_open(const char *path, ud_err *err) {
   if (elf_version(EV_CURRENT) == EV_NONE) {
     ud_fail(err, UD_E_IO, "libelf: %s", elf_errmsg(-1));

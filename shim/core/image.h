@@ -18,6 +18,13 @@ typedef struct ud_image ud_image;
 /* Opens and indexes `path`. Returns NULL and fills err on failure
  * (UD_E_IO, UD_E_NOT_ELF, UD_E_CORRUPT). Never reads past the file. */
 ud_image *ud_image_open(const char *path, ud_err *err);
+
+/* Whether the file at path is an x86-64 ELF built with Go: it has a Go
+ * function table section (.gopclntab) or Go's build info (.go.buildinfo,
+ * which Go 1.19's shared libraries have without the former). A few small
+ * reads of its headers, no allocation, no libelf. The shim asks it of every program and library that might hold a
+ * Go runtime, so it must cost next to nothing in those that do not. */
+bool ud_file_has_go(const char *path);
 void ud_image_close(ud_image *img);
 
 const char *ud_image_path(const ud_image *img);

@@ -1,6 +1,9 @@
 package cgobench
 
-import "testing"
+import (
+	"sync"
+	"testing"
+)
 
 const depth = 256
 
@@ -35,3 +38,27 @@ func BenchmarkRelocOutside(b *testing.B) {
 		<-done
 	}
 }
+
+// Null callbacks from several goroutines at once (a server whose request
+// goroutines call C that calls back): b.N callbacks split over g
+// goroutines; with GOMAXPROCS > 1 they run on several threads at once.
+func benchCallbacksFrom(b *testing.B, g int) {
+	var wg sync.WaitGroup
+	for i := 0; i < g; i++ {
+		n := b.N / g
+		if i < b.N%g {
+			n++
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < n; j++ {
+				Callback()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func BenchmarkCallback4(b *testing.B) { benchCallbacksFrom(b, 4) }
+func BenchmarkCallback8(b *testing.B) { benchCallbacksFrom(b, 8) }
