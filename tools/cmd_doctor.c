@@ -72,7 +72,10 @@ static void print_text(const char *path, const ud_probe *p) {
   printf("  cgo              %s%s\n", yes(p->cgo), p->cgo ? " (crosscall2)" : "");
   printf("  PIE              %s\n", yes(p->pie));
   printf("  linking          %s\n",
-         p->dynamic ? "dynamic: LD_PRELOAD applies" : "static: LD_PRELOAD does not apply");
+         p->library ? "a shared library (c-shared): watched in any program that loads it with the "
+                      "shim preloaded"
+         : p->dynamic ? "dynamic: LD_PRELOAD applies"
+                      : "static: LD_PRELOAD does not apply");
   printf("  .symtab          %s\n", p->symtab ? "present" : "absent (stripped)");
   printf("  DWARF            %s\n", dwarf_note(p));
   if (p->nfuncs == 0)
@@ -181,6 +184,7 @@ static void print_json(const char *path, const ud_probe *p) {
   jstr(p->release ? ud_goversion_name(p->release, vb, sizeof vb) : "");
   printf(",\"release_known\":%s,\"release_tested\":%s", p->row && p->row_exact ? "true" : "false",
          p->row && p->row_exact && p->row->tested ? "true" : "false");
+  printf(",\"library\":%s", p->library ? "true" : "false");
   printf(",\"cgo\":%s,\"pie\":%s,\"dynamic\":%s,\"symtab\":%s,\"dwarf\":%s,\"go_dwarf\":%s,"
          "\"functions\":%zu,\"exports\":%zu",
          p->cgo ? "true" : "false", p->pie ? "true" : "false",
@@ -265,7 +269,8 @@ static bool search_path(const char *name, char *out, size_t cap) {
 static const char usage[] =
     "usage: undead doctor [--json] BINARY\n"
     "\n"
-    "Says whether libundead.so can work on BINARY, and why: the same probe the shim\n"
+    "Says whether libundead.so can work on BINARY (a Go program, a C program with a\n"
+    "Go archive linked in, or a Go shared library), and why: the same probe the shim\n"
     "runs at start-up. Go version and release, cgo, PIE, linking, symbols and DWARF\n"
     "(Go's or only the C objects'), where the runtime layout comes from (the binary's\n"
     "type descriptors, DWARF, the release's table) and which sources agree, where a\n"
@@ -274,9 +279,10 @@ static const char usage[] =
     "their slots. A BINARY without a slash is looked up in PATH.\n"
     "\n"
     "  --json   the same facts as one JSON object: {binary, ok, nothing_to_watch,\n"
-    "           reasons, go_version, release, release_known, release_tested, cgo, pie,\n"
-    "           dynamic, symtab, dwarf, go_dwarf, functions, exports, layout, park,\n"
-    "           hooks, gates}; addresses are \"0x...\" strings (link-time).\n"
+    "           reasons, go_version, release, release_known, release_tested, library,\n"
+    "           cgo, pie, dynamic, symtab, dwarf, go_dwarf, functions, exports,\n"
+    "           layout, park, hooks, gates}; addresses are \"0x...\" strings\n"
+    "           (link-time).\n"
     "\n"
     "Exit status: 0 it can work, 1 it cannot (reasons listed), 2 bad usage or input.\n";
 

@@ -501,6 +501,7 @@ bool ud_image_has_go_dwarf(const ud_image *img) {
   }
   return false;
 }
+bool ud_image_is_library(const ud_image *img) { return img->type == ET_DYN && !img->has_interp; }
 bool ud_image_is_dynamic(const ud_image *img) { return img->has_interp || img->has_dynamic; }
 bool ud_image_has_cgo(const ud_image *img) { return img->has_cgo; }
 

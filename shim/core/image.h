@@ -58,6 +58,7 @@ bool ud_image_has_dwarf(const ud_image *img);    /* .debug_info or .zdebug_info 
  * C objects a -ldflags=-w build keeps. Opens the DWARF. */
 bool ud_image_has_go_dwarf(const ud_image *img);
 bool ud_image_is_dynamic(const ud_image *img);   /* has PT_INTERP / PT_DYNAMIC */
+bool ud_image_is_library(const ud_image *img);   /* ET_DYN without PT_INTERP */
 bool ud_image_has_cgo(const ud_image *img);      /* crosscall2 / _cgo_* present */
 
 /* The Go version string ("go1.19.8", "go1.26.8") from .go.buildinfo (or

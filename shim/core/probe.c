@@ -109,7 +109,8 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, ud_probe *p) {
   p->go_version = ud_image_go_version(img);
   p->release = ud_image_go_release(img);
   p->row = ud_goversion_find(p->release, &p->row_exact);
-  p->pie = ud_image_is_pie(img);
+  p->library = ud_image_is_library(img);
+  p->pie = ud_image_is_pie(img) && !p->library;
   p->dynamic = ud_image_is_dynamic(img);
   p->symtab = ud_image_has_symtab(img);
   p->dwarf = ud_image_has_dwarf(img);

@@ -44,7 +44,7 @@ typedef struct ud_probe {
   int release;             /* UD_GO(1, N); 0 unknown */
   const ud_goversion *row; /* NULL: older than every row or unknown */
   bool row_exact;          /* false: newer than every row */
-  bool cgo, dynamic, pie, symtab, dwarf, go_dwarf;
+  bool cgo, dynamic, pie, library, symtab, dwarf, go_dwarf;
   size_t nfuncs;
   uint32_t magic;
   size_t nexports;         /* Go functions exported to C (//export) */

@@ -11,7 +11,9 @@
 #   - verbosity=1 names the library or program it watches.
 # Two c-shared libraries in one python3 process: a bug in either is caught,
 # two stock ones are clean. python3 alone and a C program without Go are
-# left alone (nothing printed at verbosity=1).
+# left alone (nothing printed at verbosity=1). undead doctor and scan
+# accept the library and the C program: the shim can work on both, and the
+# seed bug's candidates are listed.
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
 shim_need
@@ -71,7 +73,14 @@ for tc in $(undead_toolchains); do
       run_case "$tc-$v-c-shared-$shape" $want "$PY" "$HOSTS/host.py" "$shape" "$so"
       run_case "$tc-$v-c-archive-$shape" $want "$host" "$shape"
     done
-    echo "$tc $v: c-shared in python3 and c-archive in C, walk/nested/threads: $want"
+    for b in "$so" "$host"; do
+      "$UNDEAD" doctor "$b" > "$work/doctor.txt" 2>&1 || note "$tc $v: doctor $b: exit $?: $(tail -3 "$work/doctor.txt")"
+      grep -q '^verdict: the shim can work on this binary$' "$work/doctor.txt" || note "$tc $v: doctor $b: no positive verdict"
+      "$UNDEAD" scan "$b" > "$work/scan.txt" 2>&1; rc=$?
+      [ "$rc" = "$([ "$v" = undead ] && echo 1 || echo 0)" ] || note "$tc $v: scan $b: exit $rc"
+    done
+    grep -q '^  linking  *a shared library' <("$UNDEAD" doctor "$so") || note "$tc $v: doctor does not call $so a shared library"
+    echo "$tc $v: c-shared in python3 and c-archive in C, walk/nested/threads: $want; doctor and scan agree"
   done
   stock=$(golib "$tc" stock c-shared) bug=$(golib "$tc" undead c-shared)
   cp "$stock" "$work/$tc-libgolib-copy.so"
