@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -280,6 +281,12 @@ __attribute__((constructor)) static void ud_shim_init(void) {
     char path[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
     path[n > 0 ? n : 0] = '\0';
-    attach("/proc/self/exe", path, mp.bias, false);
+    /* The file by its name where that is still the program (a separate
+     * debug file named by .gnu_debuglink is looked for beside it), else
+     * through /proc. */
+    struct stat a, b;
+    bool same = n > 0 && stat(path, &a) == 0 && stat("/proc/self/exe", &b) == 0 &&
+                a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+    attach(same ? path : "/proc/self/exe", path, mp.bias, false);
   }
 }

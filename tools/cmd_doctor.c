@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "debuginfo.h"
 #include "image.h"
 #include "json_write.h"
 #include "layout.h"
@@ -39,11 +40,17 @@ static const char *release_note(const ud_probe *p, char *buf, size_t cap) {
   return buf;
 }
 
-static const char *dwarf_note(const ud_probe *p) {
+static const char *dwarf_note(const ud_probe *p, char *buf, size_t cap) {
   if (!p->dwarf)
     return "absent (reports name slots by offset)";
-  return p->go_dwarf ? "present, Go's (slot names in reports)"
-                     : "present, only the C objects' (a -ldflags=-w build: slots named by offset)";
+  if (p->dwarf_separate != NULL)
+    snprintf(buf, cap, "in a separate debug file, %s: %s", p->go_dwarf ? "Go's" : "only the C objects'",
+             p->dwarf_separate);
+  else
+    snprintf(buf, cap, "%s", p->go_dwarf ? "present, Go's (slot names in reports)"
+                                         : "present, only the C objects' (a -ldflags=-w build: "
+                                           "slots named by offset)");
+  return buf;
 }
 
 static void print_calls(const char *what, const ud_call_list *l) {
@@ -77,7 +84,8 @@ static void print_text(const char *path, const ud_probe *p) {
          : p->dynamic ? "dynamic: LD_PRELOAD applies"
                       : "static: LD_PRELOAD does not apply");
   printf("  .symtab          %s\n", p->symtab ? "present" : "absent (stripped)");
-  printf("  DWARF            %s\n", dwarf_note(p));
+  char dbuf[4200];
+  printf("  DWARF            %s\n", dwarf_note(p, dbuf, sizeof dbuf));
   if (p->nfuncs == 0)
     goto verdict; /* not a Go program: nothing below applies */
   printf("  function table   %zu functions (pclntab magic %#x)\n", p->nfuncs, p->magic);
@@ -184,7 +192,8 @@ static void print_json(const char *path, const ud_probe *p) {
   jstr(p->release ? ud_goversion_name(p->release, vb, sizeof vb) : "");
   printf(",\"release_known\":%s,\"release_tested\":%s", p->row && p->row_exact ? "true" : "false",
          p->row && p->row_exact && p->row->tested ? "true" : "false");
-  printf(",\"library\":%s", p->library ? "true" : "false");
+  printf(",\"library\":%s,\"dwarf_file\":", p->library ? "true" : "false");
+  jstr(p->dwarf_separate);
   printf(",\"cgo\":%s,\"pie\":%s,\"dynamic\":%s,\"symtab\":%s,\"dwarf\":%s,\"go_dwarf\":%s,"
          "\"functions\":%zu,\"exports\":%zu",
          p->cgo ? "true" : "false", p->pie ? "true" : "false",
@@ -267,7 +276,7 @@ static bool search_path(const char *name, char *out, size_t cap) {
 }
 
 static const char usage[] =
-    "usage: undead doctor [--json] BINARY\n"
+    "usage: undead doctor [--json] [--debuginfo-path PATH] BINARY\n"
     "\n"
     "Says whether libundead.so can work on BINARY (a Go program, a C program with a\n"
     "Go archive linked in, or a Go shared library), and why: the same probe the shim\n"
@@ -276,13 +285,17 @@ static const char usage[] =
     "type descriptors, DWARF, the release's table) and which sources agree, where a\n"
     "goroutine in C is parked, each hook site found or missing, the exported Go\n"
     "functions (none: nothing can call back, nothing to check), the gate frames and\n"
-    "their slots. A BINARY without a slash is looked up in PATH.\n"
+    "their slots. A BINARY without a slash is looked up in PATH. A binary without\n"
+    "DWARF of its own is looked up in separate debug files (build ID, debuglink,\n"
+    "debuginfod when DEBUGINFOD_URLS is set).\n"
     "\n"
     "  --json   the same facts as one JSON object: {binary, ok, nothing_to_watch,\n"
     "           reasons, go_version, release, release_known, release_tested, library,\n"
     "           cgo, pie, dynamic, symtab, dwarf, go_dwarf, functions, exports,\n"
     "           layout, park, hooks, gates}; addresses are \"0x...\" strings\n"
-    "           (link-time).\n"
+    "           (link-time); dwarf_file: the separate debug file read, or \"\".\n"
+    "  --debuginfo-path PATH  where separate debug files are looked for (elfutils'\n"
+    "           form, default \":.debug:/usr/lib/debug\").\n"
     "\n"
     "Exit status: 0 it can work, 1 it cannot (reasons listed), 2 bad usage or input.\n";
 
@@ -292,6 +305,12 @@ int cmd_doctor(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--json") == 0) {
       json = true;
+    } else if (strcmp(argv[i], "--debuginfo-path") == 0) {
+      if (i + 1 == argc) {
+        fprintf(stderr, "undead doctor: --debuginfo-path needs a path\n");
+        return 2;
+      }
+      ud_debuginfo_configure(argv[++i], true);
     } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       fputs(usage, stdout);
       return 0;

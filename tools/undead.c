@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "debuginfo.h"
+
 #include "cmd.h"
 
 const char *undead_argv0;
@@ -25,6 +27,9 @@ int main(int argc, char **argv) {
     fputs(usage, stderr);
     return 2;
   }
+  /* Separate debug files: a user-invoked tool may ask debuginfod servers
+   * (DEBUGINFOD_URLS), as elfutils' own tools do. */
+  ud_debuginfo_configure(NULL, true);
   const char *c = argv[1];
   if (!strcmp(c, "-h") || !strcmp(c, "--help") || !strcmp(c, "help")) {
     fputs(usage, stdout);

@@ -7,10 +7,18 @@
  * variables of a few functions. So the sections it does read are inflated
  * once into a small in-memory ELF file of their own, and libdw opens that.
  * Start-up of the shim is dominated by this inflation, hence libdeflate
- * (two to three times zlib's speed) rather than zlib. */
+ * (two to three times zlib's speed) rather than zlib.
+ *
+ * A binary without DWARF of its own may have it in a separate file, where
+ * distributions keep it (Debian's -dbgsym packages under
+ * /usr/lib/debug/.build-id/, .gnu_debuglink, debuginfod): elfutils' libdwfl
+ * finds that file, by build ID and debuglink, in the debuginfo path. Only
+ * user-invoked tools may let it ask a debuginfod server (DEBUGINFOD_URLS):
+ * the shim, inside a program's start-up, never goes to the network. */
 #include "debuginfo.h"
 
 #include <elf.h>
+#include <elfutils/libdwfl.h>
 #include <gelf.h>
 #include <libdeflate.h>
 #include <libelf.h>
@@ -21,7 +29,62 @@ struct ud_debuginfo {
   uint8_t *file; /* the in-memory ELF image */
   Elf *elf;
   Dwarf *dbg;
+  Dwfl *dwfl;    /* a separate debug file: libdwfl owns dbg */
+  char *separate;
 };
+
+static char *debuginfo_path; /* NULL: libdwfl's default, ":.debug:/usr/lib/debug" */
+static bool network_allowed;
+
+void ud_debuginfo_configure(const char *path, bool network) {
+  free(debuginfo_path);
+  debuginfo_path = NULL;
+  if (path != NULL) {
+    size_t n = strlen(path) + 1;
+    if ((debuginfo_path = malloc(n)) != NULL)
+      memcpy(debuginfo_path, path, n);
+  }
+  network_allowed = network;
+}
+
+/* The DWARF of a separate debug file, found by libdwfl (build ID, then
+ * .gnu_debuglink) for the image at path. */
+static ud_debuginfo *open_separate(const char *path, ud_err *err) {
+  const char *urls = getenv("DEBUGINFOD_URLS");
+  if (!network_allowed && urls != NULL && urls[0] != '\0') {
+    ud_fail(err, UD_E_NOT_FOUND, "no DWARF in %s (separate debug files are not looked up while "
+            "DEBUGINFOD_URLS is set: that lookup may use the network)", path);
+    return NULL;
+  }
+  static const Dwfl_Callbacks callbacks = {
+      .find_elf = dwfl_build_id_find_elf,
+      .find_debuginfo = dwfl_standard_find_debuginfo,
+      .debuginfo_path = &debuginfo_path,
+  };
+  ud_debuginfo *di = calloc(1, sizeof *di);
+  if (di == NULL || (di->dwfl = dwfl_begin(&callbacks)) == NULL) {
+    free(di);
+    ud_fail(err, UD_E_NOMEM, "out of memory");
+    return NULL;
+  }
+  Dwfl_Module *mod = dwfl_report_offline(di->dwfl, "", path, -1);
+  dwfl_report_end(di->dwfl, NULL, NULL);
+  Dwarf_Addr bias;
+  const char *debugfile = NULL;
+  if (mod != NULL && (di->dbg = dwfl_module_getdwarf(mod, &bias)) != NULL)
+    dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, &debugfile);
+  size_t n = debugfile != NULL ? strlen(debugfile) + 1 : 0;
+  if (di->dbg == NULL || debugfile == NULL || (di->separate = malloc(n)) == NULL) {
+    ud_fail(err, UD_E_NOT_FOUND, "no DWARF in %s or in a separate debug file", path);
+    di->dbg = NULL;
+    ud_debuginfo_close(di);
+    return NULL;
+  }
+  memcpy(di->separate, debugfile, n);
+  return di;
+}
+
+const char *ud_debuginfo_separate(const ud_debuginfo *di) { return di->separate; }
 
 /* What libdw needs for DIEs, types, location lists and PC ranges. */
 static const char *const wanted[] = {
@@ -195,10 +258,8 @@ ud_debuginfo *ud_debuginfo_open(const ud_image *img, ud_err *err) {
       return NULL;
     n++;
   }
-  if (!have[0]) {
-    ud_fail(err, UD_E_NOT_FOUND, "%s has no DWARF", ud_image_path(img));
-    return NULL;
-  }
+  if (!have[0])
+    return open_separate(ud_image_path(img), err);
   size_t size = 0;
   uint8_t *file = build_elf(pieces, n, &size, err);
   if (file == NULL)
@@ -226,8 +287,11 @@ Dwarf *ud_debuginfo_dwarf(const ud_debuginfo *di) { return di->dbg; }
 void ud_debuginfo_close(ud_debuginfo *di) {
   if (di == NULL)
     return;
-  if (di->dbg != NULL)
+  if (di->dwfl != NULL)
+    dwfl_end(di->dwfl);
+  else if (di->dbg != NULL)
     dwarf_end(di->dbg);
+  free(di->separate);
   if (di->elf != NULL)
     elf_end(di->elf);
   free(di->file);

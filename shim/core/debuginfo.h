@@ -1,8 +1,11 @@
 /* debuginfo: an image's DWARF for libdw, holding only the debug sections
- * the core reads (types, variables, location lists, ranges), inflated once.
- * Opened lazily and kept by the image (ud_image_dwarf). */
+ * the core reads (types, variables, location lists, ranges), inflated once;
+ * or, for an image without DWARF, that of a separate debug file libdwfl
+ * finds. Opened lazily and kept by the image (ud_image_dwarf). */
 #ifndef UNDEAD_DEBUGINFO_H
 #define UNDEAD_DEBUGINFO_H
+
+#include <stdbool.h>
 
 #include <elfutils/libdw.h>
 
@@ -14,5 +17,12 @@ typedef struct ud_debuginfo ud_debuginfo;
 ud_debuginfo *ud_debuginfo_open(const ud_image *img, ud_err *err);
 Dwarf *ud_debuginfo_dwarf(const ud_debuginfo *di);
 void ud_debuginfo_close(ud_debuginfo *di);
+/* The separate debug file the DWARF came from, or NULL (the image's own). */
+const char *ud_debuginfo_separate(const ud_debuginfo *di);
+
+/* Where libdwfl looks for separate debug files (NULL: its default,
+ * ":.debug:/usr/lib/debug"), and whether it may ask debuginfod servers
+ * (DEBUGINFOD_URLS) at all: the tools may, the shim never does. */
+void ud_debuginfo_configure(const char *path, bool network);
 
 #endif

@@ -489,8 +489,12 @@ bool ud_image_is_pie(const ud_image *img) { return img->type == ET_DYN; }
 bool ud_image_has_symtab(const ud_image *img) { return img->symtab.n > 0; }
 bool ud_image_has_dwarf(const ud_image *img) { return img->has_dwarf; }
 
+const char *ud_image_dwarf_separate(const ud_image *img) {
+  return img->dwarf != NULL ? ud_debuginfo_separate(img->dwarf) : NULL;
+}
+
 bool ud_image_has_go_dwarf(const ud_image *img) {
-  Dwarf *dbg = img->has_dwarf ? ud_image_dwarf(img, NULL) : NULL;
+  Dwarf *dbg = ud_image_dwarf(img, NULL);
   Dwarf_Off off = 0, next;
   size_t hsize;
   while (dbg != NULL && dwarf_nextcu(dbg, off, &next, &hsize, NULL, NULL, NULL) == 0) {
@@ -540,10 +544,7 @@ struct Dwarf *ud_image_dwarf(const ud_image *cimg, ud_err *err) {
   ud_image *img = (ud_image *)cimg; /* the cache is not part of its value */
   if (!img->dwarf_tried) {
     img->dwarf_tried = true;
-    if (!img->has_dwarf)
-      ud_fail(&img->dwarf_err, UD_E_NOT_FOUND, "%s has no DWARF", img->path);
-    else
-      img->dwarf = ud_debuginfo_open(img, &img->dwarf_err);
+    img->dwarf = ud_debuginfo_open(img, &img->dwarf_err);
   }
   if (img->dwarf == NULL) {
     if (err != NULL)

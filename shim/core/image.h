@@ -54,9 +54,13 @@ bool ud_image_symbol(const ud_image *img, const char *name, uint64_t *value,
 bool ud_image_is_pie(const ud_image *img);       /* ET_DYN */
 bool ud_image_has_symtab(const ud_image *img);   /* .symtab present */
 bool ud_image_has_dwarf(const ud_image *img);    /* .debug_info or .zdebug_info */
-/* Whether that DWARF describes Go code (a unit in DW_LANG_Go), not only the
- * C objects a -ldflags=-w build keeps. Opens the DWARF. */
+/* Whether the image's DWARF (its own, or a separate debug file's, see
+ * ud_image_dwarf) describes Go code (a unit in DW_LANG_Go), not only the C
+ * objects a -ldflags=-w build keeps. Opens the DWARF. */
 bool ud_image_has_go_dwarf(const ud_image *img);
+/* The separate debug file the DWARF was read from, once opened; NULL when
+ * it is the image's own or none. */
+const char *ud_image_dwarf_separate(const ud_image *img);
 bool ud_image_is_dynamic(const ud_image *img);   /* has PT_INTERP / PT_DYNAMIC */
 bool ud_image_is_library(const ud_image *img);   /* ET_DYN without PT_INTERP */
 bool ud_image_has_cgo(const ud_image *img);      /* crosscall2 / _cgo_* present */
@@ -75,9 +79,9 @@ bool ud_image_text(const ud_image *img, uint64_t *start, uint64_t *end);
 /* The underlying libelf handle (for libdw). */
 struct Elf *ud_image_elf(const ud_image *img);
 
-/* The image's DWARF (debuginfo.h), opened on first use and kept until
- * ud_image_close; NULL with err set when there is none or it is unreadable.
- * Not thread-safe. */
+/* The image's DWARF (debuginfo.h): its own sections, else a separate debug
+ * file's; opened on first use and kept until ud_image_close; NULL with err
+ * set when there is none or it is unreadable. Not thread-safe. */
 struct Dwarf *ud_image_dwarf(const ud_image *img, ud_err *err);
 /* Frees the DWARF view (inflated sections, libdw's state); a later
  * ud_image_dwarf opens it again. */

@@ -266,8 +266,7 @@ int ud_layout_load(const ud_image *img, const ud_pclntab *tab, ud_layout *out,
     switch (i) {
     case UD_LSRC_TYPES: rc = ud_layout_from_types(img, tab, l, s->where, sizeof s->where, &e); break;
     case UD_LSRC_DWARF:
-      rc = ud_image_has_dwarf(img) ? ud_layout_from_dwarf(img, l, &e)
-                                   : ud_fail(&e, UD_E_NOT_FOUND, "no DWARF");
+      rc = ud_layout_from_dwarf(img, l, &e);
       break;
     default: rc = ud_layout_from_table(ud_image_go_release(img), l, &e); break;
     }

@@ -113,8 +113,9 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, ud_probe *p) {
   p->pie = ud_image_is_pie(img) && !p->library;
   p->dynamic = ud_image_is_dynamic(img);
   p->symtab = ud_image_has_symtab(img);
-  p->dwarf = ud_image_has_dwarf(img);
-  p->go_dwarf = p->dwarf && ud_image_has_go_dwarf(img);
+  p->go_dwarf = ud_image_has_go_dwarf(img);
+  p->dwarf_separate = ud_image_dwarf_separate(img);
+  p->dwarf = ud_image_has_dwarf(img) || p->dwarf_separate != NULL;
   /* crosscall2, the C-to-Go entry (Go variables named _cgo_* exist in pure
    * Go programs too) */
   p->cgo = ud_image_symbol(img, "crosscall2", NULL, NULL);

@@ -45,6 +45,7 @@ typedef struct ud_probe {
   const ud_goversion *row; /* NULL: older than every row or unknown */
   bool row_exact;          /* false: newer than every row */
   bool cgo, dynamic, pie, library, symtab, dwarf, go_dwarf;
+  const char *dwarf_separate; /* the separate debug file read, or NULL */
   size_t nfuncs;
   uint32_t magic;
   size_t nexports;         /* Go functions exported to C (//export) */
