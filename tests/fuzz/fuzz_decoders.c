@@ -1,11 +1,13 @@
 /* libFuzzer target for the introspection core's decoders: ELF (image),
- * the Go function table (pclntab) and stack maps (stackmap).
+ * the Go function table (pclntab) and stack maps (stackmap), and the
+ * probe over all of them (type descriptors, layout, gate frames, hook
+ * sites, the DWARF reader).
  *
  * The input is written to a memfd and opened by path, as undead opens any
  * binary; then every function is looked up and queried at its entry, at
- * each boundary of its pcsp and stack-map-index tables, and by PC; the
- * cgo context function is looked for in the code (cgoctx) and the DWARF
- * view opened (debuginfo). Only memory errors and hangs are findings:
+ * each boundary of its pcsp and stack-map-index tables, and by PC; then
+ * the probe the shim runs at start-up (probe.h) runs on it. Only memory
+ * errors and hangs are findings:
  * refusing corrupt input is correct. */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,9 +15,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cgoctx.h"
 #include "image.h"
 #include "pclntab.h"
+#include "probe.h"
 #include "stackmap.h"
 
 static volatile uint64_t sink;
@@ -109,9 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       ud_func f;
       if (ud_pclntab_func_by_name(tab, "runtime.cgocall", &f))
         sink += f.entry;
-      ud_cgo_context c;
-      if (ud_cgo_context_find(img, tab, ud_cgo_file_word, img, &c, &err) == UD_OK)
-        sink += c.set_context + c.set_traceback + c.setter_var + c.slot;
+      static ud_probe pr;
+      ud_probe_binary(img, tab, &pr);
+      sink += pr.nreasons + pr.ngates + pr.nexports + (uint64_t)pr.layout.g_goid;
       ud_pclntab_close(tab);
     }
     if (ud_image_dwarf(img, &err) != NULL)
