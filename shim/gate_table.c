@@ -12,18 +12,15 @@ size_t ud_gate_table_load(ud_gate_table *t, const ud_probe *p, uint64_t bias) {
     if (!pg->usable)
       continue;
     ud_gate_info *gi = &t->gates[t->n++];
-    gi->fn = pg->gate.fn;
-    gi->func_name = ud_func_name(&pg->gate.fn);
+    gi->func_name = pg->name;
     gi->x_pc = pg->gate.x_ret + bias;
     gi->y_pc = pg->gate.y_ret + bias;
     t->y_min = t->n == 1 || gi->y_pc < t->y_min ? gi->y_pc : t->y_min;
     t->y_max = gi->y_pc > t->y_max ? gi->y_pc : t->y_max;
     gi->x_callee = pg->gate.x_callee ? pg->gate.x_callee : "runtime.entersyscall";
     gi->y_callee = "runtime.asmcgocall";
-    if (!ud_func_fileline(&pg->gate.fn, pg->gate.x_ret - 1, &gi->x_file, &gi->x_line))
-      gi->x_file = "", gi->x_line = 0;
-    if (!ud_func_fileline(&pg->gate.fn, pg->gate.y_ret - 1, &gi->y_file, &gi->y_line))
-      gi->y_file = "", gi->y_line = 0;
+    gi->x_file = pg->x_file, gi->x_line = pg->x_line;
+    gi->y_file = pg->y_file, gi->y_line = pg->y_line;
     gi->frame_size = pg->frame_size;
     gi->nslots = pg->nslots;
     gi->ncand = pg->ncand;

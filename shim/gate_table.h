@@ -27,7 +27,6 @@ typedef struct ud_gate_slot {
 } ud_gate_slot;
 
 typedef struct ud_gate_info {
-  ud_func fn;
   const char *func_name;
   uint64_t x_pc, y_pc;          /* run-time return addresses */
   const char *x_callee, *y_callee;

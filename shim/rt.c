@@ -9,7 +9,6 @@
 #include "hook.h"
 #include "log.h"
 #include "probe.h"
-#include "shim.h"
 
 _Static_assert(offsetof(ud_rt, a) == 0, "the trampolines read ud_rt_asm at %r12");
 _Static_assert(offsetof(ud_rt_asm, copystack) == UD_RT_COPYSTACK, "rt_asm.h");
@@ -54,6 +53,7 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   rt->layout = p->layout;
   rt->sites = p->sites;
   rt->nexports = p->nexports;
+  rt->opt = opt;
   rt->a = (ud_rt_asm){
       .copystack = p->sites.growth.callee_entry + bias,
       .reentersyscall = p->sites.cb_return.callee_entry + bias,

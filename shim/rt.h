@@ -21,6 +21,7 @@
 #include "gate_table.h"
 #include "image.h"
 #include "layout.h"
+#include "options.h"
 #include "pclntab.h"
 #include "rt_asm.h"
 #include "sites.h"
@@ -36,10 +37,17 @@ typedef struct ud_rt {
   ud_gate_table gates;
   ud_sites sites;     /* link-time */
   size_t nexports;
+  const ud_options *opt; /* the process's, read-only once started */
   bool stress;        /* move_on_callback hooked */
 } ud_rt;
 
-enum { UD_GSCAN = 0x1000, UD_GSYSCALL = 3 };
+/* Probes the image, describes its gates and hooks its runtime (rt.c).
+ * NULL with why set when the shim cannot work there; *quiet when that
+ * needs no line (an image without cgo). library: a Go library (c-shared)
+ * rather than the executable. */
+ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library,
+                    const ud_options *opt, bool *quiet, char *why, size_t cap);
+
 
 static inline uint64_t ud_rd64(uintptr_t addr) { return *(volatile const uint64_t *)addr; }
 static inline uint32_t ud_rd32(uintptr_t addr) { return *(volatile const uint32_t *)addr; }

@@ -23,13 +23,6 @@ typedef struct ud_shim_state {
 
 extern ud_shim_state ud_shim;
 
-/* Probes the image, describes its gates and hooks its runtime (rt.c).
- * NULL with why set when the shim cannot work there; *quiet when that
- * needs no line (an image without cgo). library: a Go library (c-shared)
- * rather than the executable. */
-ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library,
-                    const ud_options *opt, bool *quiet, char *why, size_t cap);
-
 /* From the runtime.exit hook (trampoline.S), on the shim's own stack:
  * the process is ending with this exit code. */
 void ud_on_exit(ud_rt *rt, int code);

@@ -8,7 +8,6 @@
 #include "gostack.h"
 #include "history.h"
 #include "report_emit.h"
-#include "shim.h"
 
 enum { MAX_FRAMES = UD_GATE_MAX * 4 };
 
@@ -117,7 +116,7 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
   frames fr = {.walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .lo = lo, .hi = hi};
   find_parked(rt, v.sched_sp, lo, hi, ncgo, &fr);
   UD_COUNT(gate_frames, fr.n);
-  if (!ud_shim.opt.check_relocations)
+  if (!rt->opt->check_relocations)
     return; /* the move is only recorded, for the check at callback return */
   for (size_t k = 0; k < fr.n; k++) {
     const ud_gate_info *gi = fr.f[k].gi;
@@ -137,7 +136,7 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
           .old_lo = lo, .old_hi = hi, .newsize = newsize,
           .walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .walk_lo = lo, .walk_hi = hi,
       };
-      ud_emit(&ud_shim.opt, rt, &viol);
+      ud_emit(rt->opt, rt, &viol);
     }
   }
 }
@@ -156,7 +155,7 @@ static void report_syscall_word(const ud_rt *rt, const ud_gate_info *gi, const u
   const char *to = h != NULL ? stale_target(h, value, v->stack_lo, v->stack_hi, &a, &b) : NULL;
   if (to != NULL)
     viol.points_to = to, viol.stale_lo = a, viol.stale_hi = b, viol.old_lo = a, viol.old_hi = b;
-  ud_emit(&ud_shim.opt, rt, &viol);
+  ud_emit(rt->opt, rt, &viol);
 }
 
 void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp) {
@@ -210,7 +209,7 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
           .old_hi = shi, .new_lo = lo, .new_hi = hi, .walk_pc = pc, .walk_sp = sp, .walk_lo = lo,
           .walk_hi = hi,
       };
-      ud_emit(&ud_shim.opt, rt, &viol);
+      ud_emit(rt->opt, rt, &viol);
     }
   }
 }

@@ -125,16 +125,10 @@ static void print_text(const char *path, const ud_probe *p) {
   printf("  gate frames      %zu\n", p->ngates_total);
   for (size_t i = 0; i < p->ngates; i++) {
     const ud_probe_gate *g = &p->gates[i];
-    const char *xf, *yf;
-    int32_t xl, yl;
-    if (!ud_func_fileline(&g->gate.fn, g->gate.x_ret - 1, &xf, &xl))
-      xf = "?", xl = 0;
-    if (!ud_func_fileline(&g->gate.fn, g->gate.y_ret - 1, &yf, &yl))
-      yf = "?", yl = 0;
-    printf("    %s X %#llx %s:%d (after %s) Y %#llx %s:%d\n", ud_func_name(&g->gate.fn),
-           (unsigned long long)g->gate.x_ret, ud_report_basename(xf), xl,
+    printf("    %s X %#llx %s:%d (after %s) Y %#llx %s:%d\n", g->name, (unsigned long long)g->gate.x_ret,
+           ud_report_basename(g->x_file), g->x_line,
            g->gate.x_callee ? g->gate.x_callee : "runtime.entersyscall",
-           (unsigned long long)g->gate.y_ret, ud_report_basename(yf), yl);
+           (unsigned long long)g->gate.y_ret, ud_report_basename(g->y_file), g->y_line);
     if (!g->usable) {
       printf("      unusable: %s\n", g->error);
       continue;
@@ -232,19 +226,15 @@ static void print_json(const char *path, const ud_probe *p) {
   printf("},\"gates\":[");
   for (size_t i = 0; i < p->ngates; i++) {
     const ud_probe_gate *g = &p->gates[i];
-    const char *xf = "", *yf = "";
-    int32_t xl = 0, yl = 0;
-    ud_func_fileline(&g->gate.fn, g->gate.x_ret - 1, &xf, &xl);
-    ud_func_fileline(&g->gate.fn, g->gate.y_ret - 1, &yf, &yl);
     printf("%s{\"func\":", i ? "," : "");
-    jstr(ud_func_name(&g->gate.fn));
+    jstr(g->name);
     printf(",\"x\":{\"pc\":\"%#llx\",\"file\":", (unsigned long long)g->gate.x_ret);
-    jstr(xf);
-    printf(",\"line\":%d,\"callee\":", xl);
+    jstr(g->x_file);
+    printf(",\"line\":%d,\"callee\":", g->x_line);
     jstr(g->gate.x_callee ? g->gate.x_callee : "runtime.entersyscall");
     printf("},\"y\":{\"pc\":\"%#llx\",\"file\":", (unsigned long long)g->gate.y_ret);
-    jstr(yf);
-    printf(",\"line\":%d},\"error\":", yl);
+    jstr(g->y_file);
+    printf(",\"line\":%d},\"error\":", g->y_line);
     jstr(g->error);
     printf(",\"slots\":[");
     for (size_t k = 0; k < g->nslots; k++) {

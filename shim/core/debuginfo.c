@@ -233,11 +233,10 @@ static int wanted_index(const char *name, bool *zdebug) {
   return -1;
 }
 
-ud_debuginfo *ud_debuginfo_open(const ud_image *img, ud_err *err) {
-  Elf *src = ud_image_elf(img);
+ud_debuginfo *ud_debuginfo_open(Elf *src, const char *path, ud_err *err) {
   size_t shstrndx;
   if (src == NULL || elf_getshdrstrndx(src, &shstrndx) != 0) {
-    ud_fail(err, UD_E_CORRUPT, "%s: no section names", ud_image_path(img));
+    ud_fail(err, UD_E_CORRUPT, "%s: no section names", path);
     return NULL;
   }
   piece pieces[NWANTED];
@@ -259,7 +258,7 @@ ud_debuginfo *ud_debuginfo_open(const ud_image *img, ud_err *err) {
     n++;
   }
   if (!have[0])
-    return open_separate(ud_image_path(img), err);
+    return open_separate(path, err);
   size_t size = 0;
   uint8_t *file = build_elf(pieces, n, &size, err);
   if (file == NULL)
@@ -274,7 +273,7 @@ ud_debuginfo *ud_debuginfo_open(const ud_image *img, ud_err *err) {
   di->elf = elf_memory((char *)file, size);
   di->dbg = di->elf != NULL ? dwarf_begin_elf(di->elf, DWARF_C_READ, NULL) : NULL;
   if (di->dbg == NULL) {
-    ud_fail(err, UD_E_CORRUPT, "cannot read the DWARF of %s: %s", ud_image_path(img),
+    ud_fail(err, UD_E_CORRUPT, "cannot read the DWARF of %s: %s", path,
             dwarf_errmsg(-1));
     ud_debuginfo_close(di);
     return NULL;

@@ -9,12 +9,13 @@
 
 #include <elfutils/libdw.h>
 
-#include "error.h"
-#include "image.h"
+#include "ud_error.h"
+#include <libelf.h>
 
 typedef struct ud_debuginfo ud_debuginfo;
 
-ud_debuginfo *ud_debuginfo_open(const ud_image *img, ud_err *err);
+/* The DWARF of the ELF file src (at path), or of its separate debug file. */
+ud_debuginfo *ud_debuginfo_open(Elf *src, const char *path, ud_err *err);
 Dwarf *ud_debuginfo_dwarf(const ud_debuginfo *di);
 void ud_debuginfo_close(ud_debuginfo *di);
 /* The separate debug file the DWARF came from, or NULL (the image's own). */

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "ud_error.h"
 #include "image.h"
 
 typedef struct ud_dwarfvars ud_dwarfvars;

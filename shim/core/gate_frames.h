@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "dwarfvars.h"
-#include "error.h"
+#include "ud_error.h"
 #include "image.h"
 #include "pclntab.h"
 #include "stackmap.h"

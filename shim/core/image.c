@@ -532,7 +532,6 @@ bool ud_image_text(const ud_image *img, uint64_t *start, uint64_t *end) {
   return false;
 }
 
-struct Elf *ud_image_elf(const ud_image *img) { return img->elf; }
 
 void ud_image_release_dwarf(ud_image *img) {
   ud_debuginfo_close(img->dwarf);
@@ -544,7 +543,7 @@ struct Dwarf *ud_image_dwarf(const ud_image *cimg, ud_err *err) {
   ud_image *img = (ud_image *)cimg; /* the cache is not part of its value */
   if (!img->dwarf_tried) {
     img->dwarf_tried = true;
-    img->dwarf = ud_debuginfo_open(img, &img->dwarf_err);
+    img->dwarf = ud_debuginfo_open(img->elf, img->path, &img->dwarf_err);
   }
   if (img->dwarf == NULL) {
     if (err != NULL)

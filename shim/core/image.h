@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "ud_error.h"
 
 typedef struct ud_image ud_image;
 
@@ -76,8 +76,6 @@ int ud_image_go_release(const ud_image *img);
 /* The text segment / .text section bounds (vaddr). */
 bool ud_image_text(const ud_image *img, uint64_t *start, uint64_t *end);
 
-/* The underlying libelf handle (for libdw). */
-struct Elf *ud_image_elf(const ud_image *img);
 
 /* The image's DWARF (debuginfo.h): its own sections, else a separate debug
  * file's; opened on first use and kept until ud_image_close; NULL with err
@@ -88,8 +86,8 @@ struct Dwarf *ud_image_dwarf(const ud_image *img, ud_err *err);
 void ud_image_release_dwarf(ud_image *img);
 /* Ends libelf's handle and the DWARF view, freeing all they allocated
  * (libelf and libdw allocate from the process's malloc): the image keeps
- * only its own mapping and indexes, enough for everything but DWARF and
- * ud_image_elf (NULL afterwards). The shim calls it once started. */
+ * only its own mapping and indexes, enough for everything but DWARF. The
+ * shim calls it once started. */
 void ud_image_drop_elf(ud_image *img);
 
 #endif

@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "error.h"
+#include "ud_error.h"
 #include "image.h"
 #include "pclntab.h"
 

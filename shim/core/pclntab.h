@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "ud_error.h"
 #include "image.h"
 
 /* PCDATA and FUNCDATA table indices (runtime/symtab.go, internal/abi),

@@ -76,8 +76,14 @@ static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p)
   }
   p->ngates = p->ngates_total < UD_PROBE_GATES ? p->ngates_total : UD_PROBE_GATES;
   for (size_t i = 0; i < p->ngates; i++) {
-    p->gates[i].gate = found[i];
-    describe_gate(&p->gates[i]);
+    ud_probe_gate *g = &p->gates[i];
+    g->gate = found[i];
+    g->name = ud_func_name(&g->gate.fn);
+    if (!ud_func_fileline(&g->gate.fn, g->gate.x_ret - 1, &g->x_file, &g->x_line))
+      g->x_file = "", g->x_line = 0;
+    if (!ud_func_fileline(&g->gate.fn, g->gate.y_ret - 1, &g->y_file, &g->y_line))
+      g->y_file = "", g->y_line = 0;
+    describe_gate(g);
     p->nusable += p->gates[i].usable;
   }
   /* Names: the DWARF is only worth reading when a gate has undead

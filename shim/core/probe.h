@@ -29,6 +29,9 @@ enum { UD_PROBE_GATES = 16, UD_PROBE_SLOTS = 48, UD_PROBE_REASONS = 12 };
  * not (an undead candidate). */
 typedef struct ud_probe_gate {
   ud_gate gate;
+  const char *name;            /* the function's */
+  const char *x_file, *y_file; /* source positions of the X and Y calls ("" unknown) */
+  int32_t x_line, y_line;
   bool usable;
   char error[256];
   int32_t frame_size;  /* spdelta at X (== at Y) */

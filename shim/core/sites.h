@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "ud_error.h"
 #include "image.h"
 #include "pclntab.h"
 

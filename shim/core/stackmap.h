@@ -34,7 +34,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "ud_error.h"
 #include "pclntab.h"
 
 enum ud_slot_kind { UD_SLOT_LOCAL = 0, UD_SLOT_ARG = 1 };

@@ -3,7 +3,9 @@
 # undead-counts/1 record in a JSON log) match programs whose numbers are
 # known: latent makes WORKERS*CALLS callbacks, each returning into its
 # cgocall gate, none moving the stack; with move_on_callback=1 each moves it
-# once (a forced move: same size), with one gate frame on the stack.
+# once (a forced move: same size), with one gate frame on the stack - all
+# but a callback entered with a preemption request pending, which the
+# runtime serves instead (at most 1% here).
 # issue7978 makes one callback per round. A report ends the program with the
 # counts written too.
 set -uo pipefail
@@ -29,7 +31,9 @@ for tc in $(undead_toolchains); do
   expect "$tc latent" "$(field "$pre".[0-9]* $keys)" "1 $n $n 0 0 0 0"
   pre=$work/$tc-stress
   UNDEAD_OPTIONS=log_path=$pre:format=json:move_on_callback=1 run_shim "$pre" "$stock" -workers $w -calls $c >/dev/null
-  expect "$tc latent move_on_callback=1" "$(field "$pre".[0-9]* $keys)" "1 $n $n $n $n $n 0"
+  read -r recs cb gr rel fm gf rep < <(field "$pre".[0-9]* $keys)
+  expect "$tc latent move_on_callback=1" "$recs $cb $gr $rep $((rel == fm && fm == gf && fm * 100 >= n * 99 && fm <= n))" "1 $n $n 0 1"
+  echo "      ($fm forced moves for $n callbacks)"
   pre=$work/$tc-v1
   UNDEAD_OPTIONS=verbosity=1 run_shim "$pre" "$stock" -workers $w -calls $c >/dev/null
   expect "$tc verbosity=1 line" "$(grep -c "^undead: checked: $n callback(s), $n return(s) into a gate, 0 relocation" "$pre.err")" 1

@@ -3,8 +3,8 @@
  * Every fallible function of the core takes a caller-owned `ud_err` and, on
  * failure, leaves in it a status and one line of text that a user can read
  * (no trailing newline). The core never prints and never exits. */
-#ifndef UNDEAD_ERROR_H
-#define UNDEAD_ERROR_H
+#ifndef UNDEAD_UD_ERROR_H
+#define UNDEAD_UD_ERROR_H
 
 #include <stddef.h>
 
