@@ -1,0 +1,3 @@
+module hygiene
+
+go 1.19
