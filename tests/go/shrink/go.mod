@@ -1,0 +1,3 @@
+module shrink
+
+go 1.19
