@@ -38,7 +38,8 @@ expect() {
 bug=$UNDEAD_ROOT/tests/go/gotest
 clean=$UNDEAD_ROOT/tests/go/gotest
 for tc in $(undead_toolchains); do
-  go=$(go_for "$tc"); [ -x "$go" ] || continue
+  have_toolchain "$tc" || continue
+  go=$(go_for "$tc")
   ov=$(overlay_json "$tc") || fail "overlay for $tc"
   expect report "$tc: go test -exec 'undead run --' (bug runtime)" "$bug" \
     "$go" test -count=1 -overlay "$ov" -exec "$UNDEAD run --" .
@@ -53,6 +54,6 @@ for tc in $(undead_toolchains); do
   expect clean "$tc: LD_PRELOAD exported for go test (stock runtime)" "$clean" \
     env LD_PRELOAD="$UNDEAD_SO" "$go" test -count=1 .
 done
-[ $n -gt 0 ] || skip "no Go toolchain"
 [ $bad = 0 ] || fail "$bad of $n go test runs did not behave"
+skip_missing_toolchains
 echo "ok: $n go test runs behaved"

@@ -76,7 +76,8 @@ import "fmt"
 func main() { fmt.Println("cgo says", C.twice(21)) }
 GO
 for tc in $(undead_toolchains); do
-  go=$(go_for "$tc"); [ -x "$go" ] || continue
+  have_toolchain "$tc" || continue
+  go=$(go_for "$tc")
   same "go $tc: go version" "$go" version
   same "go $tc: go env GOROOT" "$go" env GOROOT
   same "go $tc: go vet" sh -c "cd gomod && '$go' vet ."
@@ -89,3 +90,4 @@ done
 
 echo "$n commands compared, $bad differences"
 [ $bad = 0 ] || fail "the shim is not inert"
+skip_missing_toolchains

@@ -22,6 +22,7 @@ echo "ok: sample SARIF validates; broken logs do not"
 
 runs=3
 for tc in $(undead_toolchains); do
+  have_toolchain "$tc" || continue
   read -r xl yl < <(cgocall_xy "$tc") || fail "cannot read cgocall's X/Y lines for $tc"
   for i in $(seq 1 $runs); do
     real_report "$tc" json "$work/$tc" >/dev/null
@@ -63,4 +64,5 @@ PY
   validate "$SARIF_SCHEMA" "$f" || fail "$tc: the shim's format=sarif output does not validate"
   echo "ok: $tc: format=sarif from the shim validates"
 done
+skip_missing_toolchains
 echo PASS
