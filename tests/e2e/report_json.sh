@@ -28,7 +28,7 @@ for tc in $(undead_toolchains); do
   read -r xl yl < <(cgocall_xy "$tc") || fail "cannot read cgocall's X/Y lines for $tc"
   gv=$(go_version_of "$tc")
   rc=$(real_report "$tc" json "$work/$tc")
-  skip_unless_reporting "$work/$tc"
+  need_report "$work/$tc" "$tc"
   f=$(ls "$work/$tc"/undead.*)
   [ "$(wc -l <"$f")" = 1 ] || fail "$tc: want one line in $f"
   validate "$REPORT_SCHEMA" "$f" jsonl || fail "$tc: real report does not validate ($f)"

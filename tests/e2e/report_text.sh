@@ -14,7 +14,7 @@ for tc in $(undead_toolchains); do
   read -r xl yl < <(cgocall_xy "$tc") || fail "cannot read cgocall's X/Y lines for $tc"
   gv=$(go_version_of "$tc")
   rc=$(real_report "$tc" text "$work/$tc")
-  skip_unless_reporting "$work/$tc"
+  need_report "$work/$tc" "$tc"
   [ "$rc" = 134 ] || fail "$tc: exit status $rc, want 134 (abort after the report)"
   f=$(ls "$work/$tc"/undead.*)
   "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" \
