@@ -62,7 +62,10 @@ print(sorted(r)[-1], subprocess.run(["sh", "-c", "echo child"], capture_output=T
 same "python3: exception" "$PY" -c 'raise ValueError("boom")'
 
 # The go command and the compilers it starts. A fresh cache for each run so
-# the shim sits under the compile, cgo, gcc and link steps every time.
+# the shim sits under the compile, cgo, gcc and link steps every time: two
+# builds of the standard library per toolchain, so with those of
+# heavy_toolchains (tests/lib/common.sh: 119, cur and next by default, all
+# six with --long).
 mkdir -p "$work/gomod"
 printf 'module inert\n\ngo 1.19\n' >"$work/gomod/go.mod"
 cat >"$work/gomod/main.go" <<'GO'
@@ -75,7 +78,7 @@ import "fmt"
 
 func main() { fmt.Println("cgo says", C.twice(21)) }
 GO
-for tc in $(undead_toolchains); do
+for tc in $(heavy_toolchains); do
   have_toolchain "$tc" || continue
   go=$(go_for "$tc")
   same "go $tc: go version" "$go" version

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Peer suite: github.com/mattn/go-sqlite3's own tests (SQL functions,
 # aggregators, hooks and virtual tables are C->Go callbacks) without and with
-# the shim, with each of the six toolchains: the same tests pass, no reports.
+# the shim: the same tests pass, no reports. Toolchains: those of
+# heavy_toolchains (tests/lib/common.sh: 119, cur and next by default, all
+# six with --long).
 # Source: Debian's golang-github-mattn-go-sqlite3-dev (built against the
 # system libsqlite3), else the module from the Go module proxy.
 # UNDEAD_LONG=1: repeated runs and a build where every prologue moves the stack.
@@ -45,7 +47,7 @@ build_test() {
 }
 
 status=0
-for tc in $(undead_toolchains); do
+for tc in $(heavy_toolchains); do
   have_toolchain "$tc" || continue
   go=$(go_for "$tc")
   bin=$(build_test "$tc" plain) || fail "building go-sqlite3's tests with $tc"

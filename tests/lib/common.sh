@@ -32,9 +32,11 @@ GO_NEXT_VERSION=${GO_NEXT_VERSION:-go1.27.3}
 UNDEAD_ALL_TOOLCHAINS="119 121 122 123 cur next"
 undead_toolchains() { echo ${UNDEAD_TOOLCHAINS:-$UNDEAD_ALL_TOOLCHAINS}; }
 
-# heavy_toolchains: the toolchains of the heavier tests (the stack-map
-# oracle, Go's own cgo suite): every one with --long (UNDEAD_LONG=1), else
-# those of UNDEAD_HEAVY_TOOLCHAINS (the oldest, the machine's and the newest).
+# heavy_toolchains: the toolchains of the tests that build or run the most
+# per toolchain (Go's own cgo suite, go-sqlite3's tests, the go command
+# under the shim with fresh build caches): every one with --long
+# (UNDEAD_LONG=1), else those of UNDEAD_HEAVY_TOOLCHAINS (the oldest, the
+# machine's and the newest), to keep the default run short.
 UNDEAD_HEAVY_TOOLCHAINS=${UNDEAD_HEAVY_TOOLCHAINS:-119 cur next}
 heavy_toolchains() {
   local tc
@@ -44,7 +46,8 @@ heavy_toolchains() {
   done
 }
 
-# The toolchains whose go command is here (a note on stderr for each other).
+# The toolchains whose go command is here, a note on stderr for each other
+# (tests/e2e/layout_tables.sh notes, not fails, one it cannot have).
 undead_toolchains_with_next() {
   local tc
   for tc in $(undead_toolchains); do
