@@ -17,6 +17,7 @@ rm -rf "$work"; mkdir -p "$work"
 bad=0
 note() { echo "  BAD $*"; bad=1; }
 for tc in $(undead_toolchains); do
+  have_toolchain "$tc" || continue
   for v in stock undead; do
     src=$(gobuild "$tc" "$v" "$UNDEAD_ROOT/tests/go/issue7978") || fail "build $tc $v"
     d=$work/$tc-$v; mkdir -p "$d/link" "$d/root"
@@ -54,4 +55,5 @@ for tc in $(undead_toolchains); do
   done
 done
 [ "$bad" = 0 ] || fail "separate debug files"
+skip_missing_toolchains
 echo PASS

@@ -12,6 +12,7 @@ work=$UNDEAD_WORK/exports_oracle
 mkdir -p "$work"
 bad=0
 for tc in $(undead_toolchains); do
+  have_toolchain "$tc" || continue
   go=$(go_for "$tc")
   for prog in issue7978 nested manycb cgosmall; do
     bin=$(gobuild "$tc" stock "$UNDEAD_ROOT/tests/go/$prog") || fail "build $tc $prog"
@@ -34,4 +35,5 @@ for tc in $(undead_toolchains); do
   done
 done
 [ "$bad" = 0 ] || fail "exported functions miscounted"
+skip_missing_toolchains
 echo PASS

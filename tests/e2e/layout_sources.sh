@@ -28,7 +28,8 @@ get() { sed -n "s/^$2=//p" "$1" | head -1; }
 probe() { "$PROBE" "$1" > "$work/$2.probe" || fail "layout_probe $1"; }
 
 covered=" "
-for tc in $(undead_toolchains_with_next); do
+for tc in $(undead_toolchains); do
+  have_toolchain "$tc" || continue
   bin=$(gobuild "$tc" stock "$SRC") || fail "build $tc stock"
   probe "$bin" "$tc"
   p=$work/$tc.probe
@@ -98,7 +99,7 @@ done
 # its version string rewritten to go1.28.0 (same length) works from the
 # descriptors (DWARF agreeing where present, no table), and is refused when
 # a planted offset makes DWARF disagree.
-newest=$(undead_toolchains_with_next | awk '{print $NF}')
+newest=$(undead_toolchains | awk '{print $NF}')
 for variant in stock stock-stripped; do
   b=$(gobuild "$newest" "$variant" "$SRC") || fail "build $newest $variant"
   ver=$("$(go_for "$newest")" version "$b" | awk '{print $2}')
@@ -131,4 +132,5 @@ for r in $rows; do
   [[ "$covered" == *" $r "* ]] || err "table row $r is marked tested but no toolchain here covers it"
 done
 [ "$bad" = 0 ] || fail "runtime layout mismatch"
+skip_missing_toolchains
 echo PASS

@@ -45,10 +45,10 @@ real_report() {
   echo $?
 }
 
-# skip_unless_reporting DIR: skip (77) while the shim writes no report.
-skip_unless_reporting() {
+# need_report DIR TOOLCHAIN: fails unless the shim wrote a report there.
+need_report() {
   compgen -G "$1/undead.*" >/dev/null ||
-    skip "libundead.so wrote no report for the seed bug yet ($(head -c 300 "$1/err" | tr '\n' ' '))"
+    fail "$2: libundead.so wrote no report for the seed bug ($(head -c 300 "$1/err" | tr '\n' ' '))"
 }
 
 # validate SCHEMA FILE [jsonl]: validates the JSON document FILE (or, with

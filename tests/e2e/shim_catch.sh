@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The seed bug (Go issue 17785: the KeepAlive lines of runtime.cgocall
 # removed) is caught by the shim on every run, at the first stack relocation,
-# in issue7978-, nested- and many-callback-shaped programs, with both
-# toolchains: the program aborts (SIGABRT) with one report naming
+# in issue7978-, nested- and many-callback-shaped programs (and issue7978 as
+# a PIE), with each of the six toolchains: the program aborts (SIGABRT) with one report naming
 # runtime.cgocall, the `arg` slot and the cgocall.go lines of X and Y.
 #   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 5; 20 with --long)
 set -uo pipefail
@@ -13,9 +13,10 @@ work=$UNDEAD_WORK/shim_catch
 mkdir -p "$work"
 bad=0
 for tc in $(undead_toolchains); do
+  have_toolchain "$tc" || continue
   read -r xl yl < <(cgocall_lines "$tc") || fail "cannot find the X/Y lines of cgocall for $tc"
-  for prog in $SHIM_PROGS; do
-    bin=$(gobuild "$tc" undead "$UNDEAD_ROOT/tests/go/$prog") || fail "build $tc undead $prog"
+  for prog in $SHIM_PROGS issue7978-pie; do
+    bin=$(shim_build "$tc" undead "$prog") || fail "build $tc undead $prog"
     caught=0
     for i in $(seq 1 "$runs"); do
       pre=$work/$tc-$prog-$i
@@ -34,9 +35,10 @@ for tc in $(undead_toolchains); do
         echo "  $tc $prog run $i: ${why#; } (log $pre.err)"
       fi
     done
-    printf '%-4s %-10s caught %d/%d\n' "$tc" "$prog" "$caught" "$runs"
+    printf '%-4s %-13s caught %d/%d\n' "$tc" "$prog" "$caught" "$runs"
     [ "$caught" = "$runs" ] || bad=1
   done
 done
 [ "$bad" = 0 ] || fail "the seed bug was not caught on every run"
+skip_missing_toolchains
 echo "PASS"

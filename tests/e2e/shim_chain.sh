@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A program that sets its own cgo context function (runtime.SetCgoTraceback)
 # keeps it under the shim: the runtime's own TracebackContext tests
-# (runtime/testdata/testprogcgo) pass with the shim active, with both
-# toolchains, and nothing is reported.
+# (runtime/testdata/testprogcgo) pass with the shim active, with each
+# of the six toolchains, and nothing is reported.
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
 shim_need
@@ -10,7 +10,8 @@ work=$UNDEAD_WORK/shim_chain
 mkdir -p "$work"
 bad=0
 for tc in $(undead_toolchains); do
-  go=$(go_for "$tc") || fail "no toolchain $tc"
+  have_toolchain "$tc" || continue
+  go=$(go_for "$tc")
   src=$("$go" env GOROOT)/src/runtime/testdata/testprogcgo
   bin=$work/testprogcgo-$tc
   if [ ! -x "$bin" ]; then
@@ -31,4 +32,5 @@ for tc in $(undead_toolchains); do
   done
 done
 [ "$bad" = 0 ] || fail "a program's own context function is not kept"
+skip_missing_toolchains
 echo "PASS"

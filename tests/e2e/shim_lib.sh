@@ -3,6 +3,14 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 SHIM_PROGS="issue7978 nested manycb cthread"
+# shim_build TOOLCHAIN VARIANT PROG -> the binary of tests/go/PROG, or with
+# PROG "NAME-pie", of tests/go/NAME built as a PIE (-buildmode=pie).
+shim_build() {
+  case $3 in
+    *-pie) gobuild "$1" "$2-pie" "$UNDEAD_ROOT/tests/go/${3%-pie}" -buildmode=pie ;;
+    *) gobuild "$1" "$2" "$UNDEAD_ROOT/tests/go/$3" ;;
+  esac
+}
 # Runs per (toolchain, program): UNDEAD_SHIM_RUNS, else 20 with --long, else 5.
 shim_runs() {
   if [ -n "${UNDEAD_SHIM_RUNS:-}" ]; then echo "$UNDEAD_SHIM_RUNS"

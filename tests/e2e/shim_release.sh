@@ -2,8 +2,8 @@
 # The second check stands on its own: with check_relocations=0 the shim does
 # not look at the gate frames when the stack moves, only records the move,
 # and the seed bug must still be caught when the callback returns to C (the
-# moment X is restored), in every program shape, with both toolchains, with a
-# report that says so; the stock runtime stays clean.
+# moment X is restored), in every program shape, with each of the six
+# toolchains, with a report that says so; the stock runtime stays clean.
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
 shim_need
@@ -12,6 +12,7 @@ mkdir -p "$work"
 runs=${UNDEAD_SHIM_RUNS:-3}
 bad=0
 for tc in $(undead_toolchains); do
+  have_toolchain "$tc" || continue
   read -r xl yl < <(cgocall_lines "$tc") || fail "cannot find the X/Y lines of cgocall for $tc"
   for prog in $SHIM_PROGS; do
     for variant in undead stock; do
@@ -39,4 +40,5 @@ for tc in $(undead_toolchains); do
   done
 done
 [ "$bad" = 0 ] || fail "the callback-return check does not stand on its own"
+skip_missing_toolchains
 echo "PASS"

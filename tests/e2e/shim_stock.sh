@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The same programs on the stock runtime run clean under the shim: exit 0,
-# the program's own output, no report and nothing else on stderr.
+# The same programs (issue7978 as a PIE too) on the stock runtime run clean
+# under the shim, with each of the six toolchains: exit 0, the program's own
+# output, no report and nothing else on stderr; and with verbosity=1, one
+# line: the shim is active.
 #   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 5; 20 with --long)
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
@@ -10,21 +12,33 @@ work=$UNDEAD_WORK/shim_stock
 mkdir -p "$work"
 bad=0
 for tc in $(undead_toolchains); do
-  for prog in $SHIM_PROGS; do
-    bin=$(gobuild "$tc" stock "$UNDEAD_ROOT/tests/go/$prog") || fail "build $tc stock $prog"
+  have_toolchain "$tc" || continue
+  for prog in $SHIM_PROGS issue7978-pie; do
+    bin=$(shim_build "$tc" stock "$prog") || fail "build $tc stock $prog"
     clean=0
     for i in $(seq 1 "$runs"); do
       pre=$work/$tc-$prog-$i
       rc=$(run_shim "$pre" "$bin")
-      if [ "$rc" = 0 ] && [ ! -s "$pre.err" ] && grep -q "^$prog: ok$" "$pre.out"; then
+      if [ "$rc" = 0 ] && [ ! -s "$pre.err" ] && grep -q "^${prog%-pie}: ok$" "$pre.out"; then
         clean=$((clean+1))
       else
         echo "  $tc $prog run $i: exit $rc; stderr:"; head -5 "$pre.err" | sed 's/^/    /'
       fi
     done
-    printf '%-4s %-10s clean %d/%d\n' "$tc" "$prog" "$clean" "$runs"
+    # Silence proves nothing unless the shim was there: verbosity=1 says
+    # in one line that it is active (not turned off) on this binary.
+    pre=$work/$tc-$prog-v
+    rc=$(UNDEAD_OPTIONS=verbosity=1 run_shim "$pre" "$bin")
+    active=active
+    if [ "$rc" != 0 ] || [ "$(wc -l < "$pre.err")" != 1 ] || ! grep -q '^undead: active' "$pre.err" ||
+       ! grep -q "^${prog%-pie}: ok$" "$pre.out"; then
+      active="NOT active"; bad=1
+      echo "  $tc $prog verbosity=1: exit $rc; stderr:"; head -5 "$pre.err" | sed 's/^/    /'
+    fi
+    printf '%-4s %-13s clean %d/%d, %s\n' "$tc" "$prog" "$clean" "$runs" "$active"
     [ "$clean" = "$runs" ] || bad=1
   done
 done
-[ "$bad" = 0 ] || fail "the shim changed a correct program's behaviour"
+[ "$bad" = 0 ] || fail "the shim changed a correct program's behaviour, or was not active"
+skip_missing_toolchains
 echo "PASS"

@@ -2,14 +2,15 @@
 # Stripped binaries (-ldflags=-s -w, as `go test` links its test binaries)
 # keep no symbol table and no DWARF: the shim reads the runtime layout from
 # the binary's type descriptors (the release's table agreeing) and finds its
-# hook sites in the function table. With every toolchain:
-#   - the seed bug is caught in a stripped issue7978 and a stripped
-#     ctxchain (a program with its own cgo context function), and in a
-#     stripped PIE; verbosity=1 says the layout came from the type
-#     descriptors and which source agreed;
-#   - ctxchain's own context function sees every callback enter and exit,
-#     exactly as without the shim (its output is compared with a run
-#     without it), stripped or not, bug or not;
+# hook sites in the function table. With each of the six toolchains:
+#   - the seed bug is caught in a stripped issue7978, at a stack growth,
+#     with the X and Y lines of cgocall, and in a stripped PIE; verbosity=1
+#     says the layout came from the type descriptors and which source
+#     agreed;
+#   - ctxchain (a program with its own cgo context function, set with
+#     runtime.SetCgoTraceback) is caught too, and its context function sees
+#     every callback enter and exit exactly as without the shim (its output
+#     is compared with a run without it), stripped or not, bug or not;
 #   - the stock runtime gives no report.
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
@@ -23,6 +24,8 @@ check() { # NAME WHY...: prints ok/FAIL
   if [ -z "$*" ]; then printf 'ok    %s\n' "$name"; else printf 'FAIL  %s:%s\n' "$name" "$*"; bad=1; fi
 }
 for tc in $(undead_toolchains); do
+  have_toolchain "$tc" || continue
+  read -r xl yl < <(cgocall_lines "$tc") || fail "cannot find the X/Y lines of cgocall for $tc"
   for v in undead-stripped undead-pie-stripped; do
     flags=(); [ "$v" = undead-pie-stripped ] && flags=(-buildmode=pie)
     bin=$(gobuild "$tc" "$v" "$UNDEAD_ROOT/tests/go/issue7978" "${flags[@]}") || fail "build $tc $v issue7978"
@@ -33,6 +36,10 @@ for tc in $(undead_toolchains); do
     grep -q "layout from type descriptors, agreeing: table go1\.[0-9]*;" "$pre.err" ||
       why="$why layout not from the type descriptors with the table agreeing;"
     [ "$(grep -c 'SUMMARY: undead' "$pre.err")" = 1 ] || why="$why want one report;"
+    grep -q "cgocall\.go:$xl" "$pre.err" && grep -q "cgocall\.go:$yl" "$pre.err" ||
+      why="$why no X/Y lines cgocall.go:$xl/$yl;"
+    grep -q 'stack growth' "$pre.err" || why="$why not caught at a stack growth;"
+    [ -z "$why" ] || why="$why $(grep -m1 '^undead: ' "$pre.err")"
     check "$tc issue7978 $v: caught" "$why"
   done
 
@@ -56,4 +63,5 @@ for tc in $(undead_toolchains); do
   done
 done
 [ "$bad" = 0 ] || fail "stripped binaries are not watched as unstripped ones are"
+skip_missing_toolchains
 echo "PASS"

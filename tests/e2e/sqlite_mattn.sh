@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Peer suite: github.com/mattn/go-sqlite3's own tests (SQL functions,
 # aggregators, hooks and virtual tables are C->Go callbacks) without and with
-# the shim, on both toolchains: the same tests pass, no reports.
+# the shim: the same tests pass, no reports. Toolchains: those of
+# heavy_toolchains (tests/lib/common.sh: 119, cur and next by default, all
+# six with --long).
 # Source: Debian's golang-github-mattn-go-sqlite3-dev (built against the
 # system libsqlite3), else the module from the Go module proxy.
 # UNDEAD_LONG=1: repeated runs and a build where every prologue moves the stack.
@@ -35,7 +37,6 @@ build_test() {
   local tc=$1 variant=$2; shift 2
   local go out
   go=$(go_for "$tc") || return 1
-  [ -x "$go" ] || return 1
   out=$work/$tc-$variant.test
   if [ ! -x "$out" ] || [ "$(cat "$out.stamp" 2>/dev/null)" != "$("$go" version) $tags $*" ]; then
     (cd "$work/src" && CGO_ENABLED=1 "$go" test -c -tags "$tags" "$@" -o "$out" .) >"$out.log" 2>&1 ||
@@ -45,12 +46,12 @@ build_test() {
   echo "$out"
 }
 
-status=0 ran=0
-for tc in $(undead_toolchains); do
-  go=$(go_for "$tc"); [ -x "$go" ] || { echo "no toolchain $tc"; continue; }
+status=0
+for tc in $(heavy_toolchains); do
+  have_toolchain "$tc" || continue
+  go=$(go_for "$tc")
   bin=$(build_test "$tc" plain) || fail "building go-sqlite3's tests with $tc"
   run_pair "sqlite-$tc" "$work/src" 300 "$bin" -test.v || status=1
-  ran=$((ran+1))
   if [ "${UNDEAD_LONG:-0}" = 1 ]; then
     # The tests register drivers by name, so -test.count>1 panics: repeat
     # whole runs instead.
@@ -66,6 +67,6 @@ for tc in $(undead_toolchains); do
     run_pair "sqlite-$tc-move" "$work/src" 900 "$mbin" -test.v -test.run "^($sel)\$" || status=1
   fi
 done
-[ $ran -gt 0 ] || skip "no Go toolchain"
 [ $status = 0 ] || fail "go-sqlite3's tests differ under the shim"
+skip_missing_toolchains
 echo "ok: go-sqlite3 ($tags) same results with the shim, no reports"

@@ -2,48 +2,117 @@
 #
 # Go binaries are built by the tests themselves, with real toolchains, into
 # $UNDEAD_WORK (default: build/testwork), and cached there across tests.
-#   GO_CUR  the machine's current Go   (/usr/local/go/bin/go)
-#   GO_119  Debian's Go 1.19           (/usr/lib/go-1.19/bin/go)
 
 UNDEAD_ROOT=${UNDEAD_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 UNDEAD_BUILD=${UNDEAD_BUILD:-$UNDEAD_ROOT/build}
 UNDEAD_WORK=${UNDEAD_WORK:-$UNDEAD_BUILD/testwork}
 UNDEAD=${UNDEAD:-$UNDEAD_BUILD/tools/undead}
 UNDEAD_SO=${UNDEAD_SO:-$UNDEAD_BUILD/shim/libundead.so}
-GO_CUR=${GO_CUR:-/usr/local/go/bin/go}
-GO_119=${GO_119:-/usr/lib/go-1.19/bin/go}
 export GOFLAGS=${GOFLAGS:--mod=mod}
 export GOTOOLCHAIN=local
 export GOPROXY=${GOPROXY:-https://proxy.golang.org}
 mkdir -p "$UNDEAD_WORK"
 
-# The toolchains a test runs against: "cur 119", each name -> go binary.
-# "next" is the newer release the Go module proxy serves (GO_NEXT_VERSION),
-# fetched by the go command itself (GOTOOLCHAIN), for the tests that check
-# undead ahead of the machine's Go.
+# The toolchains the tests run, oldest first: name, go command, where it
+# comes from (scripts/setup installs or fetches every one of them).
+#   119   GO_119  /usr/lib/go-1.19/bin/go  Debian's golang-1.19-go
+#   121   GO_121  /usr/lib/go-1.21/bin/go  Debian's golang-1.21-go (bookworm-backports)
+#   122   GO_122  /usr/lib/go-1.22/bin/go  Debian's golang-1.22-go (bookworm-backports)
+#   123   GO_123  /usr/lib/go-1.23/bin/go  Debian's golang-1.23-go (bookworm-backports)
+#   cur   GO_CUR  /usr/local/go/bin/go     the machine's Go (1.26)
+#   next  GO_NEXT_VERSION (go1.27.3)       the newer release the Go module proxy
+#                                          serves, fetched by the go command (GOTOOLCHAIN)
+# UNDEAD_TOOLCHAINS="121 next" narrows a run to some of them.
+GO_119=${GO_119:-/usr/lib/go-1.19/bin/go}
+GO_121=${GO_121:-/usr/lib/go-1.21/bin/go}
+GO_122=${GO_122:-/usr/lib/go-1.22/bin/go}
+GO_123=${GO_123:-/usr/lib/go-1.23/bin/go}
+GO_CUR=${GO_CUR:-/usr/local/go/bin/go}
 GO_NEXT_VERSION=${GO_NEXT_VERSION:-go1.27.3}
-undead_toolchains() { echo cur 119; }
-# The same and "next" when it can be fetched (prints a note when not).
-undead_toolchains_with_next() {
-  if go_for next >/dev/null; then echo cur 119 next; else echo "note: $GO_NEXT_VERSION not fetched" >&2; echo cur 119; fi
+UNDEAD_ALL_TOOLCHAINS="119 121 122 123 cur next"
+undead_toolchains() { echo ${UNDEAD_TOOLCHAINS:-$UNDEAD_ALL_TOOLCHAINS}; }
+
+# heavy_toolchains: the toolchains of the tests that build or run the most
+# per toolchain (Go's own cgo suite, go-sqlite3's tests, the go command
+# under the shim with fresh build caches): every one with --long
+# (UNDEAD_LONG=1), else those of UNDEAD_HEAVY_TOOLCHAINS (the oldest, the
+# machine's and the newest), to keep the default run short.
+UNDEAD_HEAVY_TOOLCHAINS=${UNDEAD_HEAVY_TOOLCHAINS:-119 cur next}
+heavy_toolchains() {
+  local tc
+  if [ "${UNDEAD_LONG:-0}" = 1 ]; then undead_toolchains; return; fi
+  for tc in $(undead_toolchains); do
+    case " $UNDEAD_HEAVY_TOOLCHAINS " in *" $tc "*) echo "$tc" ;; esac
+  done
 }
+
+# go_for NAME -> the path of that toolchain's go command; status 1 and a
+# line on stderr saying what is missing when it is not here.
 go_for() {
+  local go pkg
   case "$1" in
-    cur) echo "$GO_CUR" ;;
-    119) echo "$GO_119" ;;
+    119|121|122|123) go=GO_$1; go=${!go}; pkg=golang-1.${1#1}-go ;;
+    cur) go=$GO_CUR pkg="the machine's Go" ;;
     next)
       # A copy of its GOROOT outside the module cache, where the go command
       # refuses -overlay replacements.
       local root=$UNDEAD_WORK/go-next src
       if [ ! -x "$root/bin/go" ]; then
         src=$(GOTOOLCHAIN=$GO_NEXT_VERSION "$GO_CUR" env GOROOT 2>/dev/null) && [ -x "$src/bin/go" ] || {
-          echo "cannot fetch $GO_NEXT_VERSION from the Go module proxy" >&2; return 1; }
+          echo "toolchain next: cannot fetch $GO_NEXT_VERSION from the Go module proxy" >&2; return 1; }
         rm -rf "$root.tmp" && cp -r "$src" "$root.tmp" && chmod -R u+w "$root.tmp" && mv "$root.tmp" "$root" ||
           return 1
       fi
-      echo "$root/bin/go" ;;
-    *) echo "unknown toolchain $1" >&2; return 1 ;;
+      echo "$root/bin/go"; return 0 ;;
+    *) echo "unknown toolchain $1 (known: $UNDEAD_ALL_TOOLCHAINS)" >&2; return 1 ;;
   esac
+  [ -x "$go" ] || { echo "toolchain $1: no $go ($pkg; scripts/setup installs it)" >&2; return 1; }
+  echo "$go"
+}
+
+# go_minor NAME -> the toolchain's minor version (19 for go1.19.8).
+go_minor() {
+  local go v
+  go=$(go_for "$1") || return 1
+  v=$("$go" env GOVERSION) || return 1
+  v=${v#go1.}; echo "${v%%[!0-9]*}"
+}
+
+# In a test's loop over toolchains: `have_toolchain TC || continue` leaves
+# out a toolchain that is not here and remembers it; `skip_missing_toolchains`
+# at the end (after any failure) makes that a SKIP naming each one.
+MISSING_TOOLCHAINS=""
+have_toolchain() {
+  local why
+  why=$(go_for "$1" 2>&1 >/dev/null) && return 0
+  MISSING_TOOLCHAINS="$MISSING_TOOLCHAINS${MISSING_TOOLCHAINS:+; }$why"
+  echo "not here: $why"
+  return 1
+}
+skip_missing_toolchains() {
+  [ -z "$MISSING_TOOLCHAINS" ] || skip "$MISSING_TOOLCHAINS"
+}
+
+# per_toolchain WHAT FUNC TOOLCHAIN... : the body of a test that checks each
+# toolchain alone: FUNC TC runs in a subshell of its own (it may call fail
+# or skip) for each toolchain that is here; then the test fails naming WHAT
+# and the toolchains that failed, or skips naming those not here or skipped,
+# or passes.
+per_toolchain() {
+  local what=$1 fn=$2 tc rc failed=""; shift 2
+  [ $# -gt 0 ] || skip "no toolchain selected for $what (UNDEAD_TOOLCHAINS=${UNDEAD_TOOLCHAINS:-})"
+  for tc in "$@"; do
+    have_toolchain "$tc" || continue
+    ("$fn" "$tc"); rc=$?
+    case $rc in
+      0) ;;
+      77) MISSING_TOOLCHAINS="$MISSING_TOOLCHAINS${MISSING_TOOLCHAINS:+; }$tc skipped" ;;
+      *) failed="$failed $tc" ;;
+    esac
+  done
+  [ -z "$failed" ] || fail "$what:$failed"
+  skip_missing_toolchains
+  echo PASS
 }
 
 # overlay_json TOOLCHAIN -> path of an overlay.json whose cgocall.go is the

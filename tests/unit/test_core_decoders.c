@@ -3,7 +3,7 @@
  * (Go 1.18/1.19 magic 0xfffffff0, Go 1.20+ 0xfffffff1), with the expected
  * answers worked out from the runtime's rules (see stackmap.h); plus files
  * that must be refused. Real binaries are checked against the runtime
- * itself by tests/e2e/oracle_*.sh. */
+ * itself by tests/e2e/oracle_runtime.sh. */
 #include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,11 +1,18 @@
-# Shared body of tests/e2e/maps_*.sh: `undead maps` on runtime.cgocall of
-# stock, seed-bug ("undead") and stripped builds. Sourced; call maps_check TC.
+#!/usr/bin/env bash
+# undead maps on runtime.cgocall with each of the six toolchains: the call
+# sites, the argument slots and their names, the seed bug (fn and arg live
+# at X, dead at Y), a stripped build (the same slots, unnamed), and an
+# unknown function refused with one line.
+set -u
+. "$(dirname "$0")/../lib/common.sh"
 maps_slots() { # JSON on stdin, callee -> "kind:sp:fp:name ..." at its call site
   python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 for s in d["sites"]:
     if s["callee"] == sys.argv[1]:
+        if s.get("error"):
+            print("call to %s: %s" % (sys.argv[1], s["error"]), file=sys.stderr)
         print(" ".join("%s:%d:%d:%s" % (x["kind"], x["sp_offset"], x["fp_offset"], x["name"]) for x in s["slots"]))
         break
 else:
@@ -54,3 +61,5 @@ maps_check() {
   rm -f "$err"
   echo "maps $tc: runtime.cgocall: $n call sites; fn/arg live at X and Y (stock), at X only (seed bug); stripped agrees"
 }
+
+per_toolchain "undead maps failed with" maps_check $(undead_toolchains)

@@ -1,16 +1,21 @@
-# Runtime-oracle comparison for one toolchain. Sourced by tests/e2e/oracle_*.sh
-# after tests/lib/common.sh; call: oracle_compare TOOLCHAIN.
-#
-# The Go helper (helper/) is built with the toolchain and fed every function
-# entry and every call's return address of its own binary; it answers with
-# the runtime's own getStackMap (reached through go:linkname). oracle_view
-# answers the same PCs with undead's decoders. The two must agree on every
-# line, and a planted decoder bug (oracle_view mutant) must be caught.
+#!/usr/bin/env bash
+# Stack maps decoded by undead == the Go runtime's own getStackMap, at every
+# safe point of a cgo program (tests/oracle/helper), built with each of the
+# six toolchains (tests/lib/common.sh).
+set -u
+. "$(dirname "$0")/../lib/common.sh"
+
+# oracle_compare TOOLCHAIN: the Go helper (tests/oracle/helper) is built with
+# the toolchain and fed every function entry and every call's return address
+# of its own binary; it answers with the runtime's own getStackMap (reached
+# through go:linkname). oracle_view answers the same PCs with undead's
+# decoders. The two must agree on every line, and a planted decoder bug
+# (oracle_view mutant) must be caught.
 oracle_compare() {
   local tc=$1 flags=() bin view dir pcs n funcs ndiff
   view=$UNDEAD_BUILD/tests/oracle/oracle_view
   [ -x "$view" ] || fail "$view not built (meson compile -C build)"
-  [ "$tc" != 119 ] && flags=(-ldflags=-checklinkname=0) # Go 1.23+ checks linknames
+  [ "$(go_minor "$tc")" -ge 23 ] && flags=(-ldflags=-checklinkname=0) # Go 1.23+ checks linknames
   bin=$(gobuild "$tc" stock "$UNDEAD_ROOT/tests/oracle/helper" "${flags[@]}") || fail "cannot build the oracle helper with $tc"
   "$bin" work >/dev/null || fail "oracle helper workload failed ($tc)"
   dir=$(mktemp -d "$UNDEAD_WORK/oracle-$tc.XXXXXX")
@@ -37,3 +42,5 @@ oracle_compare() {
        "($(grep -c ' L=' "$dir/runtime.txt") with maps, $(grep -c ' throw=' "$dir/runtime.txt") where it would throw)"
   rm -rf "$dir"
 }
+
+per_toolchain "stack maps differ from the runtime's with" oracle_compare $(undead_toolchains)
