@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The same programs (issue7978 as a PIE too) on the stock runtime run clean
 # under the shim, with each of the six toolchains: exit 0, the program's own
-# output, no report and nothing else on stderr; and with verbosity=1, one
-# line: the shim is active.
+# output, no report and nothing else on stderr; and with verbosity=1, two
+# lines: the shim is active, and at exit what it checked (no report).
 #   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 5; 20 with --long)
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
@@ -26,11 +26,13 @@ for tc in $(undead_toolchains); do
       fi
     done
     # Silence proves nothing unless the shim was there: verbosity=1 says
-    # in one line that it is active (not turned off) on this binary.
+    # in one line that it is active (not turned off) on this binary, and in
+    # one more at exit what it checked.
     pre=$work/$tc-$prog-v
     rc=$(UNDEAD_OPTIONS=verbosity=1 run_shim "$pre" "$bin")
     active=active
-    if [ "$rc" != 0 ] || [ "$(wc -l < "$pre.err")" != 1 ] || ! grep -q '^undead: active' "$pre.err" ||
+    if [ "$rc" != 0 ] || [ "$(wc -l < "$pre.err")" != 2 ] || ! head -1 "$pre.err" | grep -q '^undead: active' ||
+       ! tail -1 "$pre.err" | grep -q '^undead: checked: [1-9][0-9]* callback(s), .*; 0 report(s)$' ||
        ! grep -q "^${prog%-pie}: ok$" "$pre.out"; then
       active="NOT active"; bad=1
       echo "  $tc $prog verbosity=1: exit $rc; stderr:"; head -5 "$pre.err" | sed 's/^/    /'
