@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "options.h"
 
 #ifndef UD_BINDIR
 #define UD_BINDIR "bin"
@@ -25,8 +26,9 @@
 #define UD_LIBDIR "lib"
 #endif
 
+/* %s: the format names (options.h), "|"-separated */
 static const char usage[] =
-    "usage: undead run [--log-dir DIR] [--format text|json|sarif] [--options K=V:...] [--] CMD "
+    "usage: undead run [--log-dir DIR] [--format %s] [--options K=V:...] [--] CMD "
     "ARGS...\n"
     "\n"
     "Runs CMD with libundead.so preloaded (put in front of any LD_PRELOAD) and exits\n"
@@ -34,7 +36,7 @@ static const char usage[] =
     "appended to it, so they win.\n"
     "  --log-dir DIR   write reports to DIR/undead.PID (created; default format json,\n"
     "                  ready for 'undead report DIR/*')\n"
-    "  --format F      report format: text, json or sarif\n"
+    "  --format F      report format: %s\n"
     "  --options SPEC  more UNDEAD_OPTIONS (key=value pairs separated by ':')\n"
     "In CI:  go test -exec 'undead run --log-dir reports --' ./...\n"
     "Exit status: CMD's; 2 bad usage; 126/127 CMD cannot be run.\n";
@@ -169,7 +171,10 @@ int cmd_run(int argc, char **argv) {
     if (a[0] != '-')
       break;
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(usage, stdout);
+      char bar[64], comma[64];
+      ud_format_list(bar, sizeof bar, "|");
+      ud_format_list(comma, sizeof comma, ", ");
+      printf(usage, bar, comma);
       return 0;
     }
     const char *val = NULL;
@@ -198,8 +203,11 @@ int cmd_run(int argc, char **argv) {
     if (which == 0) {
       log_dir = val;
     } else if (which == 1) {
-      if (strcmp(val, "text") != 0 && strcmp(val, "json") != 0 && strcmp(val, "sarif") != 0) {
-        fprintf(stderr, "undead run: --format must be text, json or sarif, not '%s'\n", val);
+      enum ud_format f;
+      if (!ud_format_parse(val, strlen(val), &f)) {
+        char names[64];
+        ud_format_list(names, sizeof names, ", ");
+        fprintf(stderr, "undead run: --format must be one of %s, not '%s'\n", names, val);
         return 2;
       }
       format = val;

@@ -29,28 +29,6 @@ static void ansi(pen *p, const char *code) {
 #define MAGENTA "\033[1;35m"
 #define RESET "\033[0m"
 
-/* Word-wraps text at WRAP columns, each line indented by `indent`. */
-static void wrap(ud_out *o, const char *text, int indent) {
-  const char *s = text;
-  while (*s) {
-    while (*s == ' ')
-      s++;
-    if (!*s)
-      break;
-    int room = WRAP - indent;
-    const char *end = s, *cut = NULL;
-    while (*end && end - s < room) {
-      if (*end == ' ')
-        cut = end;
-      end++;
-    }
-    if (*end && cut != NULL && *end != ' ')
-      end = cut;
-    ud_out_fmt(o, "%*s%.*s\n", indent, "", (int)(end - s), s);
-    s = end;
-  }
-}
-
 static const char *trigger_words(const char *t) {
   if (strcmp(t, "stack-growth") == 0) return "stack growth";
   if (strcmp(t, "stack-shrink") == 0) return "stack shrink";
@@ -178,10 +156,10 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   ansi(&p, RESET);
   const char *help = ud_report_kind_help(r->kind);
   if (help)
-    wrap(o, help, 4);
+    ud_out_wrap(o, help, 4, WRAP);
   if (r->summary[0]) {
     ansi(&p, BOLD);
-    wrap(o, r->summary, 2);
+    ud_out_wrap(o, r->summary, 2, WRAP);
     ansi(&p, RESET);
   }
   ud_out_fmt(o, "  program %s (%s), pid %d, thread %d\n", r->binary[0] ? r->binary : "?",

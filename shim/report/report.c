@@ -108,7 +108,7 @@ static char *utoa(char *end, unsigned long long v, unsigned base, bool upper) {
 /* Supported: %% %c %s %d %i %u %x %X %p, the flags - 0 # +, a width and a
  * precision (for %s: at most that many bytes; both may be *), and the
  * length modifiers hh h l ll z j t. Anything else is written literally. */
-static void vfmt(ud_out *o, const char *fmt, va_list ap) {
+void ud_out_vfmt(ud_out *o, const char *fmt, va_list ap) {
   const char *p = fmt;
   while (*p) {
     const char *q = p;
@@ -252,8 +252,29 @@ static void vfmt(ud_out *o, const char *fmt, va_list ap) {
 void ud_out_fmt(ud_out *o, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vfmt(o, fmt, ap);
+  ud_out_vfmt(o, fmt, ap);
   va_end(ap);
+}
+
+void ud_out_wrap(ud_out *o, const char *text, int indent, int width) {
+  const char *s = text;
+  while (*s) {
+    while (*s == ' ')
+      s++;
+    if (!*s)
+      break;
+    int room = width - indent;
+    const char *end = s, *cut = NULL;
+    while (*end && end - s < room) {
+      if (*end == ' ')
+        cut = end;
+      end++;
+    }
+    if (*end && cut != NULL && *end != ' ')
+      end = cut;
+    ud_out_fmt(o, "%*s%.*s\n", indent, "", (int)(end - s), s);
+    s = end;
+  }
 }
 
 const char *ud_report_basename(const char *path) {

@@ -8,6 +8,7 @@
 #ifndef UNDEAD_REPORT_H
 #define UNDEAD_REPORT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -81,7 +82,13 @@ void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap);
 void ud_out_init_mem(ud_out *o, char *buf, size_t cap);
 void ud_out_str(ud_out *o, const char *s);
 void ud_out_mem(ud_out *o, const char *s, size_t n);
+/* The project's formatter: a subset of printf (report.c says which) that
+ * needs neither stdio nor malloc. Everything on the report path formats
+ * with it. */
 void ud_out_fmt(ud_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ud_out_vfmt(ud_out *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* text word-wrapped at `width` columns, each line indented by `indent`. */
+void ud_out_wrap(ud_out *o, const char *text, int indent, int width);
 void ud_out_flush(ud_out *o);
 
 /* Renderings. Each writes one complete document for one report. */
