@@ -116,8 +116,8 @@ void ud_emit(const ud_violation *v) {
   const ud_snapshot *s = &v->rec->snaps[v->snap];
   const ud_gate_info *gi = s->gi;
 
-  snprintf(r->kind, sizeof r->kind, "%s", v->kind);
-  snprintf(r->trigger, sizeof r->trigger, "%s", v->trigger);
+  r->kind = v->kind;
+  r->trigger = v->trigger;
   r->pid = (int32_t)getpid();
   r->tid = (int32_t)syscall(SYS_gettid);
   r->goid = v->gv->goid;
@@ -140,21 +140,21 @@ void ud_emit(const ud_violation *v) {
 
   if (v->slot != SIZE_MAX) {
     const ud_gate_slot *sl = &gi->slots[v->slot];
-    snprintf(r->slot_kind, sizeof r->slot_kind, "%s", sl->kind == UD_SLOT_ARG ? "arg" : "local");
+    r->slot_kind = sl->kind == UD_SLOT_ARG ? UD_RSLOT_ARG : UD_RSLOT_LOCAL;
     snprintf(r->slot_name, sizeof r->slot_name, "%s", sl->name);
     r->slot_sp_off = sl->sp_off;
     r->slot_addr = r->frame_sp + (uint64_t)(int64_t)sl->sp_off;
     r->live_at_x = true;
     r->live_at_y = sl->live_at_y;
   } else {
-    snprintf(r->slot_kind, sizeof r->slot_kind, "g");
+    r->slot_kind = UD_RSLOT_G;
     snprintf(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
     r->slot_addr = 0;
   }
   r->value = v->value;
 
-  snprintf(r->points_to, sizeof r->points_to, "%s", v->points_to);
-  bool own = strcmp(v->points_to, "old-stack") == 0 || strcmp(v->points_to, "earlier-stack") == 0;
+  r->points_to = v->points_to;
+  bool own = ud_region_is_own(v->points_to);
   if (own)
     r->old_hi_off = (int64_t)(v->stale_hi - v->value);
   r->old_lo = v->old_lo;
@@ -177,26 +177,23 @@ void ud_emit(const ud_violation *v) {
   r->c_stack_n = ud_cstack_capture(ud_shim.tab, ud_shim.bias, r->c_stack, UD_REPORT_MAX_FRAMES);
 
   char where[96];
-  if (strcmp(v->trigger, "callback-return") == 0)
+  if (v->trigger == UD_TRIGGER_CALLBACK_RETURN)
     snprintf(where, sizeof where, "when a callback returned to C");
   else
-    snprintf(where, sizeof where, "at a stack %s to %llu bytes",
-             strcmp(v->trigger, "stack-growth") == 0 ? "growth" : "shrink",
+    snprintf(where, sizeof where, "at a %s to %llu bytes", ud_trigger_words(v->trigger),
              (unsigned long long)v->newsize);
   if (v->slot != SIZE_MAX) {
     char slot[80];
     if (r->slot_name[0])
       snprintf(slot, sizeof slot, "%.63s", r->slot_name);
     else
-      snprintf(slot, sizeof slot, "%.7s at sp+%d", r->slot_kind, r->slot_sp_off);
+      snprintf(slot, sizeof slot, "%s at sp+%d", ud_rslot_name(r->slot_kind), r->slot_sp_off);
     snprintf(r->summary, sizeof r->summary,
              "undead pointer: %s slot '%s' (live at X %s:%d, dead at Y %s:%d) points into the %s "
              "(%#llx) of goroutine %lld %s",
              gi->func_name, slot, basename_of(gi->x_file), gi->x_line, basename_of(gi->y_file),
              gi->y_line,
-             strcmp(v->points_to, "old-stack") == 0       ? "stack being left"
-             : strcmp(v->points_to, "earlier-stack") == 0 ? "freed earlier stack"
-                                                          : "stack of another goroutine",
+             ud_region_summary_words(v->points_to),
              (unsigned long long)v->value, (long long)r->goid, where);
   } else {
     snprintf(r->summary, sizeof r->summary,

@@ -10,17 +10,18 @@
 
 #include "gtable.h"
 #include "runtime.h"
+#include "vocab.h"
 
 typedef struct ud_violation {
-  const char *kind;      /* "undead-pointer" | "stale-syscall-sp" | "stale-syscall-bp" */
-  const char *trigger;   /* "stack-growth" | "stack-shrink" | "callback-return" */
+  enum ud_kind kind;
+  enum ud_trigger trigger;
   const ud_gview *gv;    /* the goroutine as read at the check */
   const ud_grec *rec;
   uint32_t snap;         /* the gate snapshot concerned */
   size_t slot;           /* index in the gate's slots; SIZE_MAX: a g field */
   const char *g_field;   /* "syscallsp" / "syscallbp" when slot == SIZE_MAX */
   uint64_t value;
-  const char *points_to; /* "old-stack" | "earlier-stack" | "other-goroutine-stack" */
+  enum ud_region points_to;
   uint64_t stale_lo, stale_hi; /* the range the value points into */
   uint64_t old_lo, old_hi;     /* the stack the gate frame is read from */
   uint64_t new_lo, new_hi;     /* 0 when not yet known */

@@ -101,11 +101,11 @@ static bool other_stack(void *p, ud_grec *r) {
 }
 
 /* Where a stale value points, outside [cur_lo, cur_hi): an earlier stack of
- * r, or another goroutine's stack. Returns NULL if neither. */
-static const char *stale_target(const ud_grec *r, uint64_t v, uint64_t cur_lo, uint64_t cur_hi,
+ * r, or another goroutine's stack. Returns UD_REGION_NONE if neither. */
+static enum ud_region stale_target(const ud_grec *r, uint64_t v, uint64_t cur_lo, uint64_t cur_hi,
                                 bool others, uint64_t *lo, uint64_t *hi) {
   if (v == 0 || in_range(v, cur_lo, cur_hi))
-    return NULL;
+    return UD_REGION_NONE;
   for (uint32_t i = r->nranges; i-- > 0;) {
     uint64_t a = r->range_lo[i], b = r->range_hi[i];
     if (a < cur_hi && cur_lo < b)
@@ -113,7 +113,7 @@ static const char *stale_target(const ud_grec *r, uint64_t v, uint64_t cur_lo, u
     if (in_range(v, a, b)) {
       *lo = a;
       *hi = b;
-      return "earlier-stack";
+      return UD_REGION_EARLIER_STACK;
     }
   }
   if (others) {
@@ -122,10 +122,10 @@ static const char *stale_target(const ud_grec *r, uint64_t v, uint64_t cur_lo, u
     if (c.hit) {
       *lo = c.lo;
       *hi = c.hi;
-      return "other-goroutine-stack";
+      return UD_REGION_OTHER_GOROUTINE_STACK;
     }
   }
-  return NULL;
+  return UD_REGION_NONE;
 }
 
 static bool is_growth(uint64_t ret) {
@@ -162,17 +162,17 @@ void ud_on_copystack(uintptr_t gp, uintptr_t newsize, uintptr_t ret) {
         continue;
       uint64_t val = ud_rd64(addr);
       uint64_t slo = lo, shi = hi;
-      const char *to = in_range(val, lo, hi) ? "old-stack"
-                                             : stale_target(r, val, lo, hi, true, &slo, &shi);
-      if (to == NULL)
+      enum ud_region to = in_range(val, lo, hi) ? UD_REGION_OLD_STACK
+                                                : stale_target(r, val, lo, hi, true, &slo, &shi);
+      if (to == UD_REGION_NONE)
         continue;
       if (!gate_on_stack(&fc, r, k))
         break;
       if (!ud_gateinfo_claim(gi, j))
         continue;
       ud_violation viol = {
-          .kind = "undead-pointer",
-          .trigger = is_growth(ret) ? "stack-growth" : "stack-shrink",
+          .kind = UD_KIND_UNDEAD_POINTER,
+          .trigger = is_growth(ret) ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK,
           .gv = &v, .rec = r, .snap = k, .slot = j, .value = val, .points_to = to,
           .stale_lo = slo, .stale_hi = shi, .old_lo = lo, .old_hi = hi,
           .newsize = newsize, .walk_pc = v.sched_pc, .walk_sp = v.sched_sp,
@@ -187,16 +187,16 @@ void ud_on_copystack(uintptr_t gp, uintptr_t newsize, uintptr_t ret) {
 
 /* A g.syscall* word restored at callback return that is outside the
  * goroutine's current stack. */
-static void report_stale_syscall_word(ud_gview *v, ud_grec *r, uint32_t k, const char *kind,
+static void report_stale_syscall_word(ud_gview *v, ud_grec *r, uint32_t k, enum ud_kind kind,
                                       const char *field, uint64_t value) {
   ud_violation viol = {
-      .kind = kind, .trigger = "callback-return", .gv = v, .rec = r, .snap = k,
-      .slot = SIZE_MAX, .g_field = field, .value = value, .points_to = "outside-stack",
+      .kind = kind, .trigger = UD_TRIGGER_CALLBACK_RETURN, .gv = v, .rec = r, .snap = k,
+      .slot = SIZE_MAX, .g_field = field, .value = value, .points_to = UD_REGION_OUTSIDE_STACK,
       .old_lo = v->stack_lo, .old_hi = v->stack_hi, .walk_pc = v->syscallpc, .walk_sp = v->syscallsp,
   };
   uint64_t a, b;
-  const char *to = stale_target(r, value, v->stack_lo, v->stack_hi, false, &a, &b);
-  if (to != NULL)
+  enum ud_region to = stale_target(r, value, v->stack_lo, v->stack_hi, false, &a, &b);
+  if (to != UD_REGION_NONE)
     viol.points_to = to, viol.stale_lo = a, viol.stale_hi = b;
   ud_emit(&viol);
 }
@@ -207,12 +207,12 @@ void ud_verify_release(ud_grec *r, uint32_t k) {
   uint64_t lo = v.stack_lo, hi = v.stack_hi;
   /* The syscall state reentersyscall restored must be in the current stack. */
   if (!in_range(v.syscallsp, lo, hi + 1) && ud_gateinfo_claim(r->snaps[k].gi, UD_GATE_KEY_SYSCALLSP)) {
-    report_stale_syscall_word(&v, r, k, "stale-syscall-sp", "syscallsp", v.syscallsp);
+    report_stale_syscall_word(&v, r, k, UD_KIND_STALE_SYSCALL_SP, "syscallsp", v.syscallsp);
     return; /* the frames cannot be walked from a stale sp */
   }
   if (ud_rt_has_syscallbp() && v.syscallbp != 0 && !in_range(v.syscallbp, lo, hi) &&
       ud_gateinfo_claim(r->snaps[k].gi, UD_GATE_KEY_SYSCALLBP)) {
-    report_stale_syscall_word(&v, r, k, "stale-syscall-bp", "syscallbp", v.syscallbp);
+    report_stale_syscall_word(&v, r, k, UD_KIND_STALE_SYSCALL_BP, "syscallbp", v.syscallbp);
   }
   /* Nothing can be stale unless the stack moved while the gates were open. */
   bool moved = false;
@@ -232,15 +232,15 @@ void ud_verify_release(ud_grec *r, uint32_t k) {
       if (addr < lo || addr + 8 > hi)
         continue;
       uint64_t val = ud_rd64(addr), slo, shi;
-      const char *to = stale_target(r, val, lo, hi, false, &slo, &shi);
-      if (to == NULL)
+      enum ud_region to = stale_target(r, val, lo, hi, false, &slo, &shi);
+      if (to == UD_REGION_NONE)
         continue;
       if (!gate_on_stack(&fc, r, i))
         break;
       if (!ud_gateinfo_claim(gi, j))
         continue;
       ud_violation viol = {
-          .kind = "undead-pointer", .trigger = "callback-return", .gv = &v, .rec = r, .snap = i,
+          .kind = UD_KIND_UNDEAD_POINTER, .trigger = UD_TRIGGER_CALLBACK_RETURN, .gv = &v, .rec = r, .snap = i,
           .slot = j, .value = val, .points_to = to, .stale_lo = slo, .stale_hi = shi,
           .old_lo = slo, .old_hi = shi, .new_lo = lo, .new_hi = hi,
           .walk_pc = v.syscallpc, .walk_sp = v.syscallsp,

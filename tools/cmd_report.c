@@ -186,7 +186,8 @@ static void summary_text(const state *st, FILE *out) {
     const ud_report *r = &e->rep;
     char slot[96];
     ud_report_slot_label(r, slot, sizeof slot);
-    fprintf(out, "\n[%zu] %zux %s in %s %s (X %s:%d, Y %s:%d)\n", k + 1, g->count, r->kind,
+    fprintf(out, "\n[%zu] %zux %s in %s %s (X %s:%d, Y %s:%d)\n", k + 1, g->count,
+            ud_kind_name(r->kind),
             r->gate_func, slot, ud_report_basename(r->x_file), r->x_line,
             ud_report_basename(r->y_file), r->y_line);
     fprintf(out, "    pids:");
@@ -195,7 +196,7 @@ static void summary_text(const state *st, FILE *out) {
     if (g->npids > 20)
       fprintf(out, ", ... (%zu in all)", g->npids);
     fprintf(out, "\n    first seen: %s:%ld (pid %d, goroutine %lld, %s", e->file, e->line, r->pid,
-            (long long)r->goid, r->trigger);
+            (long long)r->goid, ud_trigger_name(r->trigger));
     if (r->time_ns) {
       fprintf(out, ", ");
       print_time(out, r->time_ns);

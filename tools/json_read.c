@@ -454,6 +454,31 @@ static void get_str(mapper *m, const jval *obj, const char *path, const char *ke
   dst[n] = '\0';
 }
 
+/* A word of one of the report's vocabularies (vocab.h): anything else is
+ * refused, naming the words this reader knows. */
+static int get_word(mapper *m, const jval *obj, const char *path, const char *key, ud_vocab voc) {
+  const jval *v = member(m, obj, path, key, J_STR);
+  if (v == NULL)
+    return 0;
+  int i = ud_vocab_lookup(voc, v->str);
+  if (i < 0) {
+    char known[160] = "";
+    size_t n = 0;
+    for (int k = 0; k < ud_vocab_size(voc) && n < sizeof known; k++)
+      n += (size_t)snprintf(known + n, sizeof known - n, "%s%s", k ? ", " : "",
+                            ud_vocab_name(voc, k));
+    char shown[44];
+    size_t s = 0;
+    for (const char *c = v->str; *c && s < 40; c++)
+      shown[s++] = (unsigned char)*c < 0x20 ? '?' : *c;
+    shown[s] = '\0';
+    mfail(m, "report field %s%s = \"%s\" is not a known %s (%s)", path, key, shown,
+          ud_vocab_title(voc), known);
+    return 0;
+  }
+  return i;
+}
+
 static void get_int(mapper *m, const jval *obj, const char *path, const char *key, int64_t lo,
                     int64_t hi, int64_t *out) {
   const jval *v = member(m, obj, path, key, J_NUM);
@@ -558,8 +583,8 @@ static void map_report(mapper *m, const jval *root, ud_report *r) {
     return;
   }
   int64_t x = 0;
-  get_str(m, root, "", "kind", r->kind, sizeof r->kind);
-  get_str(m, root, "", "trigger", r->trigger, sizeof r->trigger);
+  r->kind = (enum ud_kind)get_word(m, root, "", "kind", UD_VOCAB_KIND);
+  r->trigger = (enum ud_trigger)get_word(m, root, "", "trigger", UD_VOCAB_TRIGGER);
   get_i32(m, root, "", "pid", &r->pid);
   get_i32(m, root, "", "tid", &r->tid);
   get_int(m, root, "", "goid", INT64_MIN, INT64_MAX, &x);
@@ -582,7 +607,7 @@ static void map_report(mapper *m, const jval *root, ud_report *r) {
   }
   const jval *slot = member(m, root, "", "slot", J_OBJ);
   if (slot) {
-    get_str(m, slot, "slot.", "kind", r->slot_kind, sizeof r->slot_kind);
+    r->slot_kind = (enum ud_rslot)get_word(m, slot, "slot.", "kind", UD_VOCAB_SLOT_KIND);
     get_str(m, slot, "slot.", "name", r->slot_name, sizeof r->slot_name);
     get_i32(m, slot, "slot.", "sp_off", &r->slot_sp_off);
     get_addr(m, slot, "slot.", "addr", &r->slot_addr);
@@ -592,7 +617,7 @@ static void map_report(mapper *m, const jval *root, ud_report *r) {
   }
   const jval *pt = member(m, root, "", "points_to", J_OBJ);
   if (pt) {
-    get_str(m, pt, "points_to.", "region", r->points_to, sizeof r->points_to);
+    r->points_to = (enum ud_region)get_word(m, pt, "points_to.", "region", UD_VOCAB_REGION);
     get_int(m, pt, "points_to.", "old_hi_off", INT64_MIN, INT64_MAX, &x);
     r->old_hi_off = x;
     get_str(m, pt, "points_to.", "frame_func", r->old_frame_func, sizeof r->old_frame_func);

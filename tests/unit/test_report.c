@@ -139,6 +139,38 @@ static void test_text(void) {
   CHECK(strstr(t, "SUMMARY: undead:") != NULL, "empty report");
 }
 
+/* Every word of every vocabulary names itself back; out-of-range values
+ * render as "?", never crash. */
+static void test_vocab(void) {
+  for (int v = 0; v < UD_VOCAB_COUNT; v++) {
+    CHECK(ud_vocab_size((ud_vocab)v) > 0, "vocabulary %d empty", v);
+    for (int i = 0; i < ud_vocab_size((ud_vocab)v); i++) {
+      const char *n = ud_vocab_name((ud_vocab)v, i);
+      CHECK(ud_vocab_lookup((ud_vocab)v, n) == i, "%s %s", ud_vocab_title((ud_vocab)v), n);
+    }
+    CHECK(ud_vocab_lookup((ud_vocab)v, "?") == -1, "'?' is a word");
+  }
+  CHECK(strcmp(ud_kind_name(UD_KIND_COUNT), "?") == 0 && ud_kind_help(UD_KIND_COUNT) == NULL,
+        "kind out of range");
+  CHECK(strcmp(ud_region_name(UD_REGION_NONE), "?") == 0, "region none");
+  CHECK(ud_region_is_own(UD_REGION_OLD_STACK) && !ud_region_is_own(UD_REGION_OUTSIDE_STACK),
+        "own regions");
+  CHECK(ud_kind_is_g_field(UD_KIND_STALE_SYSCALL_BP) && !ud_kind_is_g_field(UD_KIND_UNDEAD_POINTER),
+        "g-field kinds");
+  ud_report r;
+  ud_sample_report(&r, 0);
+  r.kind = (enum ud_kind)77;
+  r.trigger = (enum ud_trigger)-5;
+  r.points_to = (enum ud_region)1000;
+  r.slot_kind = (enum ud_rslot)9;
+  const char *t = render_text(&r);
+  CHECK(strstr(t, "ERROR: undead: unknown violation in runtime.cgocall frame") != NULL, "%s", t);
+  ud_out o;
+  ud_out_init_mem(&o, big, sizeof big);
+  ud_report_render_json(&r, &o);
+  CHECK(strstr(big, "\"kind\":\"?\",\"trigger\":\"?\"") != NULL, "json of bad enums: %.120s", big);
+}
+
 static void test_signature(void) {
   ud_report a, b, c;
   ud_sample_report(&a, 0);
@@ -275,6 +307,13 @@ static void test_json_reject(void) {
       {"\"kind\":\"undead-pointer\",", "", "lacks field kind"},
       {"\"go_stack\":[", "\"go_stack\":[1,", "go_stack[0] is a number"},
       {"\"summary\":", "\"summary\":\"x\",\"summary\":", "appears twice"},
+      {"\"kind\":\"undead-pointer\"", "\"kind\":\"zombie\"",
+       "report field kind = \"zombie\" is not a known kind (undead-pointer, stale-syscall-sp, "
+       "stale-syscall-bp)"},
+      {"\"kind\":\"undead-pointer\"", "\"kind\":\"undead-pointer\\n\"", "= \"undead-pointer?\""},
+      {"\"trigger\":\"stack-growth\"", "\"trigger\":\"gc\"", "field trigger = \"gc\" is not a known trigger"},
+      {"\"region\":\"old-stack\"", "\"region\":\"heap\"", "points_to.region = \"heap\" is not a known region"},
+      {"\"kind\":\"arg\"", "\"kind\":\"ret\"", "slot.kind = \"ret\" is not a known slot-kind"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     strcpy(bad, good);
@@ -342,6 +381,7 @@ static void test_sarif(void) {
 int main(void) {
   test_format();
   test_text();
+  test_vocab();
   test_signature();
   test_json_roundtrip();
   test_json_reject();
