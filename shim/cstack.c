@@ -3,7 +3,6 @@
 
 #include <libunwind.h>
 #include <link.h>
-#include <stdio.h>
 #include <string.h>
 
 void ud_symbolize_go(const ud_pclntab *tab, uint64_t bias, uint64_t pc, int ret, ud_report_frame *fr) {
@@ -17,11 +16,11 @@ void ud_symbolize_go(const ud_pclntab *tab, uint64_t bias, uint64_t pc, int ret,
   if (ret && look - 1 >= f.entry)
     look--;
   const char *name = ud_func_name(&f);
-  snprintf(fr->func, sizeof fr->func, "%s", name ? name : "?");
+  ud_str_fmt(fr->func, sizeof fr->func, "%s", name ? name : "?");
   const char *file;
   int32_t line;
   if (ud_func_fileline(&f, look, &file, &line)) {
-    snprintf(fr->file, sizeof fr->file, "%s", file);
+    ud_str_fmt(fr->file, sizeof fr->file, "%s", file);
     fr->line = line;
   }
 }
@@ -66,9 +65,9 @@ int ud_cstack_capture(const ud_pclntab *tab, uint64_t bias, ud_report_frame *out
       unw_word_t off = 0;
       char name[sizeof fr->func];
       if (unw_get_proc_name(&cur, name, sizeof name, &off) == 0)
-        snprintf(fr->func, sizeof fr->func, "%.130s+%#lx", name, (unsigned long)off);
+        ud_str_fmt(fr->func, sizeof fr->func, "%.130s+%#lx", name, (unsigned long)off);
       else
-        snprintf(fr->func, sizeof fr->func, "??");
+        ud_str_fmt(fr->func, sizeof fr->func, "??");
     }
     n++;
   } while (n < cap && unw_step(&cur) > 0);

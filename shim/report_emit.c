@@ -1,9 +1,12 @@
-/* report_emit: fills the report model and writes it. */
+/* report_emit: fills the report model and writes it.
+ *
+ * This runs inside a program that is about to abort, on a thread that may
+ * hold any lock: everything is formatted by the report library's formatter
+ * into static or stack buffers (no stdio, no malloc of the target's). */
 #include "report_emit.h"
 
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -49,8 +52,8 @@ static bool go_frame(void *p, const ud_goframe *f) {
     if (w->owner >= f->sp && w->owner < top) {
       w->owner_found = true;
       const char *name = ud_func_name(&f->fn);
-      snprintf(w->r->old_frame_func, sizeof w->r->old_frame_func, "%s%s", name ? name : "?",
-               w->owner >= f->fp ? " (argument area)" : "");
+      ud_str_fmt(w->r->old_frame_func, sizeof w->r->old_frame_func, "%s%s", name ? name : "?",
+                 w->owner >= f->fp ? " (argument area)" : "");
       w->r->old_frame_off = (int32_t)(w->owner - f->sp);
     }
   }
@@ -69,7 +72,7 @@ static void finish_go_stack(gowalk *w) {
   if (extra > keep) {
     ud_report_frame *gap = &r->go_stack[n++];
     memset(gap, 0, sizeof *gap);
-    snprintf(gap->func, sizeof gap->func, "... %d frames elided ...", extra - keep);
+    ud_str_fmt(gap->func, sizeof gap->func, "... %d frames elided ...", extra - keep);
   }
   for (int i = extra - keep; i < extra; i++)
     put_frame(&r->go_stack[n++], &w->tail[i % TAIL_FRAMES]);
@@ -83,7 +86,7 @@ static int open_out(void) {
   if (strcmp(p, "stdout") == 0)
     return 1;
   char path[300];
-  snprintf(path, sizeof path, "%s.%d", p, (int)getpid());
+  ud_str_fmt(path, sizeof path, "%s.%d", p, (int)getpid());
   int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   return fd >= 0 ? fd : 2;
 }
@@ -105,11 +108,6 @@ static void stop_program(void) {
   _exit(ud_shim.opt.exitcode);
 }
 
-static const char *basename_of(const char *path) {
-  const char *s = strrchr(path, '/');
-  return s ? s + 1 : path;
-}
-
 void ud_emit(const ud_violation *v) {
   ud_report *r = &rep;
   memset(r, 0, sizeof *r);
@@ -121,18 +119,18 @@ void ud_emit(const ud_violation *v) {
   r->pid = (int32_t)getpid();
   r->tid = (int32_t)syscall(SYS_gettid);
   r->goid = v->gv->goid;
-  snprintf(r->binary, sizeof r->binary, "%s", ud_shim.binary);
-  snprintf(r->go_version, sizeof r->go_version, "%s", ud_shim.go_version);
+  ud_str_fmt(r->binary, sizeof r->binary, "%s", ud_shim.binary);
+  ud_str_fmt(r->go_version, sizeof r->go_version, "%s", ud_shim.go_version);
 
-  snprintf(r->gate_func, sizeof r->gate_func, "%s", gi->func_name);
+  ud_str_fmt(r->gate_func, sizeof r->gate_func, "%s", gi->func_name);
   r->x_pc = gi->x_pc;
-  snprintf(r->x_file, sizeof r->x_file, "%s", gi->x_file);
+  ud_str_fmt(r->x_file, sizeof r->x_file, "%s", gi->x_file);
   r->x_line = gi->x_line;
-  snprintf(r->x_callee, sizeof r->x_callee, "%s", gi->x_callee);
+  ud_str_fmt(r->x_callee, sizeof r->x_callee, "%s", gi->x_callee);
   r->y_pc = gi->y_pc;
-  snprintf(r->y_file, sizeof r->y_file, "%s", gi->y_file);
+  ud_str_fmt(r->y_file, sizeof r->y_file, "%s", gi->y_file);
   r->y_line = gi->y_line;
-  snprintf(r->y_callee, sizeof r->y_callee, "%s", gi->y_callee);
+  ud_str_fmt(r->y_callee, sizeof r->y_callee, "%s", gi->y_callee);
   uint64_t walk_hi = v->gv->stack_hi;
   r->frame_sp = walk_hi - s->off;
   r->frame_size = gi->frame_size;
@@ -141,14 +139,14 @@ void ud_emit(const ud_violation *v) {
   if (v->slot != SIZE_MAX) {
     const ud_gate_slot *sl = &gi->slots[v->slot];
     r->slot_kind = sl->kind == UD_SLOT_ARG ? UD_RSLOT_ARG : UD_RSLOT_LOCAL;
-    snprintf(r->slot_name, sizeof r->slot_name, "%s", sl->name);
+    ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s", sl->name);
     r->slot_sp_off = sl->sp_off;
     r->slot_addr = r->frame_sp + (uint64_t)(int64_t)sl->sp_off;
     r->live_at_x = true;
     r->live_at_y = sl->live_at_y;
   } else {
     r->slot_kind = UD_RSLOT_G;
-    snprintf(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
+    ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
     r->slot_addr = 0;
   }
   r->value = v->value;
@@ -178,28 +176,29 @@ void ud_emit(const ud_violation *v) {
 
   char where[96];
   if (v->trigger == UD_TRIGGER_CALLBACK_RETURN)
-    snprintf(where, sizeof where, "when a callback returned to C");
+    ud_str_fmt(where, sizeof where, "when a callback returned to C");
   else
-    snprintf(where, sizeof where, "at a %s to %llu bytes", ud_trigger_words(v->trigger),
-             (unsigned long long)v->newsize);
+    ud_str_fmt(where, sizeof where, "at a %s to %llu bytes", ud_trigger_words(v->trigger),
+               (unsigned long long)v->newsize);
   if (v->slot != SIZE_MAX) {
     char slot[80];
     if (r->slot_name[0])
-      snprintf(slot, sizeof slot, "%.63s", r->slot_name);
+      ud_str_fmt(slot, sizeof slot, "%.63s", r->slot_name);
     else
-      snprintf(slot, sizeof slot, "%s at sp+%d", ud_rslot_name(r->slot_kind), r->slot_sp_off);
-    snprintf(r->summary, sizeof r->summary,
-             "undead pointer: %s slot '%s' (live at X %s:%d, dead at Y %s:%d) points into the %s "
-             "(%#llx) of goroutine %lld %s",
-             gi->func_name, slot, basename_of(gi->x_file), gi->x_line, basename_of(gi->y_file),
-             gi->y_line,
-             ud_region_summary_words(v->points_to),
-             (unsigned long long)v->value, (long long)r->goid, where);
+      ud_str_fmt(slot, sizeof slot, "%s at sp+%d", ud_rslot_name(r->slot_kind), r->slot_sp_off);
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "%s: %s slot '%s' (live at X %s:%d, dead at Y %s:%d) points into the %s (%#llx) of "
+               "goroutine %lld %s",
+               ud_kind_words(v->kind), gi->func_name, slot, ud_report_basename(gi->x_file),
+               gi->x_line, ud_report_basename(gi->y_file), gi->y_line,
+               ud_region_summary_words(v->points_to), (unsigned long long)v->value,
+               (long long)r->goid, where);
   } else {
-    snprintf(r->summary, sizeof r->summary,
-             "stale %s: g.%s = %#llx is outside the stack [%#llx, %#llx) of goroutine %lld %s",
-             v->g_field, v->g_field, (unsigned long long)v->value, (unsigned long long)v->old_lo,
-             (unsigned long long)v->old_hi, (long long)r->goid, where);
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "stale %s: g.%s = %#llx is outside the stack [%#llx, %#llx) of goroutine %lld %s",
+               v->g_field, v->g_field, (unsigned long long)v->value,
+               (unsigned long long)v->old_lo, (unsigned long long)v->old_hi, (long long)r->goid,
+               where);
   }
 
   int fd = open_out();

@@ -256,6 +256,15 @@ void ud_out_fmt(ud_out *o, const char *fmt, ...) {
   va_end(ap);
 }
 
+void ud_str_fmt(char *buf, size_t cap, const char *fmt, ...) {
+  ud_out o;
+  ud_out_init_mem(&o, buf, cap);
+  va_list ap;
+  va_start(ap, fmt);
+  ud_out_vfmt(&o, fmt, ap);
+  va_end(ap);
+}
+
 void ud_out_wrap(ud_out *o, const char *text, int indent, int width) {
   const char *s = text;
   while (*s) {

@@ -93,6 +93,9 @@ void ud_out_fmt(ud_out *o, const char *fmt, ...) __attribute__((format(printf, 2
 void ud_out_vfmt(ud_out *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* text word-wrapped at `width` columns, each line indented by `indent`. */
 void ud_out_wrap(ud_out *o, const char *text, int indent, int width);
+/* snprintf's job with the formatter above: into buf[0..cap), always
+ * NUL-terminated (when cap > 0), truncated if need be. */
+void ud_str_fmt(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ud_out_flush(ud_out *o);
 
 /* Renderings. Each writes one complete document for one report. */
