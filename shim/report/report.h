@@ -3,7 +3,7 @@
  * The shim fills a ud_report at the moment of a violation and renders it
  * (text, JSON or SARIF) through a ud_out that writes to a file descriptor
  * without locks or heap allocation of the target. The undead command reads
- * JSON reports back into the same model and re-renders them. Closed
+ * JSON reports back into the same model (json_read.h) and re-renders them. Closed
  * vocabularies (kind, trigger, region, slot kind) are enums of vocab.h;
  * every string is NUL-terminated and truncated to its array. */
 #ifndef UNDEAD_REPORT_H
