@@ -15,6 +15,7 @@
 
 #include "cstack.h"
 #include "gateinfo.h"
+#include "gosym.h"
 #include "gostack.h"
 #include "report.h"
 #include "shim.h"

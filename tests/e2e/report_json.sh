@@ -26,12 +26,13 @@ echo "ok: sample reports validate; broken ones do not"
 for tc in $(undead_toolchains); do
   read -r xl yl < <(cgocall_xy "$tc") || fail "cannot read cgocall's X/Y lines for $tc"
   gv=$(go_version_of "$tc")
+  cl=$(copystack_line "$tc") || fail "cannot read newstack's copystack line for $tc"
   rc=$(real_report "$tc" json "$work/$tc")
   skip_unless_reporting "$work/$tc"
   f=$(ls "$work/$tc"/undead.*)
   [ "$(wc -l <"$f")" = 1 ] || fail "$tc: want one line in $f"
   validate "$REPORT_SCHEMA" "$f" jsonl || fail "$tc: real report does not validate ($f)"
-  "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" \
+  "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" -DCOPYLINE="$cl" \
     "$REPORT_CHECKS/json.check" || fail "$tc: JSON report does not match json.check ($f)"
   # JSON -> model -> JSON is the identity on a real report
   "$UNDEAD" report --json "$f" >"$work/$tc.summary.json"

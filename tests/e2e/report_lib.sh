@@ -30,6 +30,18 @@ cgocall_xy() {
        END {if (x && y) print x, y; else exit 1}' "$goroot/src/runtime/cgocall.go"
 }
 
+# copystack_line TOOLCHAIN -> the line of runtime.newstack's call to
+# copystack in the toolchain's stack.go: where the shim's hook is called
+# from at a growth, so the first C frame of a report (a return address,
+# named by its call).
+copystack_line() {
+  local go goroot
+  go=$(go_for "$1") || return 1
+  goroot=$("$go" env GOROOT) || return 1
+  awk '/^func newstack\(/ {f=1} f && /^\tcopystack\(gp, newsize\)$/ {print NR; found=1; exit}
+       END {if (!found) exit 1}' "$goroot/src/runtime/stack.go"
+}
+
 go_version_of() { "$(go_for "$1")" env GOVERSION; }
 
 # real_report TOOLCHAIN FORMAT OUTDIR -> runs the seed-bug program once under
