@@ -196,7 +196,8 @@ void ud_emit(const ud_violation *v) {
                (long long)r->goid, where);
   } else {
     ud_str_fmt(r->summary, sizeof r->summary,
-               "stale %s: g.%s = %#llx is outside the stack [%#llx, %#llx) of goroutine %lld %s",
+               "stale %s: g.%s = %#llx is outside the current stack [%#llx, %#llx) of goroutine "
+               "%lld %s",
                v->g_field, v->g_field, (unsigned long long)v->value,
                (unsigned long long)v->old_lo, (unsigned long long)v->old_hi, (long long)r->goid,
                where);

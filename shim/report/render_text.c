@@ -31,6 +31,14 @@ static void ansi(pen *p, const char *code) {
 
 static bool is_gfield(const ud_report *r) { return r->slot_kind == UD_RSLOT_G; }
 
+/* The range in old_lo/old_hi is the stack the slot was checked against: at
+ * a copy the one being left; for a g field, checked when the callback
+ * returned, the goroutine's current stack, and named so. */
+static bool checked_is_current(const ud_report *r) { return ud_kind_is_g_field(r->kind); }
+static const char *checked_label(const ud_report *r) {
+  return checked_is_current(r) ? "current" : "old";
+}
+
 /* "| <inner padded to BOX> |" */
 static void box_line(ud_out *o, const char *inner) {
   ud_out_fmt(o, "    | %-*.*s |\n", BOX, BOX, inner);
@@ -83,21 +91,23 @@ static void picture(const ud_report *r, ud_out *o, const char *slot) {
   ud_out_fmt(o, "%*s|  %s\n", 10, "",
              is_gfield(r) ? "restored when the callback returns" : "not adjusted by the copy");
   ud_out_fmt(o, "%*sv\n", 10, "");
-  ud_out_fmt(o, "    stale  0x%llx in %s", (unsigned long long)r->value, ud_region_words(r->points_to));
+  ud_out_fmt(o, "    stale   0x%llx in %s", (unsigned long long)r->value,
+             ud_region_words(r->points_to));
   if (r->old_hi_off > 0)
     ud_out_fmt(o, ", top-0x%llx", (unsigned long long)r->old_hi_off);
   if (r->old_frame_func[0])
     ud_out_fmt(o, ": was %s sp%+d", r->old_frame_func, r->old_frame_off);
   ud_out_str(o, "\n");
   if (r->old_lo || r->old_hi)
-    ud_out_fmt(o, "    old    [0x%llx, 0x%llx)  %s\n", (unsigned long long)r->old_lo,
+    ud_out_fmt(o, "    %-7s [0x%llx, 0x%llx)  %s\n", checked_label(r), (unsigned long long)r->old_lo,
                (unsigned long long)r->old_hi,
-               is_gfield(r) ? "the stack when the callback returned" : "the stack being left");
+               checked_is_current(r) ? "the goroutine's stack when the callback returned"
+                                     : "the stack being left");
   if (r->new_lo || r->new_hi)
-    ud_out_fmt(o, "    new    [0x%llx, 0x%llx)  the goroutine runs here now\n",
+    ud_out_fmt(o, "    new     [0x%llx, 0x%llx)  the goroutine runs here now\n",
                (unsigned long long)r->new_lo, (unsigned long long)r->new_hi);
   else if (r->newsize)
-    ud_out_fmt(o, "    new    (%llu bytes, being made)  the goroutine will run there\n",
+    ud_out_fmt(o, "    new     (%llu bytes, being made)  the goroutine will run there\n",
                (unsigned long long)r->newsize);
 }
 
@@ -189,7 +199,7 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   ansi(&p, BLUE);
   ud_out_str(o, "Stacks: ");
   ansi(&p, RESET);
-  ud_out_fmt(o, "old [0x%llx, 0x%llx) %llu bytes", (unsigned long long)r->old_lo,
+  ud_out_fmt(o, "%s [0x%llx, 0x%llx) %llu bytes", checked_label(r), (unsigned long long)r->old_lo,
              (unsigned long long)r->old_hi, (unsigned long long)(r->old_hi - r->old_lo));
   if (r->new_lo || r->new_hi)
     ud_out_fmt(o, " -> new [0x%llx, 0x%llx) %llu bytes", (unsigned long long)r->new_lo,

@@ -83,8 +83,8 @@ void ud_sample_report(ud_report *r, int variant) {
                      "goroutine 18 at a stack growth to 16384 bytes");
   if (variant == 2) {
     memset(r->summary, 0, sizeof r->summary);
-    strcpy(r->summary, "stale syscallsp: g.syscallsp = 0xc00004be58 is outside the stack of "
-                       "goroutine 18 when a callback returned to C");
+    strcpy(r->summary, "stale syscallsp: g.syscallsp = 0xc00004be58 is outside the current stack "
+                       "[0xc000104000, 0xc000108000) of goroutine 18 when a callback returned to C");
   }
   if (variant == 3) {
     strcpy(r->binary, "/tmp/we\"ird\\dir/\x01\t\n/caf\xc3\xa9/\xff\xfe bad");

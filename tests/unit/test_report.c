@@ -91,8 +91,8 @@ static void test_text(void) {
       "Y 0x4a1b5d /usr/local/go/src/runtime/cgocall.go:185 after the call to runtime.asmcgocall",
       "| X cgocall.go:167",
       "| sp+56 'arg' = 0xc00004bf10",
-      "old    [0xc00004a000, 0xc00004c000)",
-      "new    [0xc000104000, 0xc000108000)",
+      "old     [0xc00004a000, 0xc00004c000)  the stack being left",
+      "new     [0xc000104000, 0xc000108000)",
       "Slot: arg 'arg' at sp+56 of the gate frame (address 0xc000107e98): live at X, dead at Y",
       "Value: 0xc00004bf10 points into the old stack (left by this move), 240 (0xf0) bytes below",
       "in the frame of main.grow, at sp+16",
@@ -128,6 +128,12 @@ static void test_text(void) {
   CHECK(strstr(t, "==4242==ERROR: undead: stale saved syscall SP in runtime.cgocall frame "
                   "(goroutine 18) during callback return\n") != NULL, "g-field header:\n%s", t);
   CHECK(strstr(t, "Slot: g.syscallsp of goroutine 18") != NULL, "g-field slot:\n%s", t);
+  /* checked when the callback returned: the range is the current stack */
+  CHECK(strstr(t, "\n    current [0xc000104000, 0xc000108000)  the goroutine's stack when the "
+                  "callback returned\n") != NULL, "g-field current stack:\n%s", t);
+  CHECK(strstr(t, "\nStacks: current [0xc000104000, 0xc000108000) 16384 bytes (callback "
+                  "return)\n") != NULL, "g-field Stacks line:\n%s", t);
+  CHECK(strstr(t, "old ") == NULL && strstr(t, "    old") == NULL, "g-field says old:\n%s", t);
   CHECK(strstr(t, "SUMMARY: undead: stale-syscall-sp in runtime.cgocall g.syscallsp (X "
                   "cgocall.go:167, Y cgocall.go:185)") != NULL, "g-field summary:\n%s", t);
 
