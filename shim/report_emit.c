@@ -5,7 +5,6 @@
  * into static or stack buffers (no stdio, no malloc of the target's). */
 #include "report_emit.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +17,13 @@
 #include "gosym.h"
 #include "gostack.h"
 #include "report.h"
+#include "report_out.h"
 #include "shim.h"
 
 enum { HEAD_FRAMES = 40, TAIL_FRAMES = UD_REPORT_MAX_FRAMES - HEAD_FRAMES - 1 };
 
 /* One report at a time: callers hold the gtable lock. */
 static ud_report rep;
-static char outbuf[16384];
 
 typedef struct gowalk {
   ud_report *r;
@@ -78,18 +77,6 @@ static void finish_go_stack(gowalk *w) {
   for (int i = extra - keep; i < extra; i++)
     put_frame(&r->go_stack[n++], &w->tail[i % TAIL_FRAMES]);
   r->go_stack_n = n;
-}
-
-static int open_out(void) {
-  const char *p = ud_shim.opt.log_path;
-  if (p[0] == '\0' || strcmp(p, "stderr") == 0)
-    return 2;
-  if (strcmp(p, "stdout") == 0)
-    return 1;
-  char path[300];
-  ud_str_fmt(path, sizeof path, "%s.%d", p, (int)getpid());
-  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  return fd >= 0 ? fd : 2;
 }
 
 static void stop_program(void) {
@@ -203,25 +190,7 @@ void ud_emit(const ud_violation *v) {
                where);
   }
 
-  int fd = open_out();
-  ud_out o;
-  ud_out_init_fd(&o, fd, outbuf, sizeof outbuf);
-  switch (ud_shim.opt.format) {
-  case UD_FORMAT_JSON:
-    ud_report_render_json(r, &o);
-    break;
-  case UD_FORMAT_SARIF: {
-    const ud_report *one = r;
-    ud_report_render_sarif(&one, 1, &o);
-    break;
-  }
-  default:
-    ud_report_render_text(r, &o, false);
-    break;
-  }
-  ud_out_flush(&o);
-  if (fd > 2)
-    close(fd);
+  ud_report_write(r, ud_shim.opt.format, ud_shim.opt.log_path);
   if (ud_shim.opt.halt_on_error)
     stop_program();
 }

@@ -18,6 +18,7 @@ void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap) {
   o->len = 0;
   o->overflow = false;
   o->error = false;
+  o->err = 0;
 }
 
 void ud_out_init_mem(ud_out *o, char *buf, size_t cap) {
@@ -33,6 +34,7 @@ static void write_all(ud_out *o, const char *p, size_t n) {
       continue;
     if (w <= 0) {
       o->error = true;
+      o->err = w < 0 ? errno : EIO; /* a write of 0 bytes makes no progress */
       return;
     }
     p += w;

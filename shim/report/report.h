@@ -80,6 +80,7 @@ typedef struct ud_out {
   size_t cap, len;
   bool overflow;   /* memory sink ran out of room */
   bool error;      /* write(2) failed */
+  int err;         /* its errno */
 } ud_out;
 
 void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap);
