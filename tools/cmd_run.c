@@ -35,7 +35,7 @@ static const char usage[] =
     "with CMD's status. UNDEAD_OPTIONS is passed through; the options below are\n"
     "appended to it, so they win.\n"
     "  --log-dir DIR   write reports to DIR/undead.PID (created; default format json,\n"
-    "                  ready for 'undead report DIR/*')\n"
+    "                  ready for 'undead report DIR')\n"
     "  --format F      report format: %s\n"
     "  --options SPEC  more UNDEAD_OPTIONS (key=value pairs separated by ':')\n"
     "In CI:  go test -exec 'undead run --log-dir reports --' ./...\n"
