@@ -108,7 +108,10 @@ void ud_emit(const ud_violation *v) {
   r->tid = (int32_t)syscall(SYS_gettid);
   r->goid = v->gv->goid;
   ud_str_fmt(r->binary, sizeof r->binary, "%s", ud_shim.binary);
-  ud_str_fmt(r->go_version, sizeof r->go_version, "%s", ud_shim.go_version);
+  /* the image's own copy, whole: a GOEXPERIMENT build's version is longer
+   * than the 31 characters ud_shim.go_version keeps for the log */
+  const char *ver = ud_image_go_version(ud_shim.img);
+  ud_str_fmt(r->go_version, sizeof r->go_version, "%s", ver ? ver : "unknown");
 
   ud_str_fmt(r->gate_func, sizeof r->gate_func, "%s", gi->func_name);
   r->x_pc = gi->x_pc;

@@ -19,7 +19,7 @@ typedef struct ud_shim_state {
   ud_layout layout;
   uint64_t bias;          /* run-time address - link-time vaddr */
   ud_hook_sites hooks;
-  char binary[256];
+  char binary[4096];      /* /proc/self/exe: up to PATH_MAX */
   char go_version[32];
   int go_minor;
 } ud_shim_state;

@@ -18,6 +18,7 @@
 
 #define UD_REPORT_SCHEMA "undead-report/1"
 #define UD_REPORT_MAX_FRAMES 64
+#define UD_REPORT_PATH_MAX 4096 /* Linux's PATH_MAX: a path readlink can return */
 
 typedef struct ud_report_frame {
   uint64_t pc;
@@ -33,8 +34,8 @@ typedef struct ud_report {
   enum ud_trigger trigger;
   int32_t pid, tid;
   int64_t goid;
-  char binary[256];
-  char go_version[32];
+  char binary[UD_REPORT_PATH_MAX];
+  char go_version[128];   /* "go1.26.8 X:norandomizedheapbase64,..." with experiments */
 
   /* the gate frame */
   char gate_func[160];

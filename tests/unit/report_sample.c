@@ -86,6 +86,13 @@ void ud_sample_report(ud_report *r, int variant) {
     strcpy(r->summary, "stale syscallsp: g.syscallsp = 0xc00004be58 is outside the current stack "
                        "[0xc000104000, 0xc000108000) of goroutine 18 when a callback returned to C");
   }
+  if (variant == 4) {
+    /* as long as real ones get: a path near PATH_MAX, a GOEXPERIMENT version */
+    memset(r->binary, 0, sizeof r->binary);
+    for (size_t i = 0; i + 1 < sizeof r->binary; i++)
+      r->binary[i] = i % 50 == 0 ? '/' : (char)('a' + i % 26);
+    strcpy(r->go_version, "go1.26.8 X:norandomizedheapbase64,heapminimum512kib,nogreenteagc");
+  }
   if (variant == 3) {
     strcpy(r->binary, "/tmp/we\"ird\\dir/\x01\t\n/caf\xc3\xa9/\xff\xfe bad");
     strcpy(r->go_stack[2].func, "main.(*T).\"quoted\"\x7f");

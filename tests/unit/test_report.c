@@ -213,7 +213,7 @@ static bool same_report(const ud_report *a, const ud_report *b) {
 }
 
 static void test_json_roundtrip(void) {
-  for (int v = 0; v <= 3; v++) {
+  for (int v = 0; v <= 4; v++) {
     ud_report r, back;
     ud_sample_report(&r, v);
     ud_out o;
@@ -243,6 +243,9 @@ static void test_json_roundtrip(void) {
     /* ud_report holds only fixed arrays and integers; both sides were
      * zeroed before filling, so equal content means equal bytes */
     CHECK(same_report(&r, &back), "variant %d: round trip differs", v);
+    if (v == 4)
+      CHECK(strlen(back.binary) == UD_REPORT_PATH_MAX - 1 && strlen(back.go_version) > 60,
+            "long strings cut: %zu, '%s'", strlen(back.binary), back.go_version);
   }
 }
 
