@@ -28,7 +28,7 @@ for tc in $(undead_toolchains); do
   gv=$(go_version_of "$tc")
   cl=$(copystack_line "$tc") || fail "cannot read newstack's copystack line for $tc"
   rc=$(real_report "$tc" json "$work/$tc")
-  skip_unless_reporting "$work/$tc"
+  need_report "$work/$tc"
   f=$(ls "$work/$tc"/undead.*)
   [ "$(wc -l <"$f")" = 1 ] || fail "$tc: want one line in $f"
   validate "$REPORT_SCHEMA" "$f" jsonl || fail "$tc: real report does not validate ($f)"

@@ -14,7 +14,7 @@ for tc in $(undead_toolchains); do
   gv=$(go_version_of "$tc")
   cl=$(copystack_line "$tc") || fail "cannot read newstack's copystack line for $tc"
   rc=$(real_report "$tc" text "$work/$tc")
-  skip_unless_reporting "$work/$tc"
+  need_report "$work/$tc"
   [ "$rc" = 134 ] || fail "$tc: exit status $rc, want 134 (abort after the report)"
   f=$(ls "$work/$tc"/undead.*)
   "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" -DCOPYLINE="$cl" \
