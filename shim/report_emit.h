@@ -1,7 +1,7 @@
 /* report_emit: turning a violation into an undead report (the model in
- * report/report.h), rendering it in the chosen format with write(2) to
- * stderr or log_path.PID, then stopping the program as the options say.
- * Called with the gtable lock held (it guards the one static report). */
+ * report/report.h), writing it in the chosen format where log_path says
+ * (report_out.h), then stopping the program as the options say. Called
+ * with the gtable lock held (it guards the one static report). */
 #ifndef UNDEAD_REPORT_EMIT_H
 #define UNDEAD_REPORT_EMIT_H
 
@@ -30,7 +30,8 @@ typedef struct ud_violation {
 } ud_violation;
 
 /* Writes the report; returns only if the program is to go on
- * (halt_on_error=0). Each (gate, slot) is reported once. */
+ * (halt_on_error=0). Every call writes a report: reporting each (gate,
+ * slot) once is the callers' doing (ud_gateinfo_claim in verify.c). */
 void ud_emit(const ud_violation *v);
 
 #endif
