@@ -248,6 +248,16 @@ static const char *parse_string(parser *p) {
   return d;
 }
 
+/* One or more digits (a fraction's, an exponent's). */
+static bool digits(parser *p) {
+  int c = peek(p);
+  if (!(c >= '0' && c <= '9'))
+    return fail(p, "bad number");
+  while ((c = peek(p)) >= '0' && c <= '9')
+    p->pos++;
+  return true;
+}
+
 static const char *parse_number(parser *p) {
   size_t start = p->pos;
   if (peek(p) == '-')
@@ -264,23 +274,15 @@ static const char *parse_number(parser *p) {
   }
   if (peek(p) == '.') {
     p->pos++;
-    if (!((c = peek(p)) >= '0' && c <= '9')) {
-      fail(p, "bad number");
+    if (!digits(p))
       return NULL;
-    }
-    while ((c = peek(p)) >= '0' && c <= '9')
-      p->pos++;
   }
   if (peek(p) == 'e' || peek(p) == 'E') {
     p->pos++;
     if (peek(p) == '+' || peek(p) == '-')
       p->pos++;
-    if (!((c = peek(p)) >= '0' && c <= '9')) {
-      fail(p, "bad number");
+    if (!digits(p))
       return NULL;
-    }
-    while ((c = peek(p)) >= '0' && c <= '9')
-      p->pos++;
   }
   size_t n = p->pos - start;
   char *d = arena_alloc(p, n + 1);

@@ -12,9 +12,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include "fuzz_memfd.h"
 #include "json_read.h"
 #include "report.h"
 #include "report_groups.h"
@@ -68,17 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     assert(memchr(why, '\0', sizeof why) != NULL && strchr(why, '\n') == NULL);
 
   /* as undead report reads a file */
-  int fd = memfd_create("fuzz", MFD_CLOEXEC);
+  int fd = fuzz_memfd(data, size);
   if (fd < 0)
     return 0;
-  size_t off = 0;
-  while (off < size) {
-    ssize_t w = write(fd, data + off, size - off);
-    if (w <= 0)
-      break;
-    off += (size_t)w;
-  }
-  lseek(fd, 0, SEEK_SET);
   /* the real bound, or (odd first byte) a small one, so that the line
    * reader's limits are reached by inputs of a few kilobytes */
   size_t max = size > 0 && (data[0] & 1) ? 64 + (size_t)data[0] * 32 : sizeof line_buf - 1;
