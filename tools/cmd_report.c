@@ -109,7 +109,7 @@ static int cmp_names(const void *a, const void *b) {
 
 static const char *type_of(mode_t m) {
   return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
-       : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+       : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "a special file";
 }
 
 /* Opens path without blocking (a FIFO would wait for a writer) and says
