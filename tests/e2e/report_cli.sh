@@ -9,7 +9,7 @@ set -uo pipefail
 . "$(dirname "$0")/report_lib.sh"
 report_need_tools
 [ -x "$REPORT_SAMPLE" ] || fail "not built: $REPORT_SAMPLE"
-work=$UNDEAD_WORK/report_cli
+work=$REPORT_WORK/report_cli
 rm -rf "$work"; mkdir -p "$work"
 R=$UNDEAD
 

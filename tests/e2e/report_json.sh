@@ -8,7 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/report_lib.sh"
 report_need_tools
 [ -x "$REPORT_SAMPLE" ] || fail "not built: $REPORT_SAMPLE"
-work=$UNDEAD_WORK/report_json
+work=$REPORT_WORK/report_json
 rm -rf "$work"; mkdir -p "$work"
 
 "$REPORT_SAMPLE" json 0 1 2 3 >"$work/sample.jsonl" || fail "report_sample"

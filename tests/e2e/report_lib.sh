@@ -6,6 +6,9 @@ REPORT_CHECKS=$UNDEAD_ROOT/tests/report
 SARIF_SCHEMA=$REPORT_CHECKS/sarif-schema-2.1.0.json
 REPORT_SCHEMA=$UNDEAD_ROOT/docs/report-schema.json
 REPORT_SAMPLE=$UNDEAD_BUILD/tests/unit/report_sample
+# Where the report tests keep their files (Go builds stay in UNDEAD_WORK):
+# report_noshim.sh runs them elsewhere, to leave these untouched.
+REPORT_WORK=${REPORT_WORK:-$UNDEAD_WORK}
 
 # Debian's python3 first: python3-jsonschema is installed for it, whatever
 # other python3 comes first in PATH.

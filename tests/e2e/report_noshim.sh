@@ -10,7 +10,7 @@ rm -rf "$work"; mkdir -p "$work"
 echo 'int undead_stand_in;' >"$work/empty.c"
 cc -shared -fPIC -o "$work/libundead.so" "$work/empty.c" || fail "cc"
 for t in report_text report_json sarif_schema report_cli; do
-  UNDEAD_SO=$work/libundead.so bash "$UNDEAD_ROOT/tests/e2e/$t.sh" >"$work/$t.log" 2>&1
+  REPORT_WORK=$work UNDEAD_SO=$work/libundead.so bash "$UNDEAD_ROOT/tests/e2e/$t.sh" >"$work/$t.log" 2>&1
   rc=$?
   [ "$rc" = 1 ] && grep -q 'FAIL: .*wrote no report' "$work/$t.log" ||
     fail "$t without a working shim: exit $rc, want 1 ($(tail -2 "$work/$t.log"))"

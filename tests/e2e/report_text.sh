@@ -7,7 +7,7 @@
 set -uo pipefail
 . "$(dirname "$0")/report_lib.sh"
 report_need_tools
-work=$UNDEAD_WORK/report_text
+work=$REPORT_WORK/report_text
 rm -rf "$work"; mkdir -p "$work"
 for tc in $(undead_toolchains); do
   read -r xl yl < <(cgocall_xy "$tc") || fail "cannot read cgocall's X/Y lines for $tc"
