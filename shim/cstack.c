@@ -3,28 +3,9 @@
 
 #include <libunwind.h>
 #include <link.h>
-#include <stdio.h>
 #include <string.h>
 
-void ud_symbolize_go(const ud_pclntab *tab, uint64_t bias, uint64_t pc, int ret, ud_report_frame *fr) {
-  ud_func f;
-  fr->pc = pc;
-  if (pc < bias || !ud_pclntab_find_func(tab, pc - bias, &f))
-    return;
-  /* A return address names its call (pc - 1), unless that falls outside
-   * the function: runtime.systemstack_switch+8 as saved by asmcgocall. */
-  uint64_t look = pc - bias;
-  if (ret && look - 1 >= f.entry)
-    look--;
-  const char *name = ud_func_name(&f);
-  snprintf(fr->func, sizeof fr->func, "%s", name ? name : "?");
-  const char *file;
-  int32_t line;
-  if (ud_func_fileline(&f, look, &file, &line)) {
-    snprintf(fr->file, sizeof fr->file, "%s", file);
-    fr->line = line;
-  }
-}
+#include "gosym.h"
 
 static uintptr_t self_lo, self_hi;
 
@@ -51,24 +32,31 @@ int ud_cstack_capture(const ud_pclntab *tab, uint64_t bias, ud_report_frame *out
   if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
     return 0;
   int n = 0;
+  /* Only the first frame unwound (this function's own) stopped at its IP,
+   * as does one a signal interrupted; every other IP is a return address.
+   * The first frame kept is never the first unwound: the shim's frames
+   * are left out. */
+  bool at_pc = true;
   do {
     unw_word_t ip = 0, sp = 0;
     if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || ip == 0)
       break;
+    bool ret = !at_pc;
+    at_pc = unw_is_signal_frame(&cur) > 0;
     if (n == 0 && ip >= self_lo && ip < self_hi)
       continue; /* the shim's own frames: the report, the hook */
     unw_get_reg(&cur, UNW_REG_SP, &sp);
     ud_report_frame *fr = &out[n];
     memset(fr, 0, sizeof *fr);
     fr->sp = sp;
-    ud_symbolize_go(tab, bias, ip, n > 0, fr);
+    ud_symbolize_go(tab, bias, ip, ret, fr);
     if (fr->func[0] == '\0') {
       unw_word_t off = 0;
       char name[sizeof fr->func];
       if (unw_get_proc_name(&cur, name, sizeof name, &off) == 0)
-        snprintf(fr->func, sizeof fr->func, "%.130s+%#lx", name, (unsigned long)off);
+        ud_str_fmt(fr->func, sizeof fr->func, "%.130s+%#lx", name, (unsigned long)off);
       else
-        snprintf(fr->func, sizeof fr->func, "??");
+        ud_str_fmt(fr->func, sizeof fr->func, "??");
     }
     n++;
   } while (n < cap && unw_step(&cur) > 0);

@@ -1,6 +1,6 @@
 /* cstack: the calling thread's C stack for a report, by libunwind (local
  * unwinding, no allocation from the target's heap). Frames in the Go text
- * are named from the function table, others by libunwind. */
+ * are named from the function table (gosym.h), others by libunwind. */
 #ifndef UNDEAD_CSTACK_H
 #define UNDEAD_CSTACK_H
 
@@ -16,8 +16,5 @@ void ud_cstack_init(void);
 /* Fills at most cap frames, innermost first, from the first frame outside
  * the shim. Returns the count. */
 int ud_cstack_capture(const ud_pclntab *tab, uint64_t bias, ud_report_frame *out, int cap);
-
-/* Names a Go pc (run-time address; a return address if ret) into fr. */
-void ud_symbolize_go(const ud_pclntab *tab, uint64_t bias, uint64_t pc, int ret, ud_report_frame *fr);
 
 #endif

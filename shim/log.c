@@ -2,35 +2,22 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <unistd.h>
 
-void ud_write_all(int fd, const char *buf, unsigned long len) {
-  while (len > 0) {
-    ssize_t w = write(fd, buf, len);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return;
-    buf += w;
-    len -= (unsigned long)w;
-  }
-}
+#include "report.h"
 
 void ud_log(const char *fmt, ...) {
+  int saved = errno;
   char line[512];
-  int n = snprintf(line, sizeof line, "undead: ");
+  ud_out o;
+  ud_out_init_mem(&o, line, sizeof line - 1); /* room for the newline */
+  ud_out_str(&o, "undead: ");
   va_list ap;
   va_start(ap, fmt);
-  int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+  ud_out_vfmt(&o, fmt, ap);
   va_end(ap);
-  if (m < 0)
-    m = 0;
-  size_t len = (size_t)n + (size_t)m;
-  if (len > sizeof line - 2)
-    len = sizeof line - 2;
-  line[len++] = '\n';
-  int saved = errno;
-  ud_write_all(2, line, len);
+  line[o.len++] = '\n';
+  ud_out err;
+  ud_out_init_fd(&err, 2, NULL, 0); /* unbuffered: straight to write(2) */
+  ud_out_mem(&err, line, o.len);
   errno = saved;
 }

@@ -1,12 +1,10 @@
 /* log: the shim's one-line messages ("undead: ..."), written to stderr with
- * write(2) from a stack buffer: usable before Go starts and from the cgo
- * context function. */
+ * write(2) from a stack buffer, formatted by the report formatter (no stdio,
+ * no malloc): usable before Go starts, from the cgo context function and
+ * while a report is being written. */
 #ifndef UNDEAD_LOG_H
 #define UNDEAD_LOG_H
 
 void ud_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Writes all of buf to fd, retrying on EINTR and short writes. */
-void ud_write_all(int fd, const char *buf, unsigned long len);
 
 #endif

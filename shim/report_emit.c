@@ -1,9 +1,11 @@
-/* report_emit: fills the report model and writes it. */
+/* report_emit: fills the report model and writes it.
+ *
+ * This runs inside a program that is about to abort, on a thread that may
+ * hold any lock: everything is formatted by the report library's formatter
+ * into static or stack buffers (no stdio, no malloc of the target's). */
 #include "report_emit.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -12,18 +14,20 @@
 
 #include "counts.h"
 #include "cstack.h"
+#include "gosym.h"
 #include "gostack.h"
 #include "report.h"
+#include "report_out.h"
 
 enum { HEAD_FRAMES = 40, TAIL_FRAMES = UD_REPORT_MAX_FRAMES - HEAD_FRAMES - 1 };
 
 /* One report at a time. */
 static ud_report rep;
-static char outbuf[16384];
 static int report_lock;
 
 typedef struct gowalk {
   const ud_rt *rt;
+  bool first_is_ret;              /* frame 0's pc is a return address (X) */
   ud_report *r;
   int n;                          /* frames seen */
   ud_goframe tail[TAIL_FRAMES];   /* ring of the last frames past the head */
@@ -33,7 +37,7 @@ typedef struct gowalk {
 
 static void put_frame(const gowalk *w, ud_report_frame *fr, const ud_goframe *f) {
   memset(fr, 0, sizeof *fr);
-  ud_symbolize_go(w->rt->tab, w->rt->bias, f->pc, f->index > 0, fr);
+  ud_symbolize_go(w->rt->tab, w->rt->bias, f->pc, f->index > 0 || w->first_is_ret, fr);
   fr->sp = f->sp;
 }
 
@@ -50,8 +54,8 @@ static bool go_frame(void *p, const ud_goframe *f) {
     if (w->owner >= f->sp && w->owner < top) {
       w->owner_found = true;
       const char *name = ud_func_name(&f->fn);
-      snprintf(w->r->old_frame_func, sizeof w->r->old_frame_func, "%s%s", name ? name : "?",
-               w->owner >= f->fp ? " (argument area)" : "");
+      ud_str_fmt(w->r->old_frame_func, sizeof w->r->old_frame_func, "%s%s", name ? name : "?",
+                 w->owner >= f->fp ? " (argument area)" : "");
       w->r->old_frame_off = (int32_t)(w->owner - f->sp);
     }
   }
@@ -70,23 +74,11 @@ static void finish_go_stack(gowalk *w) {
   if (extra > keep) {
     ud_report_frame *gap = &r->go_stack[n++];
     memset(gap, 0, sizeof *gap);
-    snprintf(gap->func, sizeof gap->func, "... %d frames elided ...", extra - keep);
+    ud_str_fmt(gap->func, sizeof gap->func, "... %d frames elided ...", extra - keep);
   }
   for (int i = extra - keep; i < extra; i++)
     put_frame(w, &r->go_stack[n++], &w->tail[i % TAIL_FRAMES]);
   r->go_stack_n = n;
-}
-
-static int open_out(const ud_options *opt) {
-  const char *p = opt->log_path;
-  if (p[0] == '\0' || strcmp(p, "stderr") == 0)
-    return 2;
-  if (strcmp(p, "stdout") == 0)
-    return 1;
-  char path[300];
-  snprintf(path, sizeof path, "%s.%d", p, (int)getpid());
-  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  return fd >= 0 ? fd : 2;
 }
 
 static void stop_program(const ud_options *opt) {
@@ -106,11 +98,6 @@ static void stop_program(const ud_options *opt) {
   _exit(opt->exitcode);
 }
 
-static const char *basename_of(const char *path) {
-  const char *s = strrchr(path, '/');
-  return s ? s + 1 : path;
-}
-
 void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
   while (__atomic_exchange_n(&report_lock, 1, __ATOMIC_ACQUIRE))
     __builtin_ia32_pause();
@@ -118,23 +105,23 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
   memset(r, 0, sizeof *r);
   const ud_gate_info *gi = v->gate;
 
-  snprintf(r->kind, sizeof r->kind, "%s", v->kind);
-  snprintf(r->trigger, sizeof r->trigger, "%s", v->trigger);
+  r->kind = v->kind;
+  r->trigger = v->trigger;
   r->pid = (int32_t)getpid();
   r->tid = (int32_t)syscall(SYS_gettid);
   r->goid = v->goid;
-  snprintf(r->binary, sizeof r->binary, "%s", rt->path);
-  snprintf(r->go_version, sizeof r->go_version, "%s", rt->go_version);
+  ud_str_fmt(r->binary, sizeof r->binary, "%s", rt->path);
+  ud_str_fmt(r->go_version, sizeof r->go_version, "%s", rt->go_version);
 
-  snprintf(r->gate_func, sizeof r->gate_func, "%s", gi->func_name);
+  ud_str_fmt(r->gate_func, sizeof r->gate_func, "%s", gi->func_name);
   r->x_pc = gi->x_pc;
-  snprintf(r->x_file, sizeof r->x_file, "%s", gi->x_file);
+  ud_str_fmt(r->x_file, sizeof r->x_file, "%s", gi->x_file);
   r->x_line = gi->x_line;
-  snprintf(r->x_callee, sizeof r->x_callee, "%s", gi->x_callee);
+  ud_str_fmt(r->x_callee, sizeof r->x_callee, "%s", gi->x_callee);
   r->y_pc = gi->y_pc;
-  snprintf(r->y_file, sizeof r->y_file, "%s", gi->y_file);
+  ud_str_fmt(r->y_file, sizeof r->y_file, "%s", gi->y_file);
   r->y_line = gi->y_line;
-  snprintf(r->y_callee, sizeof r->y_callee, "%s", gi->y_callee);
+  ud_str_fmt(r->y_callee, sizeof r->y_callee, "%s", gi->y_callee);
   uint64_t walk_hi = v->walk_hi;
   r->frame_sp = v->frame_sp;
   r->frame_size = gi->frame_size;
@@ -142,21 +129,21 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
 
   if (v->slot != SIZE_MAX) {
     const ud_gate_slot *sl = &gi->slots[v->slot];
-    snprintf(r->slot_kind, sizeof r->slot_kind, "%s", sl->kind == UD_SLOT_ARG ? "arg" : "local");
-    snprintf(r->slot_name, sizeof r->slot_name, "%s", sl->name);
+    r->slot_kind = sl->kind == UD_SLOT_ARG ? UD_RSLOT_ARG : UD_RSLOT_LOCAL;
+    ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s", sl->name);
     r->slot_sp_off = sl->sp_off;
     r->slot_addr = r->frame_sp + (uint64_t)(int64_t)sl->sp_off;
     r->live_at_x = true;
     r->live_at_y = sl->live_at_y;
   } else {
-    snprintf(r->slot_kind, sizeof r->slot_kind, "g");
-    snprintf(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
+    r->slot_kind = UD_RSLOT_G;
+    ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
     r->slot_addr = 0;
   }
   r->value = v->value;
 
-  snprintf(r->points_to, sizeof r->points_to, "%s", v->points_to);
-  bool own = strcmp(v->points_to, "old-stack") == 0 || strcmp(v->points_to, "earlier-stack") == 0;
+  r->points_to = v->points_to;
+  bool own = ud_region_is_own(v->points_to);
   if (own)
     r->old_hi_off = (int64_t)(v->stale_hi - v->value);
   r->old_lo = v->old_lo;
@@ -170,7 +157,7 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
 
   /* The frames: the walked stack holds the same frames as the stale range
    * at the same distance from the top (copying preserves hi - addr). */
-  gowalk w = {.rt = rt, .r = r};
+  gowalk w = {.rt = rt, .first_is_ret = v->walk_pc_is_ret, .r = r};
   if (own && v->stale_hi - v->value <= walk_hi - v->walk_lo)
     w.owner = walk_hi - (v->stale_hi - v->value);
   ud_gostack_walk(rt->tab, rt->bias, v->walk_pc, v->walk_sp, v->walk_lo, walk_hi, go_frame, &w);
@@ -178,54 +165,35 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
   r->c_stack_n = ud_cstack_capture(rt->tab, rt->bias, r->c_stack, UD_REPORT_MAX_FRAMES);
 
   char where[96];
-  if (strcmp(v->trigger, "callback-return") == 0)
-    snprintf(where, sizeof where, "when a callback returned to C");
+  if (v->trigger == UD_TRIGGER_CALLBACK_RETURN)
+    ud_str_fmt(where, sizeof where, "when a callback returned to C");
   else
-    snprintf(where, sizeof where, "at a stack %s to %llu bytes",
-             strcmp(v->trigger, "stack-growth") == 0 ? "growth" : "shrink",
-             (unsigned long long)v->newsize);
+    ud_str_fmt(where, sizeof where, "at a %s to %llu bytes", ud_trigger_words(v->trigger),
+               (unsigned long long)v->newsize);
   if (v->slot != SIZE_MAX) {
     char slot[80];
     if (r->slot_name[0])
-      snprintf(slot, sizeof slot, "%.63s", r->slot_name);
+      ud_str_fmt(slot, sizeof slot, "%.63s", r->slot_name);
     else
-      snprintf(slot, sizeof slot, "%.7s at sp+%d", r->slot_kind, r->slot_sp_off);
-    snprintf(r->summary, sizeof r->summary,
-             "undead pointer: %s slot '%s' (live at X %s:%d, dead at Y %s:%d) points into the %s "
-             "(%#llx) of goroutine %lld %s",
-             gi->func_name, slot, basename_of(gi->x_file), gi->x_line, basename_of(gi->y_file),
-             gi->y_line,
-             strcmp(v->points_to, "old-stack") == 0       ? "stack being left"
-             : strcmp(v->points_to, "earlier-stack") == 0 ? "freed earlier stack"
-                                                          : "stack of another goroutine",
-             (unsigned long long)v->value, (long long)r->goid, where);
+      ud_str_fmt(slot, sizeof slot, "%s at sp+%d", ud_rslot_name(r->slot_kind), r->slot_sp_off);
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "%s: %s slot '%s' (live at X %s:%d, dead at Y %s:%d) points into the %s (%#llx) of "
+               "goroutine %lld %s",
+               ud_kind_words(v->kind), gi->func_name, slot, ud_report_basename(gi->x_file),
+               gi->x_line, ud_report_basename(gi->y_file), gi->y_line,
+               ud_region_summary_words(v->points_to), (unsigned long long)v->value,
+               (long long)r->goid, where);
   } else {
-    snprintf(r->summary, sizeof r->summary,
-             "stale %s: g.%s = %#llx is outside the stack [%#llx, %#llx) of goroutine %lld %s",
-             v->g_field, v->g_field, (unsigned long long)v->value, (unsigned long long)v->old_lo,
-             (unsigned long long)v->old_hi, (long long)r->goid, where);
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "stale %s: g.%s = %#llx is outside the current stack [%#llx, %#llx) of goroutine "
+               "%lld %s",
+               v->g_field, v->g_field, (unsigned long long)v->value,
+               (unsigned long long)v->old_lo, (unsigned long long)v->old_hi, (long long)r->goid,
+               where);
   }
 
   UD_COUNT(reports, 1);
-  int fd = open_out(opt);
-  ud_out o;
-  ud_out_init_fd(&o, fd, outbuf, sizeof outbuf);
-  switch (opt->format) {
-  case UD_FORMAT_JSON:
-    ud_report_render_json(r, &o);
-    break;
-  case UD_FORMAT_SARIF: {
-    const ud_report *one = r;
-    ud_report_render_sarif(&one, 1, &o);
-    break;
-  }
-  default:
-    ud_report_render_text(r, &o, false);
-    break;
-  }
-  ud_out_flush(&o);
-  if (fd > 2)
-    close(fd);
+  ud_report_write(r, opt->format, opt->log_path);
   if (opt->halt_on_error) {
     /* The counts go with the report: the program ends here. */
     ud_counts_write_final(opt, rt->path, rt->go_version);

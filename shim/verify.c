@@ -75,21 +75,21 @@ static bool confirmed(const ud_rt *rt, frames *fr, size_t k) {
 }
 
 /* Where v points among the stacks g left (not overlapping the current
- * one, which may reuse an old range); NULL if none. */
-static const char *stale_target(const ud_ranges *h, uint64_t v, uint64_t cur_lo, uint64_t cur_hi,
-                                uint64_t *lo, uint64_t *hi) {
+ * one, which may reuse an old range); UD_REGION_NONE if none. */
+static enum ud_region stale_target(const ud_ranges *h, uint64_t v, uint64_t cur_lo,
+                                   uint64_t cur_hi, uint64_t *lo, uint64_t *hi) {
   if (v == 0 || in_range(v, cur_lo, cur_hi))
-    return NULL;
+    return UD_REGION_NONE;
   for (size_t i = h->n; i-- > 0;) {
     if (h->lo[i] < cur_hi && cur_lo < h->hi[i])
       continue;
     if (in_range(v, h->lo[i], h->hi[i])) {
       *lo = h->lo[i];
       *hi = h->hi[i];
-      return "earlier-stack";
+      return UD_REGION_EARLIER_STACK;
     }
   }
-  return NULL;
+  return UD_REGION_NONE;
 }
 
 static bool is_growth(const ud_rt *rt, uint64_t ret) {
@@ -130,9 +130,9 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
       if (!in_range(val, lo, hi) || !confirmed(rt, &fr, k) || !ud_gate_claim(gi, j))
         continue;
       ud_violation viol = {
-          .kind = "undead-pointer", .trigger = growth ? "stack-growth" : "stack-shrink",
+          .kind = UD_KIND_UNDEAD_POINTER, .trigger = growth ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK,
           .gate = gi, .gate_depth = (int32_t)k + 1, .frame_sp = fr.f[k].sp, .goid = v.goid,
-          .slot = j, .value = val, .points_to = "old-stack", .stale_lo = lo, .stale_hi = hi,
+          .slot = j, .value = val, .points_to = UD_REGION_OLD_STACK, .stale_lo = lo, .stale_hi = hi,
           .old_lo = lo, .old_hi = hi, .newsize = newsize,
           .walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .walk_lo = lo, .walk_hi = hi,
       };
@@ -142,18 +142,19 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
 }
 
 /* A g.syscall* word about to be restored that lies outside the stack. */
-static void report_syscall_word(const ud_rt *rt, const ud_gate_info *gi, const ud_gview *v,
-                                const ud_ranges *h, const char *kind, const char *field,
-                                uint64_t value, uint64_t pc, uint64_t sp) {
+static void report_syscall_word(const ud_rt *rt, const ud_gate_info *gi, int32_t depth,
+                                const ud_gview *v, const ud_ranges *h, enum ud_kind kind,
+                                const char *field, uint64_t value, uint64_t pc, uint64_t sp) {
   ud_violation viol = {
-      .kind = kind, .trigger = "callback-return", .gate = gi, .gate_depth = 0, .frame_sp = sp,
-      .goid = v->goid, .slot = SIZE_MAX, .g_field = field, .value = value,
-      .points_to = "outside-stack", .new_lo = v->stack_lo, .new_hi = v->stack_hi,
+      .kind = kind, .trigger = UD_TRIGGER_CALLBACK_RETURN, .gate = gi, .gate_depth = depth,
+      .frame_sp = sp, .goid = v->goid, .slot = SIZE_MAX, .g_field = field, .value = value,
+      .points_to = UD_REGION_OUTSIDE_STACK, .new_lo = v->stack_lo, .new_hi = v->stack_hi,
       .walk_pc = pc, .walk_sp = sp, .walk_lo = v->stack_lo, .walk_hi = v->stack_hi,
+      .walk_pc_is_ret = true,
   };
   uint64_t a, b;
-  const char *to = h != NULL ? stale_target(h, value, v->stack_lo, v->stack_hi, &a, &b) : NULL;
-  if (to != NULL)
+  enum ud_region to = h != NULL ? stale_target(h, value, v->stack_lo, v->stack_hi, &a, &b) : UD_REGION_NONE;
+  if (to != UD_REGION_NONE)
     viol.points_to = to, viol.stale_lo = a, viol.stale_hi = b, viol.old_lo = a, viol.old_hi = b;
   ud_emit(rt->opt, rt, &viol);
 }
@@ -177,12 +178,15 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
   bool outermost = m == 0 || ud_m_ncgo(L, m) <= 1;
   ud_ranges h;
   bool have = ud_history_take(rt, g, v.goid, &h, outermost);
+  int32_t depth = m != 0 ? ud_m_ncgo(L, m) : 1;
   if (!sp_ok && ud_gate_claim(gi, UD_GATE_KEY_SYSCALLSP)) {
-    report_syscall_word(rt, gi, &v, have ? &h : NULL, "stale-syscall-sp", "syscallsp", sp, pc, sp);
+    report_syscall_word(rt, gi, depth, &v, have ? &h : NULL, UD_KIND_STALE_SYSCALL_SP, "syscallsp", sp,
+                        pc, sp);
     return; /* the frames cannot be found from a stale sp */
   }
   if (!bp_ok && ud_gate_claim(gi, UD_GATE_KEY_SYSCALLBP))
-    report_syscall_word(rt, gi, &v, have ? &h : NULL, "stale-syscall-bp", "syscallbp", bp, pc, sp);
+    report_syscall_word(rt, gi, depth, &v, have ? &h : NULL, UD_KIND_STALE_SYSCALL_BP, "syscallbp", bp,
+                        pc, sp);
   if (!have || !sp_ok)
     return;
   /* The innermost gate is at X with its frame at sp; the outer ones are
@@ -199,15 +203,15 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
       if (addr < lo || addr + 8 > hi)
         continue;
       uint64_t val = ud_rd64(addr), slo, shi;
-      const char *to = stale_target(&h, val, lo, hi, &slo, &shi);
-      if (to == NULL || !confirmed(rt, &fr, k) || !ud_gate_claim(fg, j))
+      enum ud_region to = stale_target(&h, val, lo, hi, &slo, &shi);
+      if (to == UD_REGION_NONE || !confirmed(rt, &fr, k) || !ud_gate_claim(fg, j))
         continue;
       ud_violation viol = {
-          .kind = "undead-pointer", .trigger = "callback-return", .gate = fg,
+          .kind = UD_KIND_UNDEAD_POINTER, .trigger = UD_TRIGGER_CALLBACK_RETURN, .gate = fg,
           .gate_depth = (int32_t)k + 1, .frame_sp = fr.f[k].sp, .goid = v.goid, .slot = j,
           .value = val, .points_to = to, .stale_lo = slo, .stale_hi = shi, .old_lo = slo,
           .old_hi = shi, .new_lo = lo, .new_hi = hi, .walk_pc = pc, .walk_sp = sp, .walk_lo = lo,
-          .walk_hi = hi,
+          .walk_hi = hi, .walk_pc_is_ret = true,
       };
       ud_emit(rt->opt, rt, &viol);
     }

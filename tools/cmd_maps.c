@@ -29,7 +29,7 @@ static const char maps_usage[] =
     "           stackmap_index, error, slots: [{kind: \"local\"|\"arg\",\n"
     "           sp_offset, fp_offset, name}]}]}; addresses are \"0x...\" strings.\n"
     "\n"
-    "Exit status: 0 done, 2 error.\n";
+    "Exit status: 0 done, 2 error, 3 the output could not be written.\n";
 
 typedef struct maps_site {
   ud_call_site call;
@@ -242,9 +242,7 @@ int cmd_maps(int argc, char **argv) {
     print_json(path, img, &f, sites, n, dv);
   else
     print_text(path, img, &f, sites, n, dv);
-  ud_dwarfvars_close(dv);
-  if (fflush(stdout) != 0)
-    rc = fail_line("cannot write the output");
+  ud_dwarfvars_close(dv); /* stdout is checked once, by main */
 out:
   if (sites)
     for (size_t i = 0; i < n; i++)

@@ -4,168 +4,235 @@
  *
  * Input files hold one report per line (what format=json with log_path
  * writes, possibly appended by several processes); blank lines are
- * skipped, anything else that is not a report is an error (exit 2). */
+ * skipped, anything else that is not a report is an error. A directory
+ * stands for the regular files in it (a log directory); a pattern a shell
+ * left unexpanded because nothing matched stands for nothing. The
+ * input is read as a stream: lines are bounded, and memory grows with the
+ * distinct violations, not with the reports. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "json_read.h"
 #include "report.h"
+#include "report_groups.h"
+#include "report_lines.h"
+
+/* The longest line read. A report the shim writes is at most about 400 KB
+ * (128 frames of escaped names); anything longer is not one. */
+enum { MAX_LINE = 1 << 20 };
 
 static const char usage[] =
-    "usage: undead report [--text | --json | --sarif OUT] FILE...\n"
+    "usage: undead report [--text | --json | --sarif OUT] FILE|DIR...\n"
     "\n"
     "Reads undead JSON reports (one per line; format=json in UNDEAD_OPTIONS),\n"
     "groups duplicates by signature (kind, gate function, slot, X and Y lines)\n"
-    "and prints one summary.\n"
+    "and prints one summary. A directory stands for the regular files in it\n"
+    "(undead run --log-dir DIR writes there); '-' reads stdin.\n"
     "  --text       render each distinct report as the shim would have\n"
     "  --json       print the summary as one JSON object\n"
     "  --sarif OUT  also write one SARIF 2.1.0 log of the distinct reports to OUT\n"
     "               ('-' for stdout, then the summary goes to stderr)\n"
-    "Exit status: 0 no reports, 1 reports found, 2 bad usage or input.\n";
+    "Exit status: 0 no reports, 1 reports found, 2 bad usage or input,\n"
+    "3 the output could not be written, 4 out of memory.\n";
 
-typedef struct entry {
-  ud_report rep;
-  const char *file;
-  long line;
-} entry;
+typedef struct reader {
+  ud_groups groups;
+  char *buf;      /* the line buffer, MAX_LINE + 1 bytes, for every file */
+  size_t files;   /* files read */
+} reader;
 
-typedef struct group {
-  char sig[640];
-  size_t first;   /* index into entries of the earliest report */
-  size_t count;
-  int32_t *pids;  /* distinct, in order of appearance */
-  size_t npids, pidcap;
-} group;
-
-typedef struct state {
-  entry *e;
-  size_t n, cap;
-  group *g;
-  size_t ng, gcap;
-} state;
-
-static void *xrealloc(void *p, size_t n) {
-  void *q = realloc(p, n);
-  if (q == NULL) {
-    fprintf(stderr, "undead report: out of memory\n");
-    exit(2);
-  }
-  return q;
+static int nomem(void) {
+  fprintf(stderr, "undead report: out of memory\n");
+  return UD_EXIT_NOMEM;
 }
 
-static bool read_file(state *st, const char *path) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-  if (f == NULL) {
-    fprintf(stderr, "undead report: %s: %s\n", path, strerror(errno));
-    return false;
-  }
-  char *line = NULL;
-  size_t lcap = 0;
-  ssize_t len;
-  long lineno = 0;
-  bool ok = true;
-  while ((len = getline(&line, &lcap, f)) >= 0) {
-    lineno++;
-    if (memchr(line, '\0', (size_t)len) != NULL) {
-      fprintf(stderr, "undead report: %s:%ld: not a JSON report (binary data)\n", path, lineno);
-      ok = false;
-      break;
+/* Reads the reports in fd (named path in messages). Returns 0 or an exit
+ * status. */
+static int read_fd(reader *rd, int fd, const char *path) {
+  static ud_report rep; /* large: not on the stack */
+  ud_lines l;
+  ud_lines_init(&l, fd, rd->buf, MAX_LINE);
+  rd->files++;
+  for (;;) {
+    const char *line;
+    size_t len;
+    enum ud_line st = ud_lines_next(&l, &line, &len);
+    if (st == UD_LINE_END)
+      return 0;
+    if (st == UD_LINE_ERROR) {
+      fprintf(stderr, "undead report: %s: read error: %s\n", path, strerror(l.err));
+      return UD_EXIT_INPUT;
+    }
+    bool binary = memchr(st == UD_LINE_OK ? line : l.buf + l.start, '\0',
+                         st == UD_LINE_OK ? len : l.end - l.start) != NULL;
+    if (binary) {
+      fprintf(stderr, "undead report: %s:%ld: not a JSON report (binary data)\n", path, l.lineno);
+      return UD_EXIT_INPUT;
+    }
+    if (st == UD_LINE_TOO_LONG) {
+      fprintf(stderr, "undead report: %s:%ld: line longer than %d bytes: not an undead report\n",
+              path, l.lineno, MAX_LINE);
+      return UD_EXIT_INPUT;
     }
     size_t k = 0;
-    while (k < (size_t)len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\n' ||
-                               line[k] == '\r'))
+    while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'))
       k++;
-    if (k == (size_t)len)
+    if (k == len)
       continue;
-    if (st->n == st->cap) {
-      st->cap = st->cap ? st->cap * 2 : 16;
-      st->e = xrealloc(st->e, st->cap * sizeof *st->e);
-    }
-    entry *e = &st->e[st->n];
-    char why[300];
     if (line[k] != '{') {
       fprintf(stderr, "undead report: %s:%ld: not a JSON report (is it a text report? use "
-                      "UNDEAD_OPTIONS=format=json)\n", path, lineno);
-      ok = false;
-      break;
+                      "UNDEAD_OPTIONS=format=json)\n", path, l.lineno);
+      return UD_EXIT_INPUT;
     }
-    if (!ud_json_read_report(line, (size_t)len, &e->rep, why, sizeof why)) {
-      fprintf(stderr, "undead report: %s:%ld: %s\n", path, lineno, why);
-      ok = false;
-      break;
+    char why[300];
+    if (!ud_json_read_report(line, len, &rep, why, sizeof why)) {
+      fprintf(stderr, "undead report: %s:%ld: %s\n", path, l.lineno, why);
+      return UD_EXIT_INPUT;
     }
-    e->file = path;
-    e->line = lineno;
-    st->n++;
+    if (!ud_groups_add(&rd->groups, &rep, path, l.lineno))
+      return nomem();
   }
-  if (ok && ferror(f)) {
-    fprintf(stderr, "undead report: %s: read error: %s\n", path, strerror(errno));
-    ok = false;
-  }
-  free(line);
-  if (f != stdin)
-    fclose(f);
-  return ok;
 }
 
-/* Earlier = smaller time_ns when both have one, else input order. */
-static bool earlier(const entry *a, const entry *b) {
-  if (a->rep.time_ns != 0 && b->rep.time_ns != 0)
-    return a->rep.time_ns < b->rep.time_ns;
-  return false;
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void group_all(state *st) {
-  for (size_t i = 0; i < st->n; i++) {
-    char sig[640];
-    ud_report_signature(&st->e[i].rep, sig, sizeof sig);
-    group *g = NULL;
-    for (size_t k = 0; k < st->ng; k++)
-      if (strcmp(st->g[k].sig, sig) == 0) {
-        g = &st->g[k];
+static const char *type_of(mode_t m) {
+  return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+       : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "a special file";
+}
+
+/* Opens path without blocking (a FIFO would wait for a writer) and says
+ * what it is. Returns the fd, or -1 with errno. */
+static int open_nonblocking(int dirfd, const char *path, struct stat *st) {
+  int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd >= 0 && fstat(fd, st) != 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+/* The regular files of a directory, in name order; other entries (sub-
+ * directories, FIFOs, sockets) are not reports and are passed over. */
+static int read_dir(reader *rd, int dfd, const char *path) {
+  DIR *d = fdopendir(dfd);
+  if (d == NULL) {
+    fprintf(stderr, "undead report: %s: %s\n", path, strerror(errno));
+    close(dfd);
+    return UD_EXIT_INPUT;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  int status = 0;
+  errno = 0;
+  for (struct dirent *e; (e = readdir(d)) != NULL; errno = 0) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    if (n == cap) {
+      char **q = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *names);
+      if (q == NULL) {
+        status = nomem();
         break;
       }
-    if (g == NULL) {
-      if (st->ng == st->gcap) {
-        st->gcap = st->gcap ? st->gcap * 2 : 8;
-        st->g = xrealloc(st->g, st->gcap * sizeof *st->g);
-      }
-      g = &st->g[st->ng++];
-      memset(g, 0, sizeof *g);
-      snprintf(g->sig, sizeof g->sig, "%s", sig);
-      g->first = i;
-    } else if (earlier(&st->e[i], &st->e[g->first])) {
-      g->first = i;
+      names = q;
     }
-    g->count++;
-    int32_t pid = st->e[i].rep.pid;
-    bool have = false;
-    for (size_t k = 0; k < g->npids && !have; k++)
-      have = g->pids[k] == pid;
-    if (!have) {
-      if (g->npids == g->pidcap) {
-        g->pidcap = g->pidcap ? g->pidcap * 2 : 4;
-        g->pids = xrealloc(g->pids, g->pidcap * sizeof *g->pids);
-      }
-      g->pids[g->npids++] = pid;
+    if ((names[n] = strdup(e->d_name)) == NULL) {
+      status = nomem();
+      break;
     }
+    n++;
   }
+  if (status == 0 && errno != 0) {
+    fprintf(stderr, "undead report: %s: %s\n", path, strerror(errno));
+    status = UD_EXIT_INPUT;
+  }
+  if (status == 0)
+    qsort(names, n, sizeof *names, cmp_names);
+  for (size_t i = 0; i < n && status == 0; i++) {
+    size_t plen = strlen(path) + strlen(names[i]) + 2;
+    char *full = malloc(plen);
+    if (full == NULL) {
+      status = nomem();
+      break;
+    }
+    snprintf(full, plen, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
+    struct stat st;
+    int fd = open_nonblocking(dirfd(d), names[i], &st);
+    if (fd < 0) {
+      fprintf(stderr, "undead report: %s: %s\n", full, strerror(errno));
+      status = UD_EXIT_INPUT;
+    } else if (S_ISREG(st.st_mode)) {
+      status = read_fd(rd, fd, full);
+    }
+    if (fd >= 0)
+      close(fd);
+    free(full);
+  }
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+  closedir(d);
+  return status;
 }
 
-static size_t distinct_pids(const state *st) {
-  size_t n = 0;
-  for (size_t i = 0; i < st->n; i++) {
-    bool seen = false;
-    for (size_t j = 0; j < i && !seen; j++)
-      seen = st->e[j].rep.pid == st->e[i].rep.pid;
-    n += !seen;
+static int read_path(reader *rd, const char *path);
+
+/* A path that does not exist but looks like a shell pattern: a shell
+ * passes a pattern through unchanged when nothing matches it, as a log
+ * directory's files when the directory is empty. It is expanded here; no
+ * match is no reports. */
+static int read_pattern(reader *rd, const char *pattern) {
+  glob_t g;
+  int r = glob(pattern, 0, NULL, &g);
+  if (r == GLOB_NOMATCH)
+    return 0;
+  if (r != 0) {
+    fprintf(stderr, "undead report: %s: %s\n", pattern,
+            r == GLOB_NOSPACE ? "out of memory" : "cannot read the directories it names");
+    return r == GLOB_NOSPACE ? UD_EXIT_NOMEM : UD_EXIT_INPUT;
   }
-  return n;
+  int status = 0;
+  for (size_t i = 0; i < g.gl_pathc && status == 0; i++)
+    status = read_path(rd, g.gl_pathv[i]);
+  globfree(&g);
+  return status;
+}
+
+static int read_path(reader *rd, const char *path) {
+  if (strcmp(path, "-") == 0)
+    return read_fd(rd, 0, "<stdin>");
+  struct stat st;
+  int fd = open_nonblocking(AT_FDCWD, path, &st);
+  if (fd < 0) {
+    if (errno == ENOENT && strpbrk(path, "*?[") != NULL)
+      return read_pattern(rd, path);
+    fprintf(stderr, "undead report: %s: %s\n", path, strerror(errno));
+    return UD_EXIT_INPUT;
+  }
+  if (S_ISDIR(st.st_mode))
+    return read_dir(rd, fd, path);
+  int status;
+  if (S_ISREG(st.st_mode)) {
+    status = read_fd(rd, fd, path);
+  } else {
+    fprintf(stderr, "undead report: %s: %s, not a file of reports\n", path, type_of(st.st_mode));
+    status = UD_EXIT_INPUT;
+  }
+  close(fd);
+  return status;
 }
 
 static void print_time(FILE *out, int64_t ns) {
@@ -176,114 +243,147 @@ static void print_time(FILE *out, int64_t ns) {
     fprintf(out, "%s.%03dZ", buf, (int)(ns % 1000000000 / 1000000));
 }
 
-static void summary_text(const state *st, FILE *out) {
-  fprintf(out, "undead: %zu report%s, %zu distinct violation%s, from %zu process%s\n", st->n,
-          st->n == 1 ? "" : "s", st->ng, st->ng == 1 ? "" : "s", distinct_pids(st),
-          distinct_pids(st) == 1 ? "" : "es");
-  for (size_t k = 0; k < st->ng; k++) {
-    const group *g = &st->g[k];
-    const entry *e = &st->e[g->first];
-    const ud_report *r = &e->rep;
+static void summary_text(const reader *rd, FILE *out) {
+  const ud_groups *s = &rd->groups;
+  if (s->reports == 0) {
+    fprintf(out, "undead: no reports (%zu file%s read)\n", rd->files, rd->files == 1 ? "" : "s");
+    return;
+  }
+  fprintf(out, "undead: %zu report%s, %zu distinct violation%s, from %zu process%s\n", s->reports,
+          s->reports == 1 ? "" : "s", s->n, s->n == 1 ? "" : "s", s->processes,
+          s->processes == 1 ? "" : "es");
+  for (size_t k = 0; k < s->n; k++) {
+    const ud_group *g = s->g[k];
+    const ud_report *r = &g->rep;
     char slot[96];
     ud_report_slot_label(r, slot, sizeof slot);
-    fprintf(out, "\n[%zu] %zux %s in %s %s (X %s:%d, Y %s:%d)\n", k + 1, g->count, r->kind,
-            r->gate_func, slot, ud_report_basename(r->x_file), r->x_line,
+    fprintf(out, "\n[%zu] %zux %s in %s %s (X %s:%d, Y %s:%d)\n", k + 1, g->count,
+            ud_kind_name(r->kind), r->gate_func, slot, ud_report_basename(r->x_file), r->x_line,
             ud_report_basename(r->y_file), r->y_line);
     fprintf(out, "    pids:");
     for (size_t i = 0; i < g->npids && i < 20; i++)
       fprintf(out, "%s %d", i ? "," : "", g->pids[i]);
     if (g->npids > 20)
       fprintf(out, ", ... (%zu in all)", g->npids);
-    fprintf(out, "\n    first seen: %s:%ld (pid %d, goroutine %lld, %s", e->file, e->line, r->pid,
-            (long long)r->goid, r->trigger);
+    fprintf(out, "\n    first seen: %s:%ld (pid %d, goroutine %lld, %s", g->file, g->line, r->pid,
+            (long long)r->goid, ud_trigger_name(r->trigger));
     if (r->time_ns) {
       fprintf(out, ", ");
       print_time(out, r->time_ns);
     }
     fprintf(out, ")\n    %s\n", r->summary);
-    fprintf(out, "    signature: %s (fingerprint %016llx)\n", g->sig,
-            (unsigned long long)ud_report_signature_hash(r));
+    fprintf(out, "    signature: %s (fingerprint %016llx)\n", g->sig, (unsigned long long)g->hash);
   }
-}
-
-static void json_str(FILE *out, const char *s) {
-  size_t cap = strlen(s) * 6 + 3; /* every byte escaped as \uXXXX, quotes */
-  char *buf = xrealloc(NULL, cap);
-  ud_out o;
-  ud_out_init_mem(&o, buf, cap);
-  ud_out_json_str(&o, s);
-  fputs(buf, out);
-  free(buf);
 }
 
 /* {"schema":"undead-report-summary/1","reports":N,"processes":N,
  *  "groups":[{"signature","fingerprint","count","pids":[...],
- *             "first_seen":{"file","line"},"report":{undead-report/1}}]} */
-static void summary_json(const state *st, FILE *out) {
-  fprintf(out, "{\"schema\":\"undead-report-summary/1\",\"reports\":%zu,\"processes\":%zu,"
-               "\"groups\":[", st->n, distinct_pids(st));
-  static char buf[1 << 18];
-  for (size_t k = 0; k < st->ng; k++) {
-    const group *g = &st->g[k];
-    const entry *e = &st->e[g->first];
-    fprintf(out, "%s{\"signature\":", k ? "," : "");
-    json_str(out, g->sig);
-    fprintf(out, ",\"fingerprint\":\"%016llx\",\"count\":%zu,\"pids\":[",
-            (unsigned long long)ud_report_signature_hash(&e->rep), g->count);
+ *             "first_seen":{"file","line"},"report":{undead-report/1}}]}
+ * Written with the report library (one JSON escaping rule) to fd; returns
+ * 0 or an exit status. */
+static int summary_json(const reader *rd, int fd) {
+  const ud_groups *s = &rd->groups;
+  static char one[1 << 20]; /* a report the reader accepted fits */
+  char buf[8192];
+  ud_out o;
+  ud_out_init_fd(&o, fd, buf, sizeof buf);
+  ud_out_fmt(&o, "{\"schema\":\"undead-report-summary/1\",\"reports\":%zu,\"processes\":%zu,"
+                 "\"groups\":[", s->reports, s->processes);
+  for (size_t k = 0; k < s->n; k++) {
+    const ud_group *g = s->g[k];
+    ud_out_str(&o, k ? ",{\"signature\":" : "{\"signature\":");
+    ud_out_json_str(&o, g->sig);
+    ud_out_fmt(&o, ",\"fingerprint\":\"%016llx\",\"count\":%zu,\"pids\":[",
+               (unsigned long long)g->hash, g->count);
     for (size_t i = 0; i < g->npids; i++)
-      fprintf(out, "%s%d", i ? "," : "", g->pids[i]);
-    fprintf(out, "],\"first_seen\":{\"file\":");
-    json_str(out, e->file);
-    fprintf(out, ",\"line\":%ld},\"report\":", e->line);
-    ud_out o;
-    ud_out_init_mem(&o, buf, sizeof buf);
-    ud_report_render_json(&e->rep, &o);
-    if (o.len > 0 && buf[o.len - 1] == '\n')
-      buf[--o.len] = '\0';
-    fputs(buf, out);
-    fputs("}", out);
+      ud_out_fmt(&o, "%s%d", i ? "," : "", g->pids[i]);
+    ud_out_str(&o, "],\"first_seen\":{\"file\":");
+    ud_out_json_str(&o, g->file);
+    ud_out_fmt(&o, ",\"line\":%ld},\"report\":", g->line);
+    ud_out m;
+    ud_out_init_mem(&m, one, sizeof one);
+    ud_report_render_json(&g->rep, &m);
+    if (m.len > 0 && one[m.len - 1] == '\n')
+      m.len--;
+    ud_out_mem(&o, one, m.len);
+    ud_out_str(&o, "}");
   }
-  fputs("]}\n", out);
+  ud_out_str(&o, "]}\n");
+  ud_out_flush(&o);
+  if (o.error) {
+    fprintf(stderr, "undead report: cannot write to %s: %s\n", fd == 1 ? "stdout" : "stderr",
+            strerror(o.err));
+    return UD_EXIT_OUTPUT;
+  }
+  return 0;
 }
 
-static bool write_sarif(const state *st, const char *path) {
-  const ud_report **rs = xrealloc(NULL, (st->ng + 1) * sizeof *rs);
-  uint32_t *counts = xrealloc(NULL, (st->ng + 1) * sizeof *counts);
-  for (size_t k = 0; k < st->ng; k++) {
-    rs[k] = &st->e[st->g[k].first].rep;
-    counts[k] = (uint32_t)st->g[k].count;
+/* Writes the SARIF log; returns 0 or an exit status. */
+static int write_sarif(const reader *rd, const char *path) {
+  const ud_groups *s = &rd->groups;
+  const ud_report **rs = malloc((s->n + 1) * sizeof *rs);
+  uint32_t *counts = malloc((s->n + 1) * sizeof *counts);
+  if (rs == NULL || counts == NULL) {
+    free(rs);
+    free(counts);
+    return nomem();
   }
-  FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-  bool ok = f != NULL;
-  if (ok) {
-    fflush(f);
+  for (size_t k = 0; k < s->n; k++) {
+    rs[k] = &s->g[k]->rep;
+    counts[k] = s->g[k]->count > UINT32_MAX ? UINT32_MAX : (uint32_t)s->g[k]->count;
+  }
+  bool to_stdout = strcmp(path, "-") == 0;
+  int fd = to_stdout ? 1 : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int err = fd < 0 ? errno : 0;
+  if (fd >= 0) {
+    fflush(stdout);
     char buf[8192];
     ud_out o;
-    ud_out_init_fd(&o, fileno(f), buf, sizeof buf);
-    ud_report_render_sarif_grouped(rs, counts, st->ng, &o);
+    ud_out_init_fd(&o, fd, buf, sizeof buf);
+    ud_report_render_sarif_grouped(rs, counts, s->n, &o);
     ud_out_flush(&o);
-    ok = !o.error;
-    if (f != stdout && fclose(f) != 0)
-      ok = false;
+    err = o.error ? o.err : 0;
+    if (!to_stdout && close(fd) != 0 && err == 0)
+      err = errno;
   }
-  if (!ok)
-    fprintf(stderr, "undead report: cannot write %s: %s\n", path, strerror(errno));
   free(rs);
   free(counts);
-  return ok;
+  if (err != 0) {
+    fprintf(stderr, "undead report: cannot write %s: %s\n", to_stdout ? "stdout" : path,
+            strerror(err));
+    return UD_EXIT_OUTPUT;
+  }
+  return 0;
 }
 
-static void render_texts(const state *st) {
+/* Each distinct report as the shim would have written it; returns 0 or an
+ * exit status. */
+static int render_texts(const reader *rd) {
   char buf[8192];
   fflush(stdout);
-  for (size_t k = 0; k < st->ng; k++) {
+  for (size_t k = 0; k < rd->groups.n; k++) {
     ud_out o;
     ud_out_init_fd(&o, 1, buf, sizeof buf);
     if (k > 0)
       ud_out_str(&o, "\n");
-    ud_report_render_text(&st->e[st->g[k].first].rep, &o, isatty(1));
+    ud_report_render_text(&rd->groups.g[k]->rep, &o, isatty(1));
     ud_out_flush(&o);
+    if (o.error) {
+      fprintf(stderr, "undead report: cannot write to stdout: %s\n", strerror(o.err));
+      return UD_EXIT_OUTPUT;
+    }
   }
+  return 0;
+}
+
+/* The summary stream, checked: what cannot be written is an error. */
+static int finish(FILE *out) {
+  if (fflush(out) != 0 || ferror(out)) {
+    fprintf(stderr, "undead report: cannot write to %s: %s\n", out == stdout ? "stdout" : "stderr",
+            strerror(errno));
+    return UD_EXIT_OUTPUT;
+  }
+  return 0;
 }
 
 int cmd_report(int argc, char **argv) {
@@ -298,7 +398,7 @@ int cmd_report(int argc, char **argv) {
     }
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fputs(usage, stdout);
-      return 0;
+      return UD_EXIT_CLEAN;
     }
     if (strcmp(a, "--text") == 0) {
       mode = TEXT;
@@ -307,45 +407,49 @@ int cmd_report(int argc, char **argv) {
     } else if (strcmp(a, "--sarif") == 0) {
       if (i + 1 >= argc) {
         fprintf(stderr, "undead report: --sarif needs an output file (see undead report --help)\n");
-        return 2;
+        return UD_EXIT_INPUT;
       }
       sarif = argv[++i];
     } else if (strncmp(a, "--sarif=", 8) == 0) {
       sarif = a + 8;
     } else if (a[0] == '-' && a[1] != '\0') {
       fprintf(stderr, "undead report: unknown option '%s' (see undead report --help)\n", a);
-      return 2;
+      return UD_EXIT_INPUT;
     } else {
       break;
     }
   }
   if (i >= argc) {
     fprintf(stderr, "undead report: no report files given (see undead report --help)\n");
-    return 2;
+    return UD_EXIT_INPUT;
   }
   if (sarif && !sarif[0]) {
     fprintf(stderr, "undead report: --sarif needs an output file\n");
-    return 2;
+    return UD_EXIT_INPUT;
   }
-  state st = {0};
-  for (; i < argc; i++)
-    if (!read_file(&st, argv[i]))
-      return 2;
-  group_all(&st);
+  reader rd = {.buf = malloc(MAX_LINE + 1)};
+  if (rd.buf == NULL)
+    return nomem();
+  int status = 0;
+  for (; i < argc && status == 0; i++)
+    status = read_path(&rd, argv[i]);
+  free(rd.buf);
   bool sarif_stdout = sarif && strcmp(sarif, "-") == 0;
-  if (sarif && !write_sarif(&st, sarif))
-    return 2;
-  FILE *out = sarif_stdout ? stderr : stdout;
-  if (mode == TEXT && !sarif_stdout)
-    render_texts(&st);
-  else if (mode == JSON)
-    summary_json(&st, out);
-  else
-    summary_text(&st, out);
-  int status = st.n > 0 ? 1 : 0;
-  for (size_t k = 0; k < st.ng; k++)
-    free(st.g[k].pids);
-  free(st.g);
-  free(st.e);
+  if (status == 0 && sarif)
+    status = write_sarif(&rd, sarif);
+  if (status == 0) {
+    FILE *out = sarif_stdout ? stderr : stdout;
+    if (mode == TEXT && !sarif_stdout)
+      status = render_texts(&rd);
+    else if (mode == JSON)
+      status = fflush(out) == 0 ? summary_json(&rd, fileno(out)) : finish(out);
+    else
+      summary_text(&rd, out);
+    if (status == 0)
+      status = finish(out);
+  }
+  if (status == 0)
+    status = rd.groups.reports > 0 ? UD_EXIT_FINDINGS : UD_EXIT_CLEAN;
+  ud_groups_free(&rd.groups);
   return status;
 }

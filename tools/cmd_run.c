@@ -6,7 +6,14 @@
  * (PREFIX/BINDIR/undead -> PREFIX/LIBDIR/libundead.so). The command is
  * exec'd, not run as a child: its exit status (or the shim's abort) is the
  * status of `undead run`, and `go test -exec 'undead run --'` sees the test
- * binary's own status. */
+ * binary's own status.
+ *
+ * LD_PRELOAD gets the library first, except after an ASan runtime: one
+ * already preloaded stays in front of it, and a program linked against
+ * one (gcc's -fsanitize=address, go build -asan) gets it preloaded in
+ * front, since ASan refuses to start unless it comes first. A statically
+ * linked program loads nothing: it is run, with one line saying it is not
+ * watched. */
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -17,6 +24,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "options.h"
+#include "run_target.h"
 
 #ifndef UD_BINDIR
 #define UD_BINDIR "bin"
@@ -25,16 +34,19 @@
 #define UD_LIBDIR "lib"
 #endif
 
+/* %s: the format names (options.h), "|"-separated */
 static const char usage[] =
-    "usage: undead run [--log-dir DIR] [--format text|json|sarif] [--options K=V:...] [--] CMD "
+    "usage: undead run [--log-dir DIR] [--format %s] [--options K=V:...] [--] CMD "
     "ARGS...\n"
     "\n"
-    "Runs CMD with libundead.so preloaded (put in front of any LD_PRELOAD) and exits\n"
-    "with CMD's status. UNDEAD_OPTIONS is passed through; the options below are\n"
-    "appended to it, so they win.\n"
+    "Runs CMD with libundead.so preloaded (put in front of any LD_PRELOAD, but after\n"
+    "an ASan runtime, which is preloaded first when CMD is linked against one) and\n"
+    "exits with CMD's status. A statically linked CMD cannot be watched: it runs,\n"
+    "after one line saying so. UNDEAD_OPTIONS is passed through; the options below\n"
+    "are appended to it, so they win.\n"
     "  --log-dir DIR   write reports to DIR/undead.PID (created; default format json,\n"
-    "                  ready for 'undead report DIR/*')\n"
-    "  --format F      report format: text, json or sarif\n"
+    "                  ready for 'undead report DIR')\n"
+    "  --format F      report format: %s\n"
     "  --options SPEC  more UNDEAD_OPTIONS (key=value pairs separated by ':')\n"
     "In CI:  go test -exec 'undead run --log-dir reports --' ./...\n"
     "Exit status: CMD's; 2 bad usage; 126/127 CMD cannot be run.\n";
@@ -144,6 +156,44 @@ static bool make_dirs(const char *path) {
   return true;
 }
 
+static void add_entry(char *list, const char *e) {
+  if (list[0])
+    strcat(list, ":");
+  strcat(list, e);
+}
+
+/* The LD_PRELOAD to run with: lib once, right after the ASan runtime that
+ * must come first (one in pre, else asan, the one the program needs, if
+ * any), else first; every other entry of pre kept, in order. The dynamic
+ * loader splits LD_PRELOAD on ':' and ' '. NULL: out of memory. */
+static char *compose_preload(const char *pre, const char *lib, const char *asan) {
+  size_t cap = strlen(lib) + strlen(asan) + (pre ? strlen(pre) : 0) + 3;
+  char *out = calloc(1, cap), *copy = strdup(pre ? pre : ""), *scan = strdup(pre ? pre : "");
+  if (out == NULL || copy == NULL || scan == NULL) {
+    free(out), free(copy), free(scan);
+    return NULL;
+  }
+  bool pre_asan = false;
+  for (char *sv = NULL, *t = strtok_r(scan, ": ", &sv); t; t = strtok_r(NULL, ": ", &sv))
+    pre_asan = pre_asan || ud_is_asan_runtime(t);
+  if (!pre_asan && asan[0])
+    add_entry(out, asan);
+  bool placed = !pre_asan;
+  if (placed)
+    add_entry(out, lib);
+  for (char *sv = NULL, *t = strtok_r(copy, ": ", &sv); t; t = strtok_r(NULL, ": ", &sv)) {
+    if (strcmp(t, lib) == 0)
+      continue;
+    add_entry(out, t);
+    if (!placed && ud_is_asan_runtime(t)) {
+      add_entry(out, lib);
+      placed = true;
+    }
+  }
+  free(copy), free(scan);
+  return out;
+}
+
 static bool has_key(const char *opts, const char *key) {
   size_t k = strlen(key);
   for (const char *p = opts; p && *p;) {
@@ -169,7 +219,10 @@ int cmd_run(int argc, char **argv) {
     if (a[0] != '-')
       break;
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-      fputs(usage, stdout);
+      char bar[64], comma[64];
+      ud_format_list(bar, sizeof bar, "|");
+      ud_format_list(comma, sizeof comma, ", ");
+      printf(usage, bar, comma);
       return 0;
     }
     const char *val = NULL;
@@ -198,8 +251,11 @@ int cmd_run(int argc, char **argv) {
     if (which == 0) {
       log_dir = val;
     } else if (which == 1) {
-      if (strcmp(val, "text") != 0 && strcmp(val, "json") != 0 && strcmp(val, "sarif") != 0) {
-        fprintf(stderr, "undead run: --format must be text, json or sarif, not '%s'\n", val);
+      enum ud_format f;
+      if (!ud_format_parse(val, strlen(val), &f)) {
+        char names[64];
+        ud_format_list(names, sizeof names, ", ");
+        fprintf(stderr, "undead run: --format must be one of %s, not '%s'\n", names, val);
         return 2;
       }
       format = val;
@@ -263,22 +319,14 @@ int cmd_run(int argc, char **argv) {
   if (opts && setenv("UNDEAD_OPTIONS", opts, 1) != 0)
     goto nomem;
 
-  /* Our library first; keep whatever else was preloaded, once. */
-  const char *pre = getenv("LD_PRELOAD");
-  size_t ll = strlen(lib);
-  bool already = pre && strncmp(pre, lib, ll) == 0 && (pre[ll] == '\0' || pre[ll] == ':' ||
-                                                       pre[ll] == ' ');
-  if (!already) {
-    char *np = append_opt(strdup(lib), pre && pre[0] ? pre : "");
-    if (np == NULL)
-      goto nomem;
-    size_t l = strlen(np);
-    if (l > 0 && np[l - 1] == ':')
-      np[l - 1] = '\0';
-    if (setenv("LD_PRELOAD", np, 1) != 0)
-      goto nomem;
-    free(np);
-  }
+  ud_run_target target;
+  if (ud_run_target_inspect(argv[i], &target) && target.elf && !target.dynamic)
+    fprintf(stderr, "undead run: %s is statically linked (no PT_INTERP): nothing can be preloaded "
+                    "into it, so it runs unwatched\n", target.path);
+  char *np = compose_preload(getenv("LD_PRELOAD"), lib, target.asan);
+  if (np == NULL || setenv("LD_PRELOAD", np, 1) != 0)
+    goto nomem;
+  free(np);
   free(opts);
   free(extra);
 

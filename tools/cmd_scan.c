@@ -35,7 +35,8 @@ static const char scan_usage[] =
     "           from the frame's sp and fp (fp = sp + frame_size + 8); name is\n"
     "           null without DWARF.\n"
     "\n"
-    "Exit status: 0 no candidates, 1 candidates found, 2 error.\n";
+    "Exit status: 0 no candidates, 1 candidates found, 2 error, 3 the output\n"
+    "could not be written.\n";
 
 typedef struct site {
   uint64_t ret;
@@ -229,7 +230,6 @@ int cmd_scan(int argc, char **argv) {
     print_json(path, img, views, ng, dv, total);
   else
     print_text(path, img, views, ng, dv, total);
-  fflush(stdout);
   status = total > 0 ? 1 : 0;
 
 out:

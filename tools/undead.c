@@ -1,4 +1,6 @@
 /* undead: find undead pointers in Go programs that use cgo. */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,14 +20,44 @@ static const char usage[] =
   "  maps BINARY FUNC         live pointer slots at each call site of FUNC\n"
   "  report [OPTIONS] FILE... group JSON reports, render text or SARIF\n"
   "\n"
-  "Exit status: 0 clean, 1 findings, 2 usage or input error.\n"
+  "Exit status: 0 clean, 1 findings, 2 usage or input error, 3 the output\n"
+  "could not be written, 4 out of memory.\n"
   "Run 'undead COMMAND --help' for a command's options.\n";
+
+static const struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+} commands[] = {
+    {"run", cmd_run},   {"doctor", cmd_doctor}, {"scan", cmd_scan},
+    {"maps", cmd_maps}, {"report", cmd_report},
+};
+
+/* What a command printed must have reached stdout: a full disk or a closed
+ * pipe is an error, not a clean result. Commands that write stdout
+ * themselves with write(2) check it and return UD_EXIT_OUTPUT. */
+static int check_stdout(const char *cmd, int status) {
+  if (status == UD_EXIT_OUTPUT)
+    return status;
+  errno = 0;
+  bool bad = fflush(stdout) != 0;
+  int e = errno;
+  bad = bad || ferror(stdout);
+  if (fclose(stdout) != 0 && !bad) {
+    bad = true;
+    e = errno;
+  }
+  if (!bad)
+    return status;
+  fprintf(stderr, "undead%s%s: cannot write to stdout: %s\n", cmd ? " " : "", cmd ? cmd : "",
+          e ? strerror(e) : "write error");
+  return UD_EXIT_OUTPUT;
+}
 
 int main(int argc, char **argv) {
   undead_argv0 = argv[0];
   if (argc < 2) {
     fputs(usage, stderr);
-    return 2;
+    return UD_EXIT_INPUT;
   }
   /* Separate debug files: a user-invoked tool may ask debuginfod servers
    * (DEBUGINFOD_URLS), as elfutils' own tools do. */
@@ -33,13 +65,11 @@ int main(int argc, char **argv) {
   const char *c = argv[1];
   if (!strcmp(c, "-h") || !strcmp(c, "--help") || !strcmp(c, "help")) {
     fputs(usage, stdout);
-    return 0;
+    return check_stdout(NULL, UD_EXIT_CLEAN);
   }
-  if (!strcmp(c, "maps")) return cmd_maps(argc - 1, argv + 1);
-  if (!strcmp(c, "scan")) return cmd_scan(argc - 1, argv + 1);
-  if (!strcmp(c, "run")) return cmd_run(argc - 1, argv + 1);
-  if (!strcmp(c, "doctor")) return cmd_doctor(argc - 1, argv + 1);
-  if (!strcmp(c, "report")) return cmd_report(argc - 1, argv + 1);
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!strcmp(c, commands[i].name))
+      return check_stdout(c, commands[i].run(argc - 1, argv + 1));
   fprintf(stderr, "undead: unknown command '%s' (see undead --help)\n", c);
-  return 2;
+  return UD_EXIT_INPUT;
 }

@@ -321,7 +321,9 @@ ud_image *ud_image_open(const char *path, ud_err *err) {
     ud_fail(err, UD_E_IO, "libelf: %s", elf_errmsg(-1));
     return NULL;
   }
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
+   * whatever it is, fstat below refuses it. No effect on a regular file. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     ud_fail(err, UD_E_IO, "%s: %s", path, strerror(errno));
     return NULL;

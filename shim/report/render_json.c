@@ -133,8 +133,8 @@ void ud_report_render_json(const ud_report *r, ud_out *o) {
   ud_report_signature(r, sig, sizeof sig);
   ud_out_mem(o, "{", 1);
   kstr(o, "schema", UD_REPORT_SCHEMA, true);
-  kstr(o, "kind", r->kind, false);
-  kstr(o, "trigger", r->trigger, false);
+  kstr(o, "kind", ud_kind_name(r->kind), false);
+  kstr(o, "trigger", ud_trigger_name(r->trigger), false);
   kint(o, "pid", r->pid, false);
   kint(o, "tid", r->tid, false);
   kint(o, "goid", r->goid, false);
@@ -157,7 +157,7 @@ void ud_report_render_json(const ud_report *r, ud_out *o) {
 
   key(o, "slot", false);
   ud_out_mem(o, "{", 1);
-  kstr(o, "kind", r->slot_kind, true);
+  kstr(o, "kind", ud_rslot_name(r->slot_kind), true);
   kstr(o, "name", r->slot_name, false);
   kint(o, "sp_off", r->slot_sp_off, false);
   kaddr(o, "addr", r->slot_addr, false);
@@ -168,7 +168,7 @@ void ud_report_render_json(const ud_report *r, ud_out *o) {
 
   key(o, "points_to", false);
   ud_out_mem(o, "{", 1);
-  kstr(o, "region", r->points_to, true);
+  kstr(o, "region", ud_region_name(r->points_to), true);
   kint(o, "old_hi_off", r->old_hi_off, false);
   kstr(o, "frame_func", r->old_frame_func, false);
   kint(o, "frame_off", r->old_frame_off, false);

@@ -1,7 +1,7 @@
 /* render_sarif: reports as a SARIF 2.1.0 log, for code-scanning views.
  *
- * One run, tool.driver "undead" with one rule per report kind (always the
- * same three, so ruleIndex is stable), and one result per distinct
+ * One run, tool.driver "undead" with one rule per report kind (the rows of
+ * vocab.h, in their order, so ruleIndex is stable), and one result per distinct
  * violation (same ud_report_signature = same result; the number of
  * duplicates goes in properties.occurrences). The result is located at the
  * gate frame's X line, the line the GC believes the frame is at; Y is a
@@ -9,25 +9,6 @@
 #include "report.h"
 
 #include <string.h>
-
-static const struct {
-  const char *id, *name, *short_text;
-} rules[] = {
-    {"undead-pointer", "UndeadPointer",
-     "A pointer slot the GC treats as live was not adjusted when the goroutine's stack moved"},
-    {"stale-syscall-sp", "StaleSyscallSP",
-     "The saved syscall SP restored after a callback lies outside the goroutine's stack"},
-    {"stale-syscall-bp", "StaleSyscallBP",
-     "The saved syscall BP restored after a callback lies outside the goroutine's stack"},
-};
-enum { NRULES = sizeof rules / sizeof rules[0] };
-
-static int rule_index(const char *kind) {
-  for (int i = 0; i < NRULES; i++)
-    if (strcmp(rules[i].id, kind) == 0)
-      return i;
-  return -1;
-}
 
 static void text_obj(ud_out *o, const char *key, const char *text) {
   ud_out_fmt(o, "\"%s\":{\"text\":", key);
@@ -121,20 +102,19 @@ static void result(ud_out *o, const ud_report *r, uint32_t count) {
   char sig[640], slot[96], msg[512];
   ud_report_signature(r, sig, sizeof sig);
   ud_report_slot_label(r, slot, sizeof slot);
-  int ri = rule_index(r->kind);
   ud_out m;
 
   ud_out_str(o, "{\"ruleId\":");
-  ud_out_json_str(o, r->kind[0] ? r->kind : "undead-pointer");
-  if (ri >= 0)
-    ud_out_fmt(o, ",\"ruleIndex\":%d", ri);
+  ud_out_json_str(o, ud_kind_name(r->kind));
+  if ((unsigned)r->kind < UD_KIND_COUNT)
+    ud_out_fmt(o, ",\"ruleIndex\":%d", (int)r->kind);
   ud_out_str(o, ",\"level\":\"error\",");
   if (r->summary[0]) {
     text_obj(o, "message", r->summary);
   } else {
     ud_out_init_mem(&m, msg, sizeof msg);
-    ud_out_fmt(&m, "%s in %s: slot '%s' = %#llx points into %s", r->kind, r->gate_func, slot,
-               (unsigned long long)r->value, r->points_to);
+    ud_out_fmt(&m, "%s in %s: slot '%s' = %#llx points into %s", ud_kind_name(r->kind),
+               r->gate_func, slot, (unsigned long long)r->value, ud_region_words(r->points_to));
     text_obj(o, "message", msg);
   }
 
@@ -169,11 +149,11 @@ static void result(ud_out *o, const ud_report *r, uint32_t count) {
   ud_out_json_str(o, sig);
   ud_out_fmt(o, ",\"occurrences\":%u,\"pid\":%d,\"goid\":%lld,\"trigger\":", count, r->pid,
              (long long)r->goid);
-  ud_out_json_str(o, r->trigger);
+  ud_out_json_str(o, ud_trigger_name(r->trigger));
   ud_out_str(o, ",\"slot\":");
   ud_out_json_str(o, slot);
   ud_out_fmt(o, ",\"value\":\"0x%llx\",\"pointsTo\":", (unsigned long long)r->value);
-  ud_out_json_str(o, r->points_to);
+  ud_out_json_str(o, ud_region_name(r->points_to));
   ud_out_fmt(o, ",\"oldStack\":\"[0x%llx, 0x%llx)\",\"newStack\":\"[0x%llx, 0x%llx)\"",
              (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
              (unsigned long long)r->new_lo, (unsigned long long)r->new_hi);
@@ -189,13 +169,14 @@ static void log_head(ud_out *o) {
   ud_out_str(o, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\","
                 "\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{\"name\":\"undead\","
                 "\"rules\":[");
-  for (int i = 0; i < NRULES; i++) {
+  for (int i = 0; i < UD_KIND_COUNT; i++) {
+    enum ud_kind k = (enum ud_kind)i;
     if (i > 0)
       ud_out_str(o, ",");
-    ud_out_fmt(o, "{\"id\":\"%s\",\"name\":\"%s\",", rules[i].id, rules[i].name);
-    text_obj(o, "shortDescription", rules[i].short_text);
+    ud_out_fmt(o, "{\"id\":\"%s\",\"name\":\"%s\",", ud_kind_name(k), ud_kind_sarif_name(k));
+    text_obj(o, "shortDescription", ud_kind_short(k));
     ud_out_str(o, ",");
-    text_obj(o, "fullDescription", ud_report_kind_help(rules[i].id));
+    text_obj(o, "fullDescription", ud_kind_help(k));
     ud_out_str(o, ",\"defaultConfiguration\":{\"level\":\"error\"}}");
   }
   ud_out_str(o, "]}},\"results\":[");

@@ -29,50 +29,15 @@ static void ansi(pen *p, const char *code) {
 #define MAGENTA "\033[1;35m"
 #define RESET "\033[0m"
 
-/* Word-wraps text at WRAP columns, each line indented by `indent`. */
-static void wrap(ud_out *o, const char *text, int indent) {
-  const char *s = text;
-  while (*s) {
-    while (*s == ' ')
-      s++;
-    if (!*s)
-      break;
-    int room = WRAP - indent;
-    const char *end = s, *cut = NULL;
-    while (*end && end - s < room) {
-      if (*end == ' ')
-        cut = end;
-      end++;
-    }
-    if (*end && cut != NULL && *end != ' ')
-      end = cut;
-    ud_out_fmt(o, "%*s%.*s\n", indent, "", (int)(end - s), s);
-    s = end;
-  }
-}
+static bool is_gfield(const ud_report *r) { return r->slot_kind == UD_RSLOT_G; }
 
-static const char *trigger_words(const char *t) {
-  if (strcmp(t, "stack-growth") == 0) return "stack growth";
-  if (strcmp(t, "stack-shrink") == 0) return "stack shrink";
-  if (strcmp(t, "callback-return") == 0) return "callback return";
-  return t[0] ? t : "unknown trigger";
+/* The range in old_lo/old_hi is the stack the slot was checked against: at
+ * a copy the one being left; for a g field, checked when the callback
+ * returned, the goroutine's current stack, and named so. */
+static bool checked_is_current(const ud_report *r) { return ud_kind_is_g_field(r->kind); }
+static const char *checked_label(const ud_report *r) {
+  return checked_is_current(r) ? "current" : "old";
 }
-
-static const char *kind_words(const char *k) {
-  if (strcmp(k, "undead-pointer") == 0) return "undead pointer";
-  if (strcmp(k, "stale-syscall-sp") == 0) return "stale saved syscall SP";
-  if (strcmp(k, "stale-syscall-bp") == 0) return "stale saved syscall BP";
-  return k[0] ? k : "unknown violation";
-}
-
-static const char *region_words(const char *pt) {
-  if (strcmp(pt, "old-stack") == 0) return "the old stack (left by this move)";
-  if (strcmp(pt, "earlier-stack") == 0) return "a stack the goroutine left earlier (freed)";
-  if (strcmp(pt, "other-goroutine-stack") == 0) return "another goroutine's stack";
-  return pt[0] ? pt : "an unknown region";
-}
-
-static bool is_gfield(const ud_report *r) { return strcmp(r->slot_kind, "g") == 0; }
 
 /* "| <inner padded to BOX> |" */
 static void box_line(ud_out *o, const char *inner) {
@@ -126,21 +91,23 @@ static void picture(const ud_report *r, ud_out *o, const char *slot) {
   ud_out_fmt(o, "%*s|  %s\n", 10, "",
              is_gfield(r) ? "restored when the callback returns" : "not adjusted by the copy");
   ud_out_fmt(o, "%*sv\n", 10, "");
-  ud_out_fmt(o, "    stale  0x%llx in %s", (unsigned long long)r->value, region_words(r->points_to));
+  ud_out_fmt(o, "    stale   0x%llx in %s", (unsigned long long)r->value,
+             ud_region_words(r->points_to));
   if (r->old_hi_off > 0)
     ud_out_fmt(o, ", top-0x%llx", (unsigned long long)r->old_hi_off);
   if (r->old_frame_func[0])
     ud_out_fmt(o, ": was %s sp%+d", r->old_frame_func, r->old_frame_off);
   ud_out_str(o, "\n");
   if (r->old_lo || r->old_hi)
-    ud_out_fmt(o, "    old    [0x%llx, 0x%llx)  %s\n", (unsigned long long)r->old_lo,
+    ud_out_fmt(o, "    %-7s [0x%llx, 0x%llx)  %s\n", checked_label(r), (unsigned long long)r->old_lo,
                (unsigned long long)r->old_hi,
-               is_gfield(r) ? "the stack when the callback returned" : "the stack being left");
+               checked_is_current(r) ? "the goroutine's stack when the callback returned"
+                                     : "the stack being left");
   if (r->new_lo || r->new_hi)
-    ud_out_fmt(o, "    new    [0x%llx, 0x%llx)  the goroutine runs here now\n",
+    ud_out_fmt(o, "    new     [0x%llx, 0x%llx)  the goroutine runs here now\n",
                (unsigned long long)r->new_lo, (unsigned long long)r->new_hi);
   else if (r->newsize)
-    ud_out_fmt(o, "    new    (%llu bytes, being made)  the goroutine will run there\n",
+    ud_out_fmt(o, "    new     (%llu bytes, being made)  the goroutine will run there\n",
                (unsigned long long)r->newsize);
 }
 
@@ -173,15 +140,15 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
 
   ansi(&p, RED);
   ud_out_fmt(o, "==%d==ERROR: undead: %s in %s frame (goroutine %lld) during %s\n", r->pid,
-             kind_words(r->kind), r->gate_func[0] ? r->gate_func : "?", (long long)r->goid,
-             trigger_words(r->trigger));
+             ud_kind_words(r->kind), r->gate_func[0] ? r->gate_func : "?", (long long)r->goid,
+             ud_trigger_words(r->trigger));
   ansi(&p, RESET);
-  const char *help = ud_report_kind_help(r->kind);
+  const char *help = ud_kind_help(r->kind);
   if (help)
-    wrap(o, help, 4);
+    ud_out_wrap(o, help, 4, WRAP);
   if (r->summary[0]) {
     ansi(&p, BOLD);
-    wrap(o, r->summary, 2);
+    ud_out_wrap(o, r->summary, 2, WRAP);
     ansi(&p, RESET);
   }
   ud_out_fmt(o, "  program %s (%s), pid %d, thread %d\n", r->binary[0] ? r->binary : "?",
@@ -208,7 +175,8 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
     ud_out_fmt(o, "g.%s of goroutine %lld, the saved syscall state reentersyscall restores\n",
                r->slot_name, (long long)r->goid);
   } else {
-    ud_out_fmt(o, "%s %s at sp%+d of the gate frame", r->slot_kind, quoted, r->slot_sp_off);
+    ud_out_fmt(o, "%s %s at sp%+d of the gate frame", ud_rslot_name(r->slot_kind), quoted,
+               r->slot_sp_off);
     if (r->slot_addr)
       ud_out_fmt(o, " (address 0x%llx)", (unsigned long long)r->slot_addr);
     ud_out_fmt(o, ": %s at X, %s at Y\n", r->live_at_x ? "live" : "dead",
@@ -220,7 +188,7 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   ansi(&p, GREEN);
   ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
   ansi(&p, RESET);
-  ud_out_fmt(o, " points into %s", region_words(r->points_to));
+  ud_out_fmt(o, " points into %s", ud_region_words(r->points_to));
   if (r->old_hi_off > 0)
     ud_out_fmt(o, ", %lld (0x%llx) bytes below its top", (long long)r->old_hi_off,
                (unsigned long long)r->old_hi_off);
@@ -231,19 +199,19 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   ansi(&p, BLUE);
   ud_out_str(o, "Stacks: ");
   ansi(&p, RESET);
-  ud_out_fmt(o, "old [0x%llx, 0x%llx) %llu bytes", (unsigned long long)r->old_lo,
+  ud_out_fmt(o, "%s [0x%llx, 0x%llx) %llu bytes", checked_label(r), (unsigned long long)r->old_lo,
              (unsigned long long)r->old_hi, (unsigned long long)(r->old_hi - r->old_lo));
   if (r->new_lo || r->new_hi)
     ud_out_fmt(o, " -> new [0x%llx, 0x%llx) %llu bytes", (unsigned long long)r->new_lo,
                (unsigned long long)r->new_hi, (unsigned long long)(r->new_hi - r->new_lo));
   else if (r->newsize)
     ud_out_fmt(o, " -> new stack of %llu bytes", (unsigned long long)r->newsize);
-  ud_out_fmt(o, " (%s)\n", trigger_words(r->trigger));
+  ud_out_fmt(o, " (%s)\n", ud_trigger_words(r->trigger));
 
   ud_out_str(o, "\n");
   ansi(&p, BLUE);
   ud_out_fmt(o, "Go stack of goroutine %lld at the %s:\n", (long long)r->goid,
-             trigger_words(r->trigger));
+             ud_trigger_words(r->trigger));
   ansi(&p, RESET);
   stack(o, r->go_stack, r->go_stack_n);
   ansi(&p, BLUE);
@@ -253,7 +221,8 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
 
   ud_out_str(o, "\n");
   ansi(&p, MAGENTA);
-  ud_out_fmt(o, "SUMMARY: undead: %s in %s %s (X %s:%d, Y %s:%d)\n", r->kind, r->gate_func, slot,
+  ud_out_fmt(o, "SUMMARY: undead: %s in %s %s (X %s:%d, Y %s:%d)\n", ud_kind_name(r->kind),
+             r->gate_func, slot,
              ud_report_basename(r->x_file), r->x_line, ud_report_basename(r->y_file), r->y_line);
   ansi(&p, RESET);
 }

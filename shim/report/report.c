@@ -18,6 +18,7 @@ void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap) {
   o->len = 0;
   o->overflow = false;
   o->error = false;
+  o->err = 0;
 }
 
 void ud_out_init_mem(ud_out *o, char *buf, size_t cap) {
@@ -33,6 +34,7 @@ static void write_all(ud_out *o, const char *p, size_t n) {
       continue;
     if (w <= 0) {
       o->error = true;
+      o->err = w < 0 ? errno : EIO; /* a write of 0 bytes makes no progress */
       return;
     }
     p += w;
@@ -108,7 +110,7 @@ static char *utoa(char *end, unsigned long long v, unsigned base, bool upper) {
 /* Supported: %% %c %s %d %i %u %x %X %p, the flags - 0 # +, a width and a
  * precision (for %s: at most that many bytes; both may be *), and the
  * length modifiers hh h l ll z j t. Anything else is written literally. */
-static void vfmt(ud_out *o, const char *fmt, va_list ap) {
+void ud_out_vfmt(ud_out *o, const char *fmt, va_list ap) {
   const char *p = fmt;
   while (*p) {
     const char *q = p;
@@ -252,8 +254,38 @@ static void vfmt(ud_out *o, const char *fmt, va_list ap) {
 void ud_out_fmt(ud_out *o, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vfmt(o, fmt, ap);
+  ud_out_vfmt(o, fmt, ap);
   va_end(ap);
+}
+
+void ud_str_fmt(char *buf, size_t cap, const char *fmt, ...) {
+  ud_out o;
+  ud_out_init_mem(&o, buf, cap);
+  va_list ap;
+  va_start(ap, fmt);
+  ud_out_vfmt(&o, fmt, ap);
+  va_end(ap);
+}
+
+void ud_out_wrap(ud_out *o, const char *text, int indent, int width) {
+  const char *s = text;
+  while (*s) {
+    while (*s == ' ')
+      s++;
+    if (!*s)
+      break;
+    int room = width - indent;
+    const char *end = s, *cut = NULL;
+    while (*end && end - s < room) {
+      if (*end == ' ')
+        cut = end;
+      end++;
+    }
+    if (*end && cut != NULL && *end != ' ')
+      end = cut;
+    ud_out_fmt(o, "%*s%.*s\n", indent, "", (int)(end - s), s);
+    s = end;
+  }
 }
 
 const char *ud_report_basename(const char *path) {
@@ -264,12 +296,12 @@ const char *ud_report_basename(const char *path) {
 void ud_report_slot_label(const ud_report *r, char *buf, size_t cap) {
   ud_out o;
   ud_out_init_mem(&o, buf, cap);
-  if (strcmp(r->slot_kind, "g") == 0)
+  if (r->slot_kind == UD_RSLOT_G)
     ud_out_fmt(&o, "g.%s", r->slot_name[0] ? r->slot_name : "?");
   else if (r->slot_name[0])
     ud_out_str(&o, r->slot_name);
   else
-    ud_out_fmt(&o, "%s@sp+%d", r->slot_kind[0] ? r->slot_kind : "slot", r->slot_sp_off);
+    ud_out_fmt(&o, "%s@sp+%d", ud_rslot_name(r->slot_kind), r->slot_sp_off);
 }
 
 /* The signature leaves out everything that changes from run to run
@@ -280,13 +312,13 @@ void ud_report_slot_label(const ud_report *r, char *buf, size_t cap) {
 void ud_report_signature(const ud_report *r, char *buf, size_t cap) {
   ud_out o;
   ud_out_init_mem(&o, buf, cap);
-  ud_out_fmt(&o, "%s|%s|", r->kind, r->gate_func);
+  ud_out_fmt(&o, "%s|%s|", ud_kind_name(r->kind), r->gate_func);
   /* A frame slot by its offset, not its name: the name needs DWARF, which
    * one build of a program may have and another (go test's) not. */
-  if (strcmp(r->slot_kind, "g") == 0)
+  if (r->slot_kind == UD_RSLOT_G)
     ud_out_fmt(&o, "g.%s", r->slot_name);
   else
-    ud_out_fmt(&o, "%s@sp+%d", r->slot_kind, r->slot_sp_off);
+    ud_out_fmt(&o, "%s@sp+%d", ud_rslot_name(r->slot_kind), r->slot_sp_off);
   ud_out_fmt(&o, "|%s:%d|%s:%d", ud_report_basename(r->x_file), r->x_line,
              ud_report_basename(r->y_file), r->y_line);
 }
@@ -300,22 +332,4 @@ uint64_t ud_report_signature_hash(const ud_report *r) {
     h *= 0x100000001b3ULL;
   }
   return h;
-}
-
-const char *ud_report_kind_help(const char *kind) {
-  if (strcmp(kind, "undead-pointer") == 0)
-    return "An undead pointer is a stack slot that the garbage collector still treats as a live "
-           "pointer although the compiler considers it dead at the call in progress, so the "
-           "stack copier did not update it when the goroutine's stack moved: it now points into "
-           "freed stack memory, and the next GC may crash on it.";
-  if (strcmp(kind, "stale-syscall-sp") == 0)
-    return "The goroutine's saved system-call stack pointer (g.syscallsp), which the runtime "
-           "restores when a callback returns to C, points outside the goroutine's current "
-           "stack: the stack moved during the callback and the saved value was not updated.";
-  if (strcmp(kind, "stale-syscall-bp") == 0)
-    return "The goroutine's saved system-call frame pointer (g.syscallbp), which the runtime "
-           "restores when a callback returns to C, points outside the goroutine's current "
-           "stack: the stack moved during the callback and the saved value was not updated; "
-           "unwinders (the execution tracer, profilers) will follow it into freed memory.";
-  return NULL;
 }

@@ -3,17 +3,22 @@
  * The shim fills a ud_report at the moment of a violation and renders it
  * (text, JSON or SARIF) through a ud_out that writes to a file descriptor
  * without locks or heap allocation of the target. The undead command reads
- * JSON reports back into the same model (tools/) and re-renders them.
- * Every string is NUL-terminated and truncated to its array. */
+ * JSON reports back into the same model (json_read.h) and re-renders them. Closed
+ * vocabularies (kind, trigger, region, slot kind) are enums of vocab.h;
+ * every string is NUL-terminated and truncated to its array. */
 #ifndef UNDEAD_REPORT_H
 #define UNDEAD_REPORT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vocab.h"
+
 #define UD_REPORT_SCHEMA "undead-report/1"
 #define UD_REPORT_MAX_FRAMES 64
+#define UD_REPORT_PATH_MAX 4096 /* Linux's PATH_MAX: a path readlink can return */
 
 typedef struct ud_report_frame {
   uint64_t pc;
@@ -25,12 +30,12 @@ typedef struct ud_report_frame {
 
 typedef struct ud_report {
   /* what happened */
-  char kind[40];      /* "undead-pointer" | "stale-syscall-sp" | "stale-syscall-bp" */
-  char trigger[24];   /* "stack-growth" | "stack-shrink" | "callback-return" */
+  enum ud_kind kind;
+  enum ud_trigger trigger;
   int32_t pid, tid;
   int64_t goid;
-  char binary[256];
-  char go_version[32];
+  char binary[UD_REPORT_PATH_MAX];
+  char go_version[128];   /* "go1.26.8 X:norandomizedheapbase64,..." with experiments */
 
   /* the gate frame */
   char gate_func[160];
@@ -41,7 +46,7 @@ typedef struct ud_report {
   int32_t gate_depth;     /* 1 = outermost gate of the goroutine */
 
   /* the slot */
-  char slot_kind[8];      /* "arg" | "local" | "g" (a g field) */
+  enum ud_rslot slot_kind; /* an arg or local of the gate frame, or a field of g */
   char slot_name[64];     /* Go variable name, or "" */
   int32_t slot_sp_off;    /* offset from frame_sp */
   uint64_t slot_addr;
@@ -49,12 +54,13 @@ typedef struct ud_report {
   bool live_at_x, live_at_y;
 
   /* what the value points to */
-  char points_to[40];     /* "old-stack" | "other-goroutine-stack" | ... */
-  int64_t old_hi_off;     /* old_hi - value, when points_to == old-stack */
+  enum ud_region points_to;
+  int64_t old_hi_off;     /* top of that stack - value, when it is one of the goroutine's own */
   char old_frame_func[160]; /* the frame that held that address before the move */
   int32_t old_frame_off;    /* value - that frame's sp */
 
-  /* the stacks */
+  /* the stacks: old is the one the gate frame was read from (at a copy,
+   * the stack being left; for a g field, the current stack) */
   uint64_t old_lo, old_hi, new_lo, new_hi;
 
   ud_report_frame go_stack[UD_REPORT_MAX_FRAMES]; int32_t go_stack_n;
@@ -75,13 +81,23 @@ typedef struct ud_out {
   size_t cap, len;
   bool overflow;   /* memory sink ran out of room */
   bool error;      /* write(2) failed */
+  int err;         /* its errno */
 } ud_out;
 
 void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap);
 void ud_out_init_mem(ud_out *o, char *buf, size_t cap);
 void ud_out_str(ud_out *o, const char *s);
 void ud_out_mem(ud_out *o, const char *s, size_t n);
+/* The project's formatter: a subset of printf (report.c says which) that
+ * needs neither stdio nor malloc. Everything on the report path formats
+ * with it. */
 void ud_out_fmt(ud_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ud_out_vfmt(ud_out *o, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* text word-wrapped at `width` columns, each line indented by `indent`. */
+void ud_out_wrap(ud_out *o, const char *text, int indent, int width);
+/* snprintf's job with the formatter above: into buf[0..cap), always
+ * NUL-terminated (when cap > 0), truncated if need be. */
+void ud_str_fmt(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ud_out_flush(ud_out *o);
 
 /* Renderings. Each writes one complete document for one report. */
@@ -108,9 +124,5 @@ const char *ud_report_basename(const char *path);
 /* s as a JSON string literal (quotes included): control characters escaped,
  * invalid UTF-8 replaced by U+FFFD, so the output is always valid JSON. */
 void ud_out_json_str(ud_out *o, const char *s);
-
-/* One sentence on a report kind, for people who do not know the runtime;
- * NULL for an unknown kind. */
-const char *ud_report_kind_help(const char *kind);
 
 #endif

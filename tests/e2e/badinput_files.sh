@@ -15,6 +15,13 @@ expect_error text "$d/text" "not an ELF file"
 head -c 4096 /dev/urandom > "$d/random"
 expect_error random "$d/random" "not an ELF file"
 expect_error directory "$UNDEAD_ROOT/tests" "not a regular file"
+# never waited on: a FIFO without a writer, a device that never ends
+mkfifo "$d/fifo"
+expect_error fifo "$d/fifo" "not a regular file"
+expect_error /dev/zero /dev/zero "not a regular file"
+timeout 20 "$UNDEAD" doctor "$d/fifo" >/dev/null 2>"$d/doctor.err"; rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$d/doctor.err")" = 1 ] && grep -q 'not a regular file' "$d/doctor.err" ||
+  fail "fifo: undead doctor exited $rc: $(head -3 "$d/doctor.err")"
 expect_error missing "$d/does-not-exist" "No such file"
 expect_error c-elf /bin/sh "not a Go program"
 # A 32-bit ELF header on an otherwise valid file.
@@ -39,4 +46,4 @@ for magic in '\xfa\xff\xff\xff' '\xfb\xff\xff\xff' '\x00\x00\x00\x00'; do
   printf "$magic" | dd of="$d/magic" bs=1 seek=$((0x$off)) conv=notrunc 2>/dev/null
   expect_error "magic $magic" "$d/magic" "unsupported Go version (pclntab magic 0x"
 done
-echo "bad input: 7 kinds of non-Go input, $n truncated binaries, 3 unknown magics: one line, status 2"
+echo "bad input: 9 kinds of non-Go input, $n truncated binaries, 3 unknown magics: one line, status 2"

@@ -8,7 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/report_lib.sh"
 [ -x "$UNDEAD" ] || fail "undead not built: $UNDEAD"
 [ -f "$UNDEAD_SO" ] || fail "shim not built: $UNDEAD_SO"
-"$UNDEAD" doctor --help >/dev/null 2>&1 || skip "undead doctor not built yet"
+"$UNDEAD" doctor --help >/dev/null 2>&1 || fail "undead doctor --help fails"
 work=$UNDEAD_WORK/doctor
 rm -rf "$work"; mkdir -p "$work"
 bad=0

@@ -8,7 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/report_lib.sh"
 report_need_tools
 [ -x "$REPORT_SAMPLE" ] || fail "not built: $REPORT_SAMPLE"
-work=$UNDEAD_WORK/report_json
+work=$REPORT_WORK/report_json
 rm -rf "$work"; mkdir -p "$work"
 
 "$REPORT_SAMPLE" json 0 1 2 3 >"$work/sample.jsonl" || fail "report_sample"
@@ -27,12 +27,13 @@ for tc in $(undead_toolchains); do
   have_toolchain "$tc" || continue
   read -r xl yl < <(cgocall_xy "$tc") || fail "cannot read cgocall's X/Y lines for $tc"
   gv=$(go_version_of "$tc")
+  cl=$(copystack_line "$tc") || fail "cannot read newstack's copystack line for $tc"
   rc=$(real_report "$tc" json "$work/$tc")
   need_report "$work/$tc" "$tc"
   f=$(ls "$work/$tc"/undead.*)
   [ "$(wc -l <"$f")" = 1 ] || fail "$tc: want one line in $f"
   validate "$REPORT_SCHEMA" "$f" jsonl || fail "$tc: real report does not validate ($f)"
-  "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" \
+  "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" -DCOPYLINE="$cl" \
     "$REPORT_CHECKS/json.check" || fail "$tc: JSON report does not match json.check ($f)"
   # JSON -> model -> JSON is the identity on a real report
   "$UNDEAD" report --json "$f" >"$work/$tc.summary.json"

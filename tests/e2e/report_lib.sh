@@ -6,6 +6,9 @@ REPORT_CHECKS=$UNDEAD_ROOT/tests/report
 SARIF_SCHEMA=$REPORT_CHECKS/sarif-schema-2.1.0.json
 REPORT_SCHEMA=$UNDEAD_ROOT/docs/report-schema.json
 REPORT_SAMPLE=$UNDEAD_BUILD/tests/unit/report_sample
+# Where the report tests keep their files (Go builds stay in UNDEAD_WORK):
+# report_noshim.sh runs them elsewhere, to leave these untouched.
+REPORT_WORK=${REPORT_WORK:-$UNDEAD_WORK}
 
 # Debian's python3 first: python3-jsonschema is installed for it, whatever
 # other python3 comes first in PATH.
@@ -28,6 +31,18 @@ cgocall_xy() {
   awk '/^func cgocall\(/ {f=1} f && /^\tentersyscall\(\)$/ && !x {x=NR}
        f && /asmcgocall\(fn, arg\)/ && !y {y=NR} f && /^}/ {f=0}
        END {if (x && y) print x, y; else exit 1}' "$goroot/src/runtime/cgocall.go"
+}
+
+# copystack_line TOOLCHAIN -> the line of runtime.newstack's call to
+# copystack in the toolchain's stack.go: where the shim's hook is called
+# from at a growth, so the first C frame of a report (a return address,
+# named by its call).
+copystack_line() {
+  local go goroot
+  go=$(go_for "$1") || return 1
+  goroot=$("$go" env GOROOT) || return 1
+  awk '/^func newstack\(/ {f=1} f && /^\tcopystack\(gp, newsize\)$/ {print NR; found=1; exit}
+       END {if (!found) exit 1}' "$goroot/src/runtime/stack.go"
 }
 
 go_version_of() { "$(go_for "$1")" env GOVERSION; }

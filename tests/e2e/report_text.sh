@@ -7,17 +7,18 @@
 set -uo pipefail
 . "$(dirname "$0")/report_lib.sh"
 report_need_tools
-work=$UNDEAD_WORK/report_text
+work=$REPORT_WORK/report_text
 rm -rf "$work"; mkdir -p "$work"
 for tc in $(undead_toolchains); do
   have_toolchain "$tc" || continue
   read -r xl yl < <(cgocall_xy "$tc") || fail "cannot read cgocall's X/Y lines for $tc"
   gv=$(go_version_of "$tc")
+  cl=$(copystack_line "$tc") || fail "cannot read newstack's copystack line for $tc"
   rc=$(real_report "$tc" text "$work/$tc")
   need_report "$work/$tc" "$tc"
   [ "$rc" = 134 ] || fail "$tc: exit status $rc, want 134 (abort after the report)"
   f=$(ls "$work/$tc"/undead.*)
-  "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" \
+  "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" -DCOPYLINE="$cl" \
     "$REPORT_CHECKS/text.check" || fail "$tc: text report does not match text.check ($f)"
   echo "ok: $tc text report ($f)"
 
@@ -25,7 +26,7 @@ for tc in $(undead_toolchains); do
   j=$(ls "$work/$tc-json"/undead.*)
   "$UNDEAD" report --text "$j" >"$work/$tc.rerendered"; rc=$?
   [ "$rc" = 1 ] || fail "$tc: undead report --text exit $rc, want 1 (findings)"
-  "$FILECHECK" --input-file "$work/$tc.rerendered" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" \
+  "$FILECHECK" --input-file "$work/$tc.rerendered" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" -DCOPYLINE="$cl" \
     "$REPORT_CHECKS/text.check" || fail "$tc: undead report --text does not match text.check"
   echo "ok: $tc undead report --text"
 done

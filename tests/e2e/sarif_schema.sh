@@ -9,7 +9,7 @@ set -uo pipefail
 . "$(dirname "$0")/report_lib.sh"
 report_need_tools
 [ -x "$REPORT_SAMPLE" ] || fail "not built: $REPORT_SAMPLE"
-work=$UNDEAD_WORK/sarif_schema
+work=$REPORT_WORK/sarif_schema
 rm -rf "$work"; mkdir -p "$work"
 
 "$REPORT_SAMPLE" sarif 0 1 2 3 >"$work/sample.sarif" || fail "report_sample"

@@ -12,9 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include "fuzz_memfd.h"
 #include "image.h"
 #include "pclntab.h"
 #include "probe.h"
@@ -58,16 +58,9 @@ static bool on_run(void *ctx, uint64_t lo, uint64_t hi, int32_t value) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  int fd = memfd_create("fuzz", MFD_CLOEXEC);
+  int fd = fuzz_memfd(data, size);
   if (fd < 0)
     return 0;
-  size_t off = 0;
-  while (off < size) {
-    ssize_t w = write(fd, data + off, size - off);
-    if (w <= 0)
-      break;
-    off += (size_t)w;
-  }
   char path[64];
   snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
   ud_err err;

@@ -140,7 +140,8 @@ overlay_json() {
 # gobuild TOOLCHAIN VARIANT SRCDIR [EXTRA go build FLAGS...] -> prints the
 # path of the built binary (cached by toolchain, variant and source dir).
 # VARIANT: stock | undead (KeepAlive lines removed) | stock-stripped |
-#          undead-stripped (-ldflags=-s -w) | stock-nodwarf (-ldflags=-w)
+#          undead-stripped (-ldflags=-s -w) | stock-nodwarf (-ldflags=-w) |
+#          undead-asan (-asan: AddressSanitizer, gcc's libasan)
 gobuild() {
   local tc=$1 variant=$2 src=$3; shift 3
   local go out name flags=()
@@ -153,6 +154,7 @@ gobuild() {
   case "$variant" in
     *-stripped) flags+=(-ldflags=-s\ -w) ;;
     *-nodwarf) flags+=(-ldflags=-w) ;;
+    *-asan) flags+=(-asan) ;;
   esac
   # rebuild when any source file is newer than the binary
   if [ ! -x "$out" ] || [ -n "$(find "$src" -newer "$out" -type f 2>/dev/null | head -1)" ]; then

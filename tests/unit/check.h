@@ -1,6 +1,6 @@
 /* check: the unit tests' assertion. A failed CHECK prints where and what,
- * and counts; main returns check_status() so that any failure fails the
- * test. */
+ * and counts in `failures`; main returns check_status(), nonzero when any
+ * check failed, so that any failure fails the test. */
 #ifndef UNDEAD_TEST_CHECK_H
 #define UNDEAD_TEST_CHECK_H
 

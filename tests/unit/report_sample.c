@@ -15,8 +15,8 @@ void ud_sample_report(ud_report *r, int variant) {
   memset(r, 0, sizeof *r);
   const char *cg = "/usr/local/go/src/runtime/cgocall.go";
   uint64_t shift = variant == 1 ? 0x100000 : 0;
-  strcpy(r->kind, variant == 2 ? "stale-syscall-sp" : "undead-pointer");
-  strcpy(r->trigger, variant == 2 ? "callback-return" : "stack-growth");
+  r->kind = variant == 2 ? UD_KIND_STALE_SYSCALL_SP : UD_KIND_UNDEAD_POINTER;
+  r->trigger = variant == 2 ? UD_TRIGGER_CALLBACK_RETURN : UD_TRIGGER_STACK_GROWTH;
   r->pid = variant == 1 ? 5151 : 4242;
   r->tid = r->pid + 3;
   r->goid = 18;
@@ -41,24 +41,24 @@ void ud_sample_report(ud_report *r, int variant) {
   r->new_hi = 0xc000108000 + shift;
   r->newsize = 16384;
   if (variant == 2) {
-    strcpy(r->slot_kind, "g");
+    r->slot_kind = UD_RSLOT_G;
     strcpy(r->slot_name, "syscallsp");
     r->value = 0xc00004be58;
-    strcpy(r->points_to, "earlier-stack");
+    r->points_to = UD_REGION_EARLIER_STACK;
     r->old_hi_off = 0x1a8;
     r->old_lo = r->new_lo;
     r->old_hi = r->new_hi;
     r->new_lo = r->new_hi = 0;
     r->newsize = 0;
   } else {
-    strcpy(r->slot_kind, "arg");
+    r->slot_kind = UD_RSLOT_ARG;
     strcpy(r->slot_name, "arg");
     r->slot_sp_off = 56;
     r->slot_addr = r->frame_sp + 56;
     r->value = 0xc00004bf10 + shift;
     r->live_at_x = true;
     r->live_at_y = false;
-    strcpy(r->points_to, "old-stack");
+    r->points_to = UD_REGION_OLD_STACK;
     r->old_hi_off = 0xf0;
     strcpy(r->old_frame_func, "main.grow");
     r->old_frame_off = 16;
@@ -83,8 +83,15 @@ void ud_sample_report(ud_report *r, int variant) {
                      "goroutine 18 at a stack growth to 16384 bytes");
   if (variant == 2) {
     memset(r->summary, 0, sizeof r->summary);
-    strcpy(r->summary, "stale syscallsp: g.syscallsp = 0xc00004be58 is outside the stack of "
-                       "goroutine 18 when a callback returned to C");
+    strcpy(r->summary, "stale syscallsp: g.syscallsp = 0xc00004be58 is outside the current stack "
+                       "[0xc000104000, 0xc000108000) of goroutine 18 when a callback returned to C");
+  }
+  if (variant == 4) {
+    /* as long as real ones get: a path near PATH_MAX, a GOEXPERIMENT version */
+    memset(r->binary, 0, sizeof r->binary);
+    for (size_t i = 0; i + 1 < sizeof r->binary; i++)
+      r->binary[i] = i % 50 == 0 ? '/' : (char)('a' + i % 26);
+    strcpy(r->go_version, "go1.26.8 X:norandomizedheapbase64,heapminimum512kib,nogreenteagc");
   }
   if (variant == 3) {
     strcpy(r->binary, "/tmp/we\"ird\\dir/\x01\t\n/caf\xc3\xa9/\xff\xfe bad");

@@ -8,7 +8,8 @@
 /* variant 0: undead-pointer at a stack growth; 1: the same defect seen in
  * another process (other pid/addresses, same signature); 2: a
  * stale-syscall-sp at a callback return; 3: hostile strings (quotes,
- * control characters, invalid UTF-8, non-ASCII). */
+ * control characters, invalid UTF-8, non-ASCII); 4: strings as long as the
+ * model holds (a 4095-byte binary path, a GOEXPERIMENT Go version). */
 void ud_sample_report(ud_report *r, int variant);
 
 #endif

@@ -1,5 +1,8 @@
 /* report_sample FORMAT [VARIANT...]: prints sample reports (text, json,
- * sarif), for the tests that validate renderings against their schemas. */
+ * sarif), for the tests that validate renderings against their schemas.
+ * report_sample vocab: the report's vocabularies (vocab.h), one word a
+ * line, "TABLE<tab>NAME", for the test that holds the schema to them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +12,12 @@
 int main(int argc, char **argv) {
   if (argc < 2)
     return 2;
+  if (strcmp(argv[1], "vocab") == 0) {
+    for (int v = 0; v < UD_VOCAB_COUNT; v++)
+      for (int i = 0; i < ud_vocab_size((ud_vocab)v); i++)
+        printf("%s\t%s\n", ud_vocab_title((ud_vocab)v), ud_vocab_name((ud_vocab)v, i));
+    return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+  }
   static ud_report reps[8];
   const ud_report *ptrs[8];
   int n = 0;

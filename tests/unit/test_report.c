@@ -91,8 +91,8 @@ static void test_text(void) {
       "Y 0x4a1b5d /usr/local/go/src/runtime/cgocall.go:185 after the call to runtime.asmcgocall",
       "| X cgocall.go:167",
       "| sp+56 'arg' = 0xc00004bf10",
-      "old    [0xc00004a000, 0xc00004c000)",
-      "new    [0xc000104000, 0xc000108000)",
+      "old     [0xc00004a000, 0xc00004c000)  the stack being left",
+      "new     [0xc000104000, 0xc000108000)",
       "Slot: arg 'arg' at sp+56 of the gate frame (address 0xc000107e98): live at X, dead at Y",
       "Value: 0xc00004bf10 points into the old stack (left by this move), 240 (0xf0) bytes below",
       "in the frame of main.grow, at sp+16",
@@ -128,6 +128,12 @@ static void test_text(void) {
   CHECK(strstr(t, "==4242==ERROR: undead: stale saved syscall SP in runtime.cgocall frame "
                   "(goroutine 18) during callback return\n") != NULL, "g-field header:\n%s", t);
   CHECK(strstr(t, "Slot: g.syscallsp of goroutine 18") != NULL, "g-field slot:\n%s", t);
+  /* checked when the callback returned: the range is the current stack */
+  CHECK(strstr(t, "\n    current [0xc000104000, 0xc000108000)  the goroutine's stack when the "
+                  "callback returned\n") != NULL, "g-field current stack:\n%s", t);
+  CHECK(strstr(t, "\nStacks: current [0xc000104000, 0xc000108000) 16384 bytes (callback "
+                  "return)\n") != NULL, "g-field Stacks line:\n%s", t);
+  CHECK(strstr(t, "old ") == NULL && strstr(t, "    old") == NULL, "g-field says old:\n%s", t);
   CHECK(strstr(t, "SUMMARY: undead: stale-syscall-sp in runtime.cgocall g.syscallsp (X "
                   "cgocall.go:167, Y cgocall.go:185)") != NULL, "g-field summary:\n%s", t);
 
@@ -137,6 +143,38 @@ static void test_text(void) {
   r.c_stack_n = -3;
   t = render_text(&r);
   CHECK(strstr(t, "SUMMARY: undead:") != NULL, "empty report");
+}
+
+/* Every word of every vocabulary names itself back; out-of-range values
+ * render as "?", never crash. */
+static void test_vocab(void) {
+  for (int v = 0; v < UD_VOCAB_COUNT; v++) {
+    CHECK(ud_vocab_size((ud_vocab)v) > 0, "vocabulary %d empty", v);
+    for (int i = 0; i < ud_vocab_size((ud_vocab)v); i++) {
+      const char *n = ud_vocab_name((ud_vocab)v, i);
+      CHECK(ud_vocab_lookup((ud_vocab)v, n) == i, "%s %s", ud_vocab_title((ud_vocab)v), n);
+    }
+    CHECK(ud_vocab_lookup((ud_vocab)v, "?") == -1, "'?' is a word");
+  }
+  CHECK(strcmp(ud_kind_name(UD_KIND_COUNT), "?") == 0 && ud_kind_help(UD_KIND_COUNT) == NULL,
+        "kind out of range");
+  CHECK(strcmp(ud_region_name(UD_REGION_NONE), "?") == 0, "region none");
+  CHECK(ud_region_is_own(UD_REGION_OLD_STACK) && !ud_region_is_own(UD_REGION_OUTSIDE_STACK),
+        "own regions");
+  CHECK(ud_kind_is_g_field(UD_KIND_STALE_SYSCALL_BP) && !ud_kind_is_g_field(UD_KIND_UNDEAD_POINTER),
+        "g-field kinds");
+  ud_report r;
+  ud_sample_report(&r, 0);
+  r.kind = (enum ud_kind)77;
+  r.trigger = (enum ud_trigger)-5;
+  r.points_to = (enum ud_region)1000;
+  r.slot_kind = (enum ud_rslot)9;
+  const char *t = render_text(&r);
+  CHECK(strstr(t, "ERROR: undead: unknown violation in runtime.cgocall frame") != NULL, "%s", t);
+  ud_out o;
+  ud_out_init_mem(&o, big, sizeof big);
+  ud_report_render_json(&r, &o);
+  CHECK(strstr(big, "\"kind\":\"?\",\"trigger\":\"?\"") != NULL, "json of bad enums: %.120s", big);
 }
 
 static void test_signature(void) {
@@ -175,7 +213,7 @@ static bool same_report(const ud_report *a, const ud_report *b) {
 }
 
 static void test_json_roundtrip(void) {
-  for (int v = 0; v <= 3; v++) {
+  for (int v = 0; v <= 4; v++) {
     ud_report r, back;
     ud_sample_report(&r, v);
     ud_out o;
@@ -205,6 +243,9 @@ static void test_json_roundtrip(void) {
     /* ud_report holds only fixed arrays and integers; both sides were
      * zeroed before filling, so equal content means equal bytes */
     CHECK(same_report(&r, &back), "variant %d: round trip differs", v);
+    if (v == 4)
+      CHECK(strlen(back.binary) == UD_REPORT_PATH_MAX - 1 && strlen(back.go_version) > 60,
+            "long strings cut: %zu, '%s'", strlen(back.binary), back.go_version);
   }
 }
 
@@ -275,6 +316,13 @@ static void test_json_reject(void) {
       {"\"kind\":\"undead-pointer\",", "", "lacks field kind"},
       {"\"go_stack\":[", "\"go_stack\":[1,", "go_stack[0] is a number"},
       {"\"summary\":", "\"summary\":\"x\",\"summary\":", "appears twice"},
+      {"\"kind\":\"undead-pointer\"", "\"kind\":\"zombie\"",
+       "report field kind = \"zombie\" is not a known kind (undead-pointer, stale-syscall-sp, "
+       "stale-syscall-bp)"},
+      {"\"kind\":\"undead-pointer\"", "\"kind\":\"undead-pointer\\n\"", "= \"undead-pointer?\""},
+      {"\"trigger\":\"stack-growth\"", "\"trigger\":\"gc\"", "field trigger = \"gc\" is not a known trigger"},
+      {"\"region\":\"old-stack\"", "\"region\":\"heap\"", "points_to.region = \"heap\" is not a known region"},
+      {"\"kind\":\"arg\"", "\"kind\":\"ret\"", "slot.kind = \"ret\" is not a known slot-kind"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     strcpy(bad, good);
@@ -342,14 +390,12 @@ static void test_sarif(void) {
 int main(void) {
   test_format();
   test_text();
+  test_vocab();
   test_signature();
   test_json_roundtrip();
   test_json_reject();
   test_sarif();
-  if (failures) {
+  if (failures)
     fprintf(stderr, "%d check(s) failed\n", failures);
-    return 1;
-  }
-  printf("report: all checks passed\n");
-  return 0;
+  return failures ? 1 : 0;
 }

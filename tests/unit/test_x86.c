@@ -107,10 +107,5 @@ int main(void) {
   test_garbage();
   test_call_arg_lea();
   test_lea_then_store();
-  if (failures) {
-    fprintf(stderr, "test_x86: %d failure(s)\n", failures);
-    return 1;
-  }
-  printf("test_x86: ok\n");
-  return 0;
+  return check_status();
 }

@@ -1,13 +1,14 @@
 /* json_read: a strict JSON parser into a small tree, and the mapping of an
  * undead-report/1 object onto ud_report. The tree lives in one arena that
- * is freed before returning; strings are decoded into it. */
+ * is freed before returning; strings are decoded into it. Messages are
+ * formatted by the report library's formatter and quote the input only
+ * through shown(), so a message is always one line. */
 #include "json_read.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,12 +72,21 @@ __attribute__((format(printf, 2, 3))) static bool fail(parser *p, const char *fm
   if (p->failed)
     return false;
   p->failed = true;
+  ud_out o;
+  ud_out_init_mem(&o, p->why, p->cap);
+  ud_out_fmt(&o, "invalid JSON at byte %zu: ", p->pos + 1);
   va_list ap;
   va_start(ap, fmt);
-  char msg[200];
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  ud_out_vfmt(&o, fmt, ap);
   va_end(ap);
-  snprintf(p->why, p->cap, "invalid JSON at byte %zu: %s", p->pos + 1, msg);
+  return false;
+}
+
+/* Not the input's fault: said as such, never as "invalid JSON". */
+static bool fail_nomem(parser *p) {
+  if (!p->failed)
+    ud_str_fmt(p->why, p->cap, "out of memory reading a report of %zu bytes", p->len);
+  p->failed = true;
   return false;
 }
 
@@ -166,7 +176,7 @@ static const char *parse_string(parser *p) {
   }
   char *d = arena_alloc(p, end - start + 1);
   if (d == NULL) {
-    fail(p, "out of memory");
+    fail_nomem(p);
     return NULL;
   }
   size_t n = 0;
@@ -238,6 +248,16 @@ static const char *parse_string(parser *p) {
   return d;
 }
 
+/* One or more digits (a fraction's, an exponent's). */
+static bool digits(parser *p) {
+  int c = peek(p);
+  if (!(c >= '0' && c <= '9'))
+    return fail(p, "bad number");
+  while ((c = peek(p)) >= '0' && c <= '9')
+    p->pos++;
+  return true;
+}
+
 static const char *parse_number(parser *p) {
   size_t start = p->pos;
   if (peek(p) == '-')
@@ -254,28 +274,20 @@ static const char *parse_number(parser *p) {
   }
   if (peek(p) == '.') {
     p->pos++;
-    if (!((c = peek(p)) >= '0' && c <= '9')) {
-      fail(p, "bad number");
+    if (!digits(p))
       return NULL;
-    }
-    while ((c = peek(p)) >= '0' && c <= '9')
-      p->pos++;
   }
   if (peek(p) == 'e' || peek(p) == 'E') {
     p->pos++;
     if (peek(p) == '+' || peek(p) == '-')
       p->pos++;
-    if (!((c = peek(p)) >= '0' && c <= '9')) {
-      fail(p, "bad number");
+    if (!digits(p))
       return NULL;
-    }
-    while ((c = peek(p)) >= '0' && c <= '9')
-      p->pos++;
   }
   size_t n = p->pos - start;
   char *d = arena_alloc(p, n + 1);
   if (d == NULL) {
-    fail(p, "out of memory");
+    fail_nomem(p);
     return NULL;
   }
   memcpy(d, p->s + start, n);
@@ -288,7 +300,7 @@ static jval *parse_value(parser *p, int depth);
 static jval *new_val(parser *p, jtype t) {
   jval *v = arena_alloc(p, sizeof *v);
   if (v == NULL) {
-    fail(p, "out of memory");
+    fail_nomem(p);
     return NULL;
   }
   memset(v, 0, sizeof *v);
@@ -402,10 +414,22 @@ __attribute__((format(printf, 2, 3))) static void mfail(mapper *m, const char *f
   if (m->failed)
     return;
   m->failed = true;
+  ud_out o;
+  ud_out_init_mem(&o, m->why, m->cap);
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(m->why, m->cap, fmt, ap);
+  ud_out_vfmt(&o, fmt, ap);
   va_end(ap);
+}
+
+/* A string from the input, for a message: at most 40 bytes, control bytes
+ * as '?', so that the message stays one line. */
+static const char *shown(const char *s, char buf[48]) {
+  size_t n = 0;
+  for (; s[n] && n < 40; n++)
+    buf[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
+  ud_str_fmt(buf + n, 48 - n, "%s", s[n] ? "..." : "");
+  return buf;
 }
 
 static const char *type_name(jtype t) {
@@ -454,6 +478,26 @@ static void get_str(mapper *m, const jval *obj, const char *path, const char *ke
   dst[n] = '\0';
 }
 
+/* A word of one of the report's vocabularies (vocab.h): anything else is
+ * refused, naming the words this reader knows. */
+static int get_word(mapper *m, const jval *obj, const char *path, const char *key, ud_vocab voc) {
+  const jval *v = member(m, obj, path, key, J_STR);
+  if (v == NULL)
+    return 0;
+  int i = ud_vocab_lookup(voc, v->str);
+  if (i < 0) {
+    char known[160], buf[48];
+    ud_out o;
+    ud_out_init_mem(&o, known, sizeof known);
+    for (int k = 0; k < ud_vocab_size(voc); k++)
+      ud_out_fmt(&o, "%s%s", k ? ", " : "", ud_vocab_name(voc, k));
+    mfail(m, "report field %s%s = \"%s\" is not a known %s (%s)", path, key, shown(v->str, buf),
+          ud_vocab_title(voc), known);
+    return 0;
+  }
+  return i;
+}
+
 static void get_int(mapper *m, const jval *obj, const char *path, const char *key, int64_t lo,
                     int64_t hi, int64_t *out) {
   const jval *v = member(m, obj, path, key, J_NUM);
@@ -493,8 +537,9 @@ static void get_addr(mapper *m, const jval *obj, const char *path, const char *k
     }
   }
   if (nd == 0 || nd > 16 || *s != '\0') {
-    mfail(m, "report field %s%s = \"%.40s\" is not an address (\"0x\" and 1-16 lowercase hex "
-             "digits)", path, key, v->str);
+    char buf[48];
+    mfail(m, "report field %s%s = \"%s\" is not an address (\"0x\" and 1-16 lowercase hex "
+             "digits)", path, key, shown(v->str, buf));
     return;
   }
   *out = x;
@@ -512,7 +557,7 @@ static void get_site(mapper *m, const jval *gate, const char *key, uint64_t *pc,
   if (s == NULL)
     return;
   char path[16];
-  snprintf(path, sizeof path, "gate.%s.", key);
+  ud_str_fmt(path, sizeof path, "gate.%s.", key);
   get_addr(m, s, path, "pc", pc);
   get_str(m, s, path, "file", file, fcap);
   get_i32(m, s, path, "line", line);
@@ -527,7 +572,7 @@ static void get_frames(mapper *m, const jval *obj, const char *key, ud_report_fr
   int32_t i = 0;
   for (const jval *e = a->child; e && !m->failed; e = e->next, i++) {
     char path[48];
-    snprintf(path, sizeof path, "%s[%d].", key, i);
+    ud_str_fmt(path, sizeof path, "%s[%d].", key, i);
     if (i == UD_REPORT_MAX_FRAMES) {
       mfail(m, "report field %s has more than %d frames", key, UD_REPORT_MAX_FRAMES);
       return;
@@ -553,13 +598,14 @@ static void map_report(mapper *m, const jval *root, ud_report *r) {
   char schema[64] = "";
   get_str(m, root, "", "schema", schema, sizeof schema);
   if (!m->failed && strcmp(schema, UD_REPORT_SCHEMA) != 0) {
-    mfail(m, "unsupported report schema \"%s\" (this undead reads \"%s\")", schema,
+    char buf[48];
+    mfail(m, "unsupported report schema \"%s\" (this undead reads \"%s\")", shown(schema, buf),
           UD_REPORT_SCHEMA);
     return;
   }
   int64_t x = 0;
-  get_str(m, root, "", "kind", r->kind, sizeof r->kind);
-  get_str(m, root, "", "trigger", r->trigger, sizeof r->trigger);
+  r->kind = (enum ud_kind)get_word(m, root, "", "kind", UD_VOCAB_KIND);
+  r->trigger = (enum ud_trigger)get_word(m, root, "", "trigger", UD_VOCAB_TRIGGER);
   get_i32(m, root, "", "pid", &r->pid);
   get_i32(m, root, "", "tid", &r->tid);
   get_int(m, root, "", "goid", INT64_MIN, INT64_MAX, &x);
@@ -582,7 +628,7 @@ static void map_report(mapper *m, const jval *root, ud_report *r) {
   }
   const jval *slot = member(m, root, "", "slot", J_OBJ);
   if (slot) {
-    get_str(m, slot, "slot.", "kind", r->slot_kind, sizeof r->slot_kind);
+    r->slot_kind = (enum ud_rslot)get_word(m, slot, "slot.", "kind", UD_VOCAB_SLOT_KIND);
     get_str(m, slot, "slot.", "name", r->slot_name, sizeof r->slot_name);
     get_i32(m, slot, "slot.", "sp_off", &r->slot_sp_off);
     get_addr(m, slot, "slot.", "addr", &r->slot_addr);
@@ -592,7 +638,7 @@ static void map_report(mapper *m, const jval *root, ud_report *r) {
   }
   const jval *pt = member(m, root, "", "points_to", J_OBJ);
   if (pt) {
-    get_str(m, pt, "points_to.", "region", r->points_to, sizeof r->points_to);
+    r->points_to = (enum ud_region)get_word(m, pt, "points_to.", "region", UD_VOCAB_REGION);
     get_int(m, pt, "points_to.", "old_hi_off", INT64_MIN, INT64_MAX, &x);
     r->old_hi_off = x;
     get_str(m, pt, "points_to.", "frame_func", r->old_frame_func, sizeof r->old_frame_func);

@@ -1,0 +1,110 @@
+/* vocab: the closed vocabularies of a report, one table each, in the manner
+ * of the sanitizers' error-kind lists. A row gives the enumerator the model
+ * carries, the string the JSON carries (schema undead-report/1: these
+ * strings never change meaning), and the words the renderings use.
+ * docs/report-schema.json lists the same strings (tests/e2e/report_vocab.sh
+ * checks it); the JSON reader refuses any other. */
+#ifndef UNDEAD_REPORT_VOCAB_H
+#define UNDEAD_REPORT_VOCAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What was found.
+ * X(id, name, words, sarif_name, short_text, help, g_field)
+ *   words       the text report's headline ("undead pointer in ...")
+ *   sarif_name  the SARIF rule's name (its id is `name`)
+ *   short_text  the SARIF rule's short description
+ *   help        one paragraph for people who do not know the runtime
+ *   g_field     the slot is a field of g, checked against the goroutine's
+ *               current stack when a callback returns (the report's "old"
+ *               range is then that current stack) */
+#define UD_FOR_EACH_KIND(X)                                                                        \
+  X(UD_KIND_UNDEAD_POINTER, "undead-pointer", "undead pointer", "UndeadPointer",                  \
+    "A pointer slot the GC treats as live was not adjusted when the goroutine's stack moved",      \
+    "An undead pointer is a stack slot that the garbage collector still treats as a live "         \
+    "pointer although the compiler considers it dead at the call in progress, so the stack "       \
+    "copier did not update it when the goroutine's stack moved: it now points into freed stack "   \
+    "memory, and the next GC may crash on it.",                                                    \
+    false)                                                                                         \
+  X(UD_KIND_STALE_SYSCALL_SP, "stale-syscall-sp", "stale saved syscall SP", "StaleSyscallSP",     \
+    "The saved syscall SP restored after a callback lies outside the goroutine's stack",           \
+    "The goroutine's saved system-call stack pointer (g.syscallsp), which the runtime restores "   \
+    "when a callback returns to C, points outside the goroutine's current stack: the stack moved " \
+    "during the callback and the saved value was not updated.",                                   \
+    true)                                                                                          \
+  X(UD_KIND_STALE_SYSCALL_BP, "stale-syscall-bp", "stale saved syscall BP", "StaleSyscallBP",     \
+    "The saved syscall BP restored after a callback lies outside the goroutine's stack",           \
+    "The goroutine's saved system-call frame pointer (g.syscallbp), which the runtime restores "   \
+    "when a callback returns to C, points outside the goroutine's current stack: the stack moved " \
+    "during the callback and the saved value was not updated; unwinders (the execution tracer, "  \
+    "profilers) will follow it into freed memory.",                                                \
+    true)
+
+/* When the check ran. X(id, name, words) */
+#define UD_FOR_EACH_TRIGGER(X)                                                                     \
+  X(UD_TRIGGER_STACK_GROWTH, "stack-growth", "stack growth")                                      \
+  X(UD_TRIGGER_STACK_SHRINK, "stack-shrink", "stack shrink")                                      \
+  X(UD_TRIGGER_CALLBACK_RETURN, "callback-return", "callback return")
+
+/* Where the stale value points. X(id, name, words, summary_words, own)
+ *   words          the text report ("points into <words>")
+ *   summary_words  the summary line ("points into the <summary_words>")
+ *   own            one of the goroutine's own stacks: the report gives the
+ *                  distance from its top and the frame that held it */
+#define UD_FOR_EACH_REGION(X)                                                                      \
+  X(UD_REGION_OLD_STACK, "old-stack", "the old stack (left by this move)", "stack being left",     \
+    true)                                                                                          \
+  X(UD_REGION_EARLIER_STACK, "earlier-stack", "a stack the goroutine left earlier (freed)",       \
+    "freed earlier stack", true)                                                                   \
+  X(UD_REGION_OTHER_GOROUTINE_STACK, "other-goroutine-stack", "another goroutine's stack",        \
+    "stack of another goroutine", false)                                                           \
+  X(UD_REGION_OUTSIDE_STACK, "outside-stack",                                                      \
+    "memory outside the goroutine's current stack (no stack it is known to have had)",            \
+    "memory outside the goroutine's stacks", false)
+
+/* What the slot is. X(id, name) */
+#define UD_FOR_EACH_SLOT_KIND(X)                                                                   \
+  X(UD_RSLOT_ARG, "arg")     /* an argument slot of the gate frame */                              \
+  X(UD_RSLOT_LOCAL, "local") /* a local slot of the gate frame */                                  \
+  X(UD_RSLOT_G, "g")         /* a field of the goroutine (g.syscallsp, g.syscallbp) */
+
+#define UD_VOCAB_ENUM(id, ...) id,
+enum ud_kind { UD_FOR_EACH_KIND(UD_VOCAB_ENUM) UD_KIND_COUNT };
+enum ud_trigger { UD_FOR_EACH_TRIGGER(UD_VOCAB_ENUM) UD_TRIGGER_COUNT };
+/* UD_REGION_NONE is no region: what a search that found none returns; it is
+ * never in a report. */
+enum ud_region { UD_REGION_NONE = -1, UD_FOR_EACH_REGION(UD_VOCAB_ENUM) UD_REGION_COUNT };
+enum ud_rslot { UD_FOR_EACH_SLOT_KIND(UD_VOCAB_ENUM) UD_RSLOT_COUNT };
+#undef UD_VOCAB_ENUM
+
+/* Out-of-range values (a report that was never filled in) get "?" words,
+ * never a crash. */
+const char *ud_kind_name(enum ud_kind k);
+const char *ud_kind_words(enum ud_kind k);
+const char *ud_kind_sarif_name(enum ud_kind k);
+const char *ud_kind_short(enum ud_kind k);
+const char *ud_kind_help(enum ud_kind k);
+bool ud_kind_is_g_field(enum ud_kind k);
+
+const char *ud_trigger_name(enum ud_trigger t);
+const char *ud_trigger_words(enum ud_trigger t);
+
+const char *ud_region_name(enum ud_region r);
+const char *ud_region_words(enum ud_region r);
+const char *ud_region_summary_words(enum ud_region r);
+bool ud_region_is_own(enum ud_region r);
+
+const char *ud_rslot_name(enum ud_rslot s);
+
+/* The vocabularies by name, for readers: which table ("kind", "trigger",
+ * "region", "slot-kind"), its size, the name of entry i, and the entry
+ * named s (-1 if none). */
+typedef enum ud_vocab { UD_VOCAB_KIND, UD_VOCAB_TRIGGER, UD_VOCAB_REGION, UD_VOCAB_SLOT_KIND,
+                        UD_VOCAB_COUNT } ud_vocab;
+const char *ud_vocab_title(ud_vocab v);
+int ud_vocab_size(ud_vocab v);
+const char *ud_vocab_name(ud_vocab v, int i);
+int ud_vocab_lookup(ud_vocab v, const char *s);
+
+#endif

@@ -1,0 +1,86 @@
+/* report_out: rendering a report to its file descriptor, and the fallback
+ * to stderr. Runs while the program is about to stop: write(2) through the
+ * report library, messages through ud_log, no stdio, no malloc. */
+#include "report_out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static char outbuf[16384];
+
+/* Renders r to fd; returns 0, or the errno of the write that failed. */
+static int render_to(const ud_report *r, enum ud_format f, int fd) {
+  ud_out o;
+  ud_out_init_fd(&o, fd, outbuf, sizeof outbuf);
+  switch (f) {
+  case UD_FORMAT_JSON:
+    ud_report_render_json(r, &o);
+    break;
+  case UD_FORMAT_SARIF: {
+    const ud_report *one = r;
+    ud_report_render_sarif(&one, 1, &o);
+    break;
+  }
+  default:
+    ud_report_render_text(r, &o, false);
+    break;
+  }
+  ud_out_flush(&o);
+  return o.error ? o.err : 0;
+}
+
+/* strerror may translate, and so allocate; the description table does
+ * neither. */
+static const char *describe(int err) {
+  const char *d = strerrordesc_np(err);
+  return d ? d : "unknown error";
+}
+
+/* Opens PATH for appending without ever blocking: O_NONBLOCK makes a FIFO
+ * without a reader fail at once (ENXIO) instead of waiting forever; then
+ * writes block again, so that a slow reader gets the whole report. */
+static int open_log(const char *path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
+  if (fd < 0)
+    return -1;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
+}
+
+void ud_report_write(const ud_report *r, enum ud_format f, const char *log_path) {
+  if (log_path[0] == '\0' || strcmp(log_path, "stderr") == 0) {
+    render_to(r, f, 2); /* nowhere else to go if this fails */
+    return;
+  }
+  char path[sizeof(ud_opt_path) + 16];
+  int fd;
+  if (strcmp(log_path, "stdout") == 0) {
+    ud_str_fmt(path, sizeof path, "stdout");
+    fd = 1;
+  } else {
+    ud_str_fmt(path, sizeof path, "%s.%d", log_path, (int)getpid());
+    fd = open_log(path);
+    if (fd < 0) {
+      ud_log("cannot open %s (%s): the report follows on stderr", path, describe(errno));
+      render_to(r, f, 2);
+      return;
+    }
+  }
+  int err = render_to(r, f, fd);
+  if (fd > 2 && close(fd) != 0 && err == 0 && errno != EINTR)
+    err = errno; /* a network file system may report the failure only now */
+  if (err != 0) {
+    ud_log("cannot write the report to %s (%s): it follows on stderr", path, describe(err));
+    render_to(r, f, 2);
+  }
+}

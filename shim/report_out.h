@@ -1,0 +1,15 @@
+/* report_out: where a report goes. log_path names the place (options.inc:
+ * "stderr", "stdout", or a prefix for PATH.PID); when the report cannot be
+ * written there, it goes to stderr after one line saying why. A report is
+ * never lost to a full disk, a read-only file or a FIFO without a reader. */
+#ifndef UNDEAD_REPORT_OUT_H
+#define UNDEAD_REPORT_OUT_H
+
+#include "options.h"
+#include "report.h"
+
+/* Renders r in format f to the place log_path names. Uses one static
+ * buffer: callers hold report_emit's lock, as for the report itself. */
+void ud_report_write(const ud_report *r, enum ud_format f, const char *log_path);
+
+#endif

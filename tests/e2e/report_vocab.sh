@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The report's vocabularies are written once (shim/report/vocab.h): the
+# enums of docs/report-schema.json (kind, trigger, points_to.region,
+# slot.kind) must list exactly those words, in the same order, and the
+# field table of docs/report-schema.md must name each of them. A schema with
+# one word missing must be refused (the comparison has teeth).
+set -uo pipefail
+. "$(dirname "$0")/report_lib.sh"
+[ -x "$REPORT_SAMPLE" ] || fail "not built: $REPORT_SAMPLE"
+work=$UNDEAD_WORK/report_vocab
+rm -rf "$work"; mkdir -p "$work"
+"$REPORT_SAMPLE" vocab >"$work/vocab.tsv" || fail "report_sample vocab"
+
+# compare SCHEMA.json SCHEMA.md: prints the first disagreement, fails on one
+compare() {
+  "$SCHEMA_PY" - "$1" "$2" "$work/vocab.tsv" <<'PY'
+import json, sys
+schema_path, md_path, tsv = sys.argv[1:]
+vocab = {}
+for l in open(tsv):
+    table, name = l.rstrip("\n").split("\t")
+    vocab.setdefault(table, []).append(name)
+schema = json.load(open(schema_path))
+props = schema["properties"]
+where = {
+    "kind": (props["kind"], "kind"),
+    "trigger": (props["trigger"], "trigger"),
+    "region": (props["points_to"]["properties"]["region"], "points_to.region"),
+    "slot-kind": (props["slot"]["properties"]["kind"], "slot.kind"),
+}
+assert set(where) == set(vocab), f"tables {sorted(vocab)} vs fields {sorted(where)}"
+md = open(md_path, encoding="utf-8").read().splitlines()
+for table, (node, field) in where.items():
+    got = node.get("enum")
+    if got != vocab[table]:
+        sys.exit(f"{schema_path}: {field} enum {got} != vocab.h {vocab[table]}")
+    row = [l for l in md if l.startswith(f"| `{field}` |")]
+    if len(row) != 1:
+        sys.exit(f"{md_path}: no single row for `{field}`")
+    missing = [w for w in vocab[table] if f"`{w}`" not in row[0]]
+    if missing:
+        sys.exit(f"{md_path}: the `{field}` row does not name {missing}")
+    print(f"{field}: {', '.join(vocab[table])}")
+PY
+}
+
+compare "$REPORT_SCHEMA" "$UNDEAD_ROOT/docs/report-schema.md" || fail "the schema differs from vocab.h"
+"$SCHEMA_PY" - "$REPORT_SCHEMA" "$work/bad.json" <<'PY' || fail "cannot make a bad schema"
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["properties"]["points_to"]["properties"]["region"]["enum"].remove("outside-stack")
+json.dump(s, open(sys.argv[2], "w"))
+PY
+if compare "$work/bad.json" "$UNDEAD_ROOT/docs/report-schema.md" >/dev/null 2>&1; then
+  fail "a schema without outside-stack passed"
+fi
+echo "ok: a schema missing a word is refused"
+echo PASS
