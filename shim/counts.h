@@ -1,34 +1,22 @@
 /* counts: what the shim checked, so that a clean run can say so ("1,204
  * callbacks and 311 relocations checked") and a run that exercised
- * nothing can be told from one that found nothing.
+ * nothing can be told from one that found nothing. The counters are the
+ * report library's (counts_record.h).
  *
  * Each thread counts in a block of its own (no shared cache line on the
  * callback path); blocks are registered once per thread, never freed (a
  * thread that ends leaves its block to the next thread), and summed at
  * exit. Go leaves through exit_group without running C destructors, so the
  * sum is written from the runtime.exit hook (and from a destructor in
- * programs that do end through libc, such as C hosts of Go libraries). */
+ * programs that do end through libc, such as C hosts of Go libraries), and
+ * with a report that ends the program. */
 #ifndef UNDEAD_COUNTS_H
 #define UNDEAD_COUNTS_H
 
 #include <stdint.h>
 
+#include "counts_record.h"
 #include "options.h"
-
-/* One row per counter: X(member, JSON key, what it counts) */
-#define UD_COUNTERS(X)                                                                          \
-  X(callbacks, "callbacks", "callbacks from C into Go that returned to C")                      \
-  X(gate_returns, "gate_returns", "of those, returns into an open gate, checked there")         \
-  X(relocations, "relocations", "stack relocations of goroutines with a gate open, checked")    \
-  X(forced_moves, "forced_moves", "of those, moves to a stack of the same size (move_on_callback)") \
-  X(gate_frames, "gate_frames", "gate frames checked at those relocations")                     \
-  X(reports, "reports", "violations reported")
-
-typedef struct ud_counts {
-#define UD_COUNT_MEMBER(m, key, help) uint64_t m;
-  UD_COUNTERS(UD_COUNT_MEMBER)
-#undef UD_COUNT_MEMBER
-} ud_counts;
 
 /* Creates the thread-exit key early (a low key number: its value is kept
  * without allocating). */
@@ -52,8 +40,10 @@ static inline ud_counts *ud_counts_mine(void) {
 /* The sum over every thread so far. */
 void ud_counts_sum(ud_counts *out);
 
-/* Writes the sum where the options say (verbosity=1: one line on stderr;
- * log_path: a final record in the log, in its format), once per process. */
+/* Writes the sum where the options say, once per process: verbosity=1,
+ * one line on stderr; log_path set (format json or text), a final record
+ * in the log, beside the reports (report_out.h: never lost to a bad log
+ * file). A SARIF log holds one document: no record there. */
 void ud_counts_write_final(const ud_options *opt, const char *binary, const char *go_version);
 
 #endif

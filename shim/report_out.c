@@ -57,9 +57,13 @@ static int open_log(const char *path) {
   return fd;
 }
 
-void ud_report_write(const ud_report *r, enum ud_format f, const char *log_path) {
+/* Writes one document (rendered by fn) where log_path says, falling back
+ * to stderr with one line saying why. */
+typedef int (*render_fn)(const void *ctx, int fd);
+
+static void write_to_log(const char *log_path, render_fn fn, const void *ctx, const char *what) {
   if (log_path[0] == '\0' || strcmp(log_path, "stderr") == 0) {
-    render_to(r, f, 2); /* nowhere else to go if this fails */
+    fn(ctx, 2); /* nowhere else to go if this fails */
     return;
   }
   char path[sizeof(ud_opt_path) + 16];
@@ -71,16 +75,50 @@ void ud_report_write(const ud_report *r, enum ud_format f, const char *log_path)
     ud_str_fmt(path, sizeof path, "%s.%d", log_path, (int)getpid());
     fd = open_log(path);
     if (fd < 0) {
-      ud_log("cannot open %s (%s): the report follows on stderr", path, describe(errno));
-      render_to(r, f, 2);
+      ud_log("cannot open %s (%s): the %s follows on stderr", path, describe(errno), what);
+      fn(ctx, 2);
       return;
     }
   }
-  int err = render_to(r, f, fd);
+  int err = fn(ctx, fd);
   if (fd > 2 && close(fd) != 0 && err == 0 && errno != EINTR)
     err = errno; /* a network file system may report the failure only now */
   if (err != 0) {
-    ud_log("cannot write the report to %s (%s): it follows on stderr", path, describe(err));
-    render_to(r, f, 2);
+    ud_log("cannot write the %s to %s (%s): it follows on stderr", what, path, describe(err));
+    fn(ctx, 2);
   }
+}
+
+typedef struct report_ctx {
+  const ud_report *r;
+  enum ud_format f;
+} report_ctx;
+
+static int render_report(const void *p, int fd) {
+  const report_ctx *c = p;
+  return render_to(c->r, c->f, fd);
+}
+
+void ud_report_write(const ud_report *r, enum ud_format f, const char *log_path) {
+  report_ctx c = {r, f};
+  write_to_log(log_path, render_report, &c, "report");
+}
+
+typedef struct bytes_ctx {
+  const char *s;
+  size_t n;
+} bytes_ctx;
+
+static int write_bytes(const void *p, int fd) {
+  const bytes_ctx *c = p;
+  ud_out o;
+  ud_out_init_fd(&o, fd, outbuf, sizeof outbuf);
+  ud_out_mem(&o, c->s, c->n);
+  ud_out_flush(&o);
+  return o.error ? o.err : 0;
+}
+
+void ud_record_write(const char *text, size_t len, const char *log_path) {
+  bytes_ctx c = {text, len};
+  write_to_log(log_path, write_bytes, &c, "record");
 }

@@ -12,4 +12,8 @@
  * buffer: callers hold report_emit's lock, as for the report itself. */
 void ud_report_write(const ud_report *r, enum ud_format f, const char *log_path);
 
+/* Appends text[0..len) (a record already rendered, such as the counts at
+ * exit) to the same place, with the same fallback. */
+void ud_record_write(const char *text, size_t len, const char *log_path);
+
 #endif

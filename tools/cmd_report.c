@@ -3,8 +3,9 @@
  * or summarize as JSON (--json).
  *
  * Input files hold one report per line (what format=json with log_path
- * writes, possibly appended by several processes); blank lines are
- * skipped, anything else that is not a report is an error. A directory
+ * writes, possibly appended by several processes), and the counts record
+ * each process writes at exit; blank lines are skipped, anything else is
+ * an error. A directory
  * stands for the regular files in it (a log directory); a pattern a shell
  * left unexpanded because nothing matched stands for nothing. The
  * input is read as a stream: lines are bounded, and memory grows with the
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "counts_record.h"
 #include "json_read.h"
 #include "report.h"
 #include "report_groups.h"
@@ -36,7 +38,9 @@ static const char usage[] =
     "Reads undead JSON reports (one per line; format=json in UNDEAD_OPTIONS),\n"
     "groups duplicates by signature (kind, gate function, slot, X and Y lines)\n"
     "and prints one summary. A directory stands for the regular files in it\n"
-    "(undead run --log-dir DIR writes there); '-' reads stdin.\n"
+    "(undead run --log-dir DIR writes there); '-' reads stdin. The counts each\n"
+    "process writes at exit (what was checked) are summed: a run that checked\n"
+    "nothing is warned about.\n"
     "  --text       render each distinct report as the shim would have\n"
     "  --json       print the summary as one JSON object\n"
     "  --sarif OUT  also write one SARIF 2.1.0 log of the distinct reports to OUT\n"
@@ -48,6 +52,8 @@ typedef struct reader {
   ud_groups groups;
   char *buf;      /* the line buffer, MAX_LINE + 1 bytes, for every file */
   size_t files;   /* files read */
+  ud_counts checked;  /* the counts records, summed */
+  size_t counted;     /* processes that wrote one */
 } reader;
 
 static int nomem(void) {
@@ -94,12 +100,22 @@ static int read_fd(reader *rd, int fd, const char *path) {
       return UD_EXIT_INPUT;
     }
     char why[300];
-    if (!ud_json_read_report(line, len, &rep, why, sizeof why)) {
+    static ud_counts_record counts;
+    switch (ud_json_read_record(line, len, &rep, &counts, why, sizeof why)) {
+    case UD_JSON_BAD:
       fprintf(stderr, "undead report: %s:%ld: %s\n", path, l.lineno, why);
       return UD_EXIT_INPUT;
+    case UD_JSON_COUNTS:
+#define ADD(m, help) rd->checked.m += counts.c.m;
+      UD_COUNTERS(ADD)
+#undef ADD
+      rd->counted++;
+      break;
+    case UD_JSON_REPORT:
+      if (!ud_groups_add(&rd->groups, &rep, path, l.lineno))
+        return nomem();
+      break;
     }
-    if (!ud_groups_add(&rd->groups, &rep, path, l.lineno))
-      return nomem();
   }
 }
 
@@ -243,8 +259,29 @@ static void print_time(FILE *out, int64_t ns) {
     fprintf(out, "%s.%03dZ", buf, (int)(ns % 1000000000 / 1000000));
 }
 
+/* What the processes that wrote counts checked; a warning when they
+ * checked nothing at all (a clean run that proves nothing), a note when no
+ * relocation was checked. */
+static void checked_text(const reader *rd, FILE *out) {
+  if (rd->counted == 0)
+    return;
+  char buf[512];
+  ud_out o;
+  ud_out_init_mem(&o, buf, sizeof buf);
+  ud_counts_render_words(&rd->checked, &o);
+  fprintf(out, "undead: checked in %zu process%s: %.*s\n", rd->counted, rd->counted == 1 ? "" : "es",
+          (int)o.len, buf);
+  if (rd->checked.gate_returns == 0 && rd->checked.relocations == 0)
+    fprintf(out, "undead: warning: nothing was exercised: no callback from C into Go returned into "
+                 "a gate, so no check ran\n");
+  else if (rd->checked.relocations == 0)
+    fprintf(out, "undead: note: no stack moved while a gate was open, so only the callback-return "
+                 "checks ran (undead run --stress moves the stack at every callback)\n");
+}
+
 static void summary_text(const reader *rd, FILE *out) {
   const ud_groups *s = &rd->groups;
+  checked_text(rd, out);
   if (s->reports == 0) {
     fprintf(out, "undead: no reports (%zu file%s read)\n", rd->files, rd->files == 1 ? "" : "s");
     return;
@@ -277,7 +314,7 @@ static void summary_text(const reader *rd, FILE *out) {
 }
 
 /* {"schema":"undead-report-summary/1","reports":N,"processes":N,
- *  "groups":[{"signature","fingerprint","count","pids":[...],
+ *  "checked":{"processes":N,COUNTER:N...},"groups":[{"signature","fingerprint","count","pids":[...],
  *             "first_seen":{"file","line"},"report":{undead-report/1}}]}
  * Written with the report library (one JSON escaping rule) to fd; returns
  * 0 or an exit status. */
@@ -288,7 +325,11 @@ static int summary_json(const reader *rd, int fd) {
   ud_out o;
   ud_out_init_fd(&o, fd, buf, sizeof buf);
   ud_out_fmt(&o, "{\"schema\":\"undead-report-summary/1\",\"reports\":%zu,\"processes\":%zu,"
-                 "\"groups\":[", s->reports, s->processes);
+                 "\"checked\":{\"processes\":%zu", s->reports, s->processes, rd->counted);
+#define JSON(m, help) ud_out_fmt(&o, ",\"" #m "\":%llu", (unsigned long long)rd->checked.m);
+  UD_COUNTERS(JSON)
+#undef JSON
+  ud_out_str(&o, "},\"groups\":[");
   for (size_t k = 0; k < s->n; k++) {
     const ud_group *g = s->g[k];
     ud_out_str(&o, k ? ",{\"signature\":" : "{\"signature\":");

@@ -36,8 +36,8 @@
 
 /* %s: the format names (options.h), "|"-separated */
 static const char usage[] =
-    "usage: undead run [--log-dir DIR] [--format %s] [--options K=V:...] [--] CMD "
-    "ARGS...\n"
+    "usage: undead run [--log-dir DIR] [--format %s] [--stress] [--options K=V:...]\n"
+    "                  [--] CMD ARGS...\n"
     "\n"
     "Runs CMD with libundead.so preloaded (put in front of any LD_PRELOAD, but after\n"
     "an ASan runtime, which is preloaded first when CMD is linked against one) and\n"
@@ -47,8 +47,11 @@ static const char usage[] =
     "  --log-dir DIR   write reports to DIR/undead.PID (created; default format json,\n"
     "                  ready for 'undead report DIR')\n"
     "  --format F      report format: %s\n"
+    "  --stress        move_on_callback=1: every callback moves the goroutine's stack\n"
+    "                  once, so each gets a relocation check (slower callbacks)\n"
     "  --options SPEC  more UNDEAD_OPTIONS (key=value pairs separated by ':')\n"
     "In CI:  go test -exec 'undead run --log-dir reports --' ./...\n"
+    "        undead report reports   (the reports, and what was checked)\n"
     "Exit status: CMD's; 2 bad usage; 126/127 CMD cannot be run.\n";
 
 static bool is_file(const char *p) {
@@ -218,6 +221,11 @@ int cmd_run(int argc, char **argv) {
     }
     if (a[0] != '-')
       break;
+    if (strcmp(a, "--stress") == 0) {
+      if ((extra = append_opt(extra, "move_on_callback=1")) == NULL)
+        goto nomem;
+      continue;
+    }
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       char bar[64], comma[64];
       ud_format_list(bar, sizeof bar, "|");

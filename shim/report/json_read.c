@@ -5,6 +5,8 @@
  * through shown(), so a message is always one line. */
 #include "json_read.h"
 
+#include "counts_record.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -664,21 +666,51 @@ static void map_report(mapper *m, const jval *root, ud_report *r) {
   get_str(m, root, "", "summary", r->summary, sizeof r->summary);
 }
 
-bool ud_json_read_report(const char *text, size_t len, ud_report *r, char *why, size_t cap) {
+static void map_counts(mapper *m, const jval *root, ud_counts_record *c) {
+  int64_t x = 0;
+  get_i32(m, root, "", "pid", &c->pid);
+  get_str(m, root, "", "binary", c->binary, sizeof c->binary);
+  get_str(m, root, "", "go_version", c->go_version, sizeof c->go_version);
+#define GET(member, help)                                  \
+  get_int(m, root, "", #member, 0, INT64_MAX, &x);        \
+  c->c.member = (uint64_t)x;
+  UD_COUNTERS(GET)
+#undef GET
+}
+
+enum ud_json_record ud_json_read_record(const char *text, size_t len, ud_report *r,
+                                        ud_counts_record *c, char *why, size_t cap) {
   parser p = {.s = text, .len = len, .why = why, .cap = cap};
-  memset(r, 0, sizeof *r);
   jval *root = parse_value(&p, 0);
   if (root != NULL) {
     skip_ws(&p);
     if (p.pos != p.len)
       fail(&p, "unexpected data after the JSON value");
   }
-  bool ok = !p.failed;
-  if (ok) {
+  enum ud_json_record kind = UD_JSON_BAD;
+  if (!p.failed) {
     mapper m = {.why = why, .cap = cap};
-    map_report(&m, root, r);
-    ok = !m.failed;
+    char schema[64] = "";
+    const jval *sv = root->type == J_OBJ ? member(&m, root, "", "schema", J_STR) : NULL;
+    m.failed = false;
+    if (sv != NULL)
+      ud_str_fmt(schema, sizeof schema, "%s", sv->str);
+    if (strcmp(schema, UD_COUNTS_SCHEMA) == 0 && c == NULL) {
+      ud_str_fmt(why, cap, "a counts record (%s), not a report", UD_COUNTS_SCHEMA);
+    } else if (strcmp(schema, UD_COUNTS_SCHEMA) == 0) {
+      memset(c, 0, sizeof *c);
+      map_counts(&m, root, c);
+      kind = m.failed ? UD_JSON_BAD : UD_JSON_COUNTS;
+    } else {
+      memset(r, 0, sizeof *r);
+      map_report(&m, root, r);
+      kind = m.failed ? UD_JSON_BAD : UD_JSON_REPORT;
+    }
   }
   arena_free(&p);
-  return ok;
+  return kind;
+}
+
+bool ud_json_read_report(const char *text, size_t len, ud_report *r, char *why, size_t cap) {
+  return ud_json_read_record(text, len, r, NULL, why, cap) == UD_JSON_REPORT;
 }

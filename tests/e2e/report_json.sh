@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # JSON reports: the sample reports (every kind, hostile strings) and real
-# reports of the seed bug validate against docs/report-schema.json; the real
+# reports of the seed bug validate against docs/report-schema.json (and the
+# counts record the program ends with, against docs/counts-schema.json); the real
 # ones match tests/report/json.check; a report read back by `undead report`
 # and written again is byte-identical; the validator rejects broken reports
 # (so this test can fail).
@@ -30,22 +31,28 @@ for tc in $(undead_toolchains); do
   cl=$(copystack_line "$tc") || fail "cannot read newstack's copystack line for $tc"
   rc=$(real_report "$tc" json "$work/$tc")
   need_report "$work/$tc" "$tc"
-  f=$(ls "$work/$tc"/undead.*)
-  [ "$(wc -l <"$f")" = 1 ] || fail "$tc: want one line in $f"
+  log=$(ls "$work/$tc"/undead.*)
+  # the report, then the counts record the program ended with
+  [ "$(wc -l <"$log")" = 2 ] || fail "$tc: want two lines (a report, the counts) in $log"
+  f=$work/$tc.report.json; head -1 "$log" >"$f"
+  tail -1 "$log" >"$work/$tc.counts.json"
   validate "$REPORT_SCHEMA" "$f" jsonl || fail "$tc: real report does not validate ($f)"
+  validate "$COUNTS_SCHEMA" "$work/$tc.counts.json" jsonl || fail "$tc: the counts record does not validate"
   "$FILECHECK" --input-file "$f" -DXLINE="$xl" -DYLINE="$yl" -DGOVERSION="$gv" -DCOPYLINE="$cl" \
     "$REPORT_CHECKS/json.check" || fail "$tc: JSON report does not match json.check ($f)"
   # JSON -> model -> JSON is the identity on a real report
-  "$UNDEAD" report --json "$f" >"$work/$tc.summary.json"
-  python3 - "$f" "$work/$tc.summary.json" <<'PY' || fail "$tc: round trip changed the report"
+  "$UNDEAD" report --json "$log" >"$work/$tc.summary.json"
+  python3 - "$f" "$work/$tc.summary.json" "$work/$tc.counts.json" <<'PY' || fail "$tc: round trip changed the report"
 import json, sys
 orig = open(sys.argv[1]).read().strip()
 summ = json.load(open(sys.argv[2]))
+counts = json.load(open(sys.argv[3]))
 assert summ["schema"] == "undead-report-summary/1" and summ["reports"] == 1, summ
+assert summ["checked"]["processes"] == 1 and summ["checked"]["reports"] == counts["reports"] == 1, summ["checked"]
 back = json.dumps(summ["groups"][0]["report"], separators=(",", ":"), ensure_ascii=False)
 assert back == orig, "\n%s\n%s" % (orig[:300], back[:300])
 PY
-  echo "ok: $tc JSON report validates, matches json.check, round-trips"
+  echo "ok: $tc JSON report and counts validate, the report matches json.check and round-trips"
 done
 skip_missing_toolchains
 echo PASS

@@ -5,6 +5,7 @@ FILECHECK=${FILECHECK:-/usr/lib/llvm-15/bin/FileCheck}
 REPORT_CHECKS=$UNDEAD_ROOT/tests/report
 SARIF_SCHEMA=$REPORT_CHECKS/sarif-schema-2.1.0.json
 REPORT_SCHEMA=$UNDEAD_ROOT/docs/report-schema.json
+COUNTS_SCHEMA=$UNDEAD_ROOT/docs/counts-schema.json
 REPORT_SAMPLE=$UNDEAD_BUILD/tests/unit/report_sample
 # Where the report tests keep their files (Go builds stay in UNDEAD_WORK):
 # report_noshim.sh runs them elsewhere, to leave these untouched.

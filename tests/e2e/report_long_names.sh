@@ -35,9 +35,10 @@ done
 j=$(ls "$work"/log-json.*)
 "$SCHEMA_PY" - "$j" "$bin" "$want_ver" <<'PY' || fail "JSON report cut a name"
 import json, sys
-r = json.loads(open(sys.argv[1]).read())
-assert r["binary"] == sys.argv[2], (len(r["binary"]), r["binary"][-40:])
-assert r["go_version"] == sys.argv[3], r["go_version"]
+# the report, then the counts record: both name the program whole
+for r in (json.loads(l) for l in open(sys.argv[1]) if l.strip()):
+    assert r["binary"] == sys.argv[2], (r["schema"], len(r["binary"]), r["binary"][-40:])
+    assert r["go_version"] == sys.argv[3], (r["schema"], r["go_version"])
 PY
 grep -qF "program $bin ($want_ver), pid" "$work"/log-text.* || fail "text report: $(grep '^  program' "$work"/log-text.*)"
 # JSON -> model -> JSON keeps both

@@ -10,7 +10,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 command -v nm >/dev/null || skip "nm not found (binutils)"
 objs=()
-for f in report_emit report_out cstack gosym log gostack; do
+for f in report_emit report_out cstack gosym log gostack verify history counts; do
   o=$UNDEAD_BUILD/shim/libundead.so.p/$f.c.o
   [ -f "$o" ] || fail "not built: $o"
   objs+=("$o")
