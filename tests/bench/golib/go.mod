@@ -1,0 +1,3 @@
+module golibbench
+
+go 1.19
