@@ -199,9 +199,11 @@ static void check_caller(uintptr_t pc) {
   dl_iterate_phdr(find_caller, &c);
   if (!c.found || seen_before(c.bias))
     return;
+  /* Past SEEN_MAX objects, callers are looked at each time (a few
+   * reads of an ELF header), never left out. */
   pthread_mutex_lock(&attach_lock);
-  bool fresh = !seen_before(c.bias) && nseen < SEEN_MAX;
-  if (fresh) {
+  bool fresh = !seen_before(c.bias);
+  if (fresh && nseen < SEEN_MAX) {
     seen[nseen] = c.bias;
     __atomic_store_n(&nseen, nseen + 1, __ATOMIC_RELEASE);
   }

@@ -57,8 +57,6 @@
     true)                                                                                          \
   X(UD_REGION_EARLIER_STACK, "earlier-stack", "a stack the goroutine left earlier (freed)",       \
     "freed earlier stack", true)                                                                   \
-  X(UD_REGION_OTHER_GOROUTINE_STACK, "other-goroutine-stack", "another goroutine's stack",        \
-    "stack of another goroutine", false)                                                           \
   X(UD_REGION_OUTSIDE_STACK, "outside-stack",                                                      \
     "memory outside the goroutine's current stack (no stack it is known to have had)",            \
     "memory outside the goroutine's stacks", false)

@@ -3,7 +3,9 @@
 # enums of docs/report-schema.json (kind, trigger, points_to.region,
 # slot.kind) must list exactly those words, in the same order, and the
 # field table of docs/report-schema.md must name each of them. A schema with
-# one word missing must be refused (the comparison has teeth).
+# one word missing must be refused (the comparison has teeth). Likewise the
+# counters (shim/report/counts_record.h): docs/counts-schema.json requires
+# exactly them, and docs/report-schema.md's counts table lists them.
 set -uo pipefail
 . "$(dirname "$0")/report_lib.sh"
 [ -x "$REPORT_SAMPLE" ] || fail "not built: $REPORT_SAMPLE"
@@ -20,6 +22,16 @@ vocab = {}
 for l in open(tsv):
     table, name = l.rstrip("\n").split("\t")
     vocab.setdefault(table, []).append(name)
+counters = vocab.pop("counter")
+counts = json.load(open(schema_path.replace("report-schema", "counts-schema")))
+base = ["schema", "pid", "binary", "go_version"]
+if counts["required"] != base + counters or list(counts["properties"]) != base + counters:
+    sys.exit(f"counts-schema.json: {counts['required']} != {base + counters} (counts_record.h)")
+md_all = open(md_path, encoding="utf-8").read()
+table_rows = [l.split("|")[1].strip().strip("`") for l in md_all.split("## The counts record", 1)[1].split("\n## ", 1)[0].splitlines() if l.startswith("| `")]
+if table_rows != counters:
+    sys.exit(f"{md_path}: the counts table lists {table_rows}, counts_record.h {counters}")
+print(f"counters: {', '.join(counters)}")
 schema = json.load(open(schema_path))
 props = schema["properties"]
 where = {

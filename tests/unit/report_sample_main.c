@@ -1,11 +1,14 @@
 /* report_sample FORMAT [VARIANT...]: prints sample reports (text, json,
  * sarif), for the tests that validate renderings against their schemas.
  * report_sample vocab: the report's vocabularies (vocab.h), one word a
- * line, "TABLE<tab>NAME", for the test that holds the schema to them. */
+ * line, "TABLE<tab>NAME", and the counters of the counts record
+ * (counts_record.h) as "counter<tab>NAME", for the test that holds the
+ * schemas to them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "counts_record.h"
 #include "report.h"
 #include "report_sample.h"
 
@@ -16,6 +19,9 @@ int main(int argc, char **argv) {
     for (int v = 0; v < UD_VOCAB_COUNT; v++)
       for (int i = 0; i < ud_vocab_size((ud_vocab)v); i++)
         printf("%s\t%s\n", ud_vocab_title((ud_vocab)v), ud_vocab_name((ud_vocab)v, i));
+#define COUNTER(m, help) printf("counter\t%s\n", #m);
+    UD_COUNTERS(COUNTER)
+#undef COUNTER
     return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
   }
   static ud_report reps[8];
