@@ -203,16 +203,23 @@ int cmd_scan(int argc, char **argv) {
     site_of(v->g, v->g->x_ret, v->g->x_callee, &v->x);
     site_of(v->g, v->g->y_ret, "runtime.asmcgocall", &v->y);
     if (ud_stackmap_live_at(&v->g->fn, v->g->x_ret, &v->frame, NULL, 0, &v->live_x, &err) != UD_OK ||
-        ud_stackmap_live_at(&v->g->fn, v->g->y_ret, &fy, NULL, 0, &v->live_y, &err) != UD_OK ||
-        ud_gate_undead_slots(v->g, NULL, 0, &v->nslots, &err) != UD_OK)
+        ud_stackmap_live_at(&v->g->fn, v->g->y_ret, &fy, NULL, 0, &v->live_y, &err) != UD_OK)
       goto named_fail;
-    v->slots = calloc(v->nslots ? v->nslots : 1, sizeof *v->slots);
-    if (v->slots == NULL) {
+    /* the slots live at X; those not live at Y, the candidates, are kept */
+    v->slots = calloc(v->live_x ? v->live_x : 1, sizeof *v->slots);
+    bool *live_y = calloc(v->live_x ? v->live_x : 1, sizeof *live_y);
+    size_t nx = 0;
+    if (v->slots == NULL || live_y == NULL) {
+      free(live_y);
       ud_fail(&err, UD_E_NOMEM, "out of memory");
       goto out;
     }
-    size_t n2;
-    if (ud_gate_undead_slots(v->g, v->slots, v->nslots, &n2, &err) != UD_OK)
+    int rc = ud_gate_slots(v->g, v->slots, live_y, v->live_x, &nx, NULL, &err);
+    for (size_t k = 0; rc == UD_OK && k < nx && k < v->live_x; k++)
+      if (!live_y[k])
+        v->slots[v->nslots++] = v->slots[k];
+    free(live_y);
+    if (rc != UD_OK)
       goto named_fail;
     total += v->nslots;
     continue;

@@ -170,12 +170,12 @@ static int live_at(const ud_func *f, uint64_t pc, ud_frame_layout *fl, ud_live_s
   return UD_OK;
 }
 
-int ud_gate_undead_slots(const ud_gate *g, ud_live_slot *out, size_t cap, size_t *n,
-                         ud_err *err) {
+int ud_gate_slots(const ud_gate *g, ud_live_slot *out, bool *live_at_y, size_t cap, size_t *n,
+                  int32_t *frame_size, ud_err *err) {
   enum { BUF = 128 };
   ud_live_slot xb[BUF], yb[BUF], *xs = NULL, *ys = NULL;
   ud_frame_layout fx, fy;
-  size_t nx = 0, ny = 0, count = 0;
+  size_t nx = 0, ny = 0;
   *n = 0;
   int rc = live_at(&g->fn, g->x_ret, &fx, &xs, &nx, xb, BUF, err);
   if (rc == UD_OK)
@@ -185,17 +185,16 @@ int ud_gate_undead_slots(const ud_gate *g, ud_live_slot *out, size_t cap, size_t
                  "%s: frame size differs at X (%d) and Y (%d): not one frame",
                  ud_func_name(&g->fn), fx.spdelta, fy.spdelta);
   if (rc == UD_OK) {
-    for (size_t i = 0; i < nx; i++) {
+    for (size_t i = 0; i < nx && i < cap; i++) {
       bool live_y = false;
       for (size_t j = 0; j < ny && !live_y; j++)
         live_y = ys[j].sp_off == xs[i].sp_off;
-      if (live_y)
-        continue;
-      if (count < cap)
-        out[count] = xs[i];
-      count++;
+      out[i] = xs[i];
+      live_at_y[i] = live_y;
     }
-    *n = count;
+    *n = nx;
+    if (frame_size != NULL)
+      *frame_size = fx.spdelta;
   }
   if (xs != NULL && xs != xb)
     free(xs);

@@ -31,10 +31,13 @@ typedef struct ud_gate {
 int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out,
                   size_t cap, size_t *n, ud_err *err);
 
-/* The undead candidates of a gate: pointer slots live at X and not at Y
- * (same frame: X and Y must have the same spdelta, else UD_E_UNSUPPORTED). */
-int ud_gate_undead_slots(const ud_gate *g, ud_live_slot *out, size_t cap,
-                         size_t *n, ud_err *err);
+/* The pointer slots live at X of gate g, in X's order, each with whether
+ * it is also live at Y (false: an undead candidate, traced by the GC but
+ * not adjusted by the copier), and the frame size. X and Y must be one
+ * frame (the same spdelta), else UD_E_UNSUPPORTED. Writes at most cap,
+ * sets *n to the total. */
+int ud_gate_slots(const ud_gate *g, ud_live_slot *out, bool *live_at_y, size_t cap, size_t *n,
+                  int32_t *frame_size, ud_err *err);
 
 /* Where asmcgocall parks a goroutine while its C code runs:
  * gosave_systemstack_switch stores a pc inside runtime.systemstack_switch

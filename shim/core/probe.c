@@ -36,33 +36,20 @@ static size_t count_exports(const ud_pclntab *tab) {
 }
 
 static void describe_gate(ud_probe_gate *g) {
-  ud_live_slot ys[UD_PROBE_SLOTS];
-  ud_frame_layout fx, fy;
-  size_t nx = 0, ny = 0;
   ud_err err = {0};
-  const char *name = ud_func_name(&g->gate.fn);
-  if (ud_stackmap_live_at(&g->gate.fn, g->gate.x_ret, &fx, g->slots, UD_PROBE_SLOTS, &nx, &err) != UD_OK ||
-      ud_stackmap_live_at(&g->gate.fn, g->gate.y_ret, &fy, ys, UD_PROBE_SLOTS, &ny, &err) != UD_OK) {
+  if (ud_gate_slots(&g->gate, g->slots, g->live_at_y, UD_PROBE_SLOTS, &g->nslots, &g->frame_size,
+                    &err) != UD_OK) {
     snprintf(g->error, sizeof g->error, "%s", err.msg);
+    g->nslots = 0;
     return;
   }
-  if (nx > UD_PROBE_SLOTS || ny > UD_PROBE_SLOTS) {
-    snprintf(g->error, sizeof g->error, "%s: more than %d live slots", name, UD_PROBE_SLOTS);
+  if (g->nslots > UD_PROBE_SLOTS) {
+    snprintf(g->error, sizeof g->error, "%s: more than %d live slots", g->name, UD_PROBE_SLOTS);
+    g->nslots = 0;
     return;
   }
-  if (fx.spdelta != fy.spdelta) {
-    snprintf(g->error, sizeof g->error, "%s: frame size differs at X (%d) and Y (%d): not one frame",
-             name, fx.spdelta, fy.spdelta);
-    return;
-  }
-  g->frame_size = fx.spdelta;
-  g->nslots = nx;
-  for (size_t i = 0; i < nx; i++) {
-    g->live_at_y[i] = false;
-    for (size_t j = 0; j < ny; j++)
-      g->live_at_y[i] |= ys[j].sp_off == g->slots[i].sp_off;
+  for (size_t i = 0; i < g->nslots; i++)
     g->ncand += !g->live_at_y[i];
-  }
   g->usable = true;
 }
 
