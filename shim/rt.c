@@ -96,7 +96,7 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   ud_free(p);
   return rt;
 fail:
-  *quiet = p != NULL && p->nreasons == 1 && !p->cgo;
+  *quiet = p != NULL && !p->cgo; /* a Go program without cgo is none of ours */
   ud_free(p);
   ud_free(rt);
   if (tab != NULL)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `undead doctor` on real binaries of both toolchains (stock, seed bug,
-# stripped, no DWARF, PIE, pure Go): each fact checked against an
+# stripped, no DWARF, PIE, pure Go static and PIE): each fact checked against an
 # independent oracle (`go version`, `go version -m`, readelf), and the
 # verdict against what the shim itself does when preloaded into the same
 # binary (verbosity=1 says "active" or "disabled"). Bad input exits 2.
@@ -82,6 +82,13 @@ for tc in $(undead_toolchains); do
   (cd "$work/purego" && CGO_ENABLED=0 GOFLAGS= "$go" build -o "$work/$tc-purego" .) >"$work/$tc-purego.log" 2>&1 ||
     fail "pure Go build: $(tail -3 "$work/$tc-purego.log")"
   check "$tc-purego" "$tc" "$work/$tc-purego"
+  # A pure Go PIE is dynamically linked, so the shim is loaded into it: it
+  # has no cgo gate, and the shim says nothing at the default verbosity.
+  (cd "$work/purego" && CGO_ENABLED=0 GOFLAGS= "$go" build -buildmode=pie -o "$work/$tc-purego-pie" .) >"$work/$tc-purego-pie.log" 2>&1 ||
+    fail "pure Go PIE build: $(tail -3 "$work/$tc-purego-pie.log")"
+  check "$tc-purego-pie" "$tc" "$work/$tc-purego-pie"
+  out=$(LD_PRELOAD="$UNDEAD_SO" timeout 60 "$work/$tc-purego-pie" 2>&1)
+  [ "$out" = "pure go" ] || note "$tc-purego-pie: under the shim printed '$out', want only 'pure go'"
 done
 
 # bad input: exit 2, one line
