@@ -3,7 +3,7 @@
  * Everything the shim allocates comes from the jemalloc linked privately into
  * libundead.so (its symbols are local to the .so), never from the target's
  * malloc. Tables that must be usable where no allocator may run (the stack
- * copy hook, the cgo context function) are allocated once, up front. */
+ * copy hook, the callback-return check) are allocated once, up front. */
 #ifndef UNDEAD_ALLOC_H
 #define UNDEAD_ALLOC_H
 

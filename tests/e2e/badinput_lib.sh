@@ -24,8 +24,8 @@ expect_error() {
 }
 
 # expect_no_crash NAME FILE: status 0, 1 or 2 (and then one line), no signal,
-# from maps, scan and doctor (which also reads the DWARF and decodes the
-# code around the cgo context function).
+# from maps, scan and doctor (which also reads the DWARF and the type
+# descriptors, and decodes the runtime's code for the gates and hook sites).
 expect_no_crash() {
   local name=$1 file=$2 cmd rc err
   err=$bad_dir/stderr
