@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peer suite: github.com/mattn/go-sqlite3's own tests (SQL functions,
 # aggregators, hooks and virtual tables are C->Go callbacks) without and with
-# the shim: the same tests pass, no reports. Toolchains: those of
+# the shim: the same tests pass, no reports, by default and with
+# move_on_callback=1 (every callback moves its stack). Toolchains: those of
 # heavy_toolchains (tests/lib/common.sh: 119, cur and next by default, all
 # six with --long).
 # Source: Debian's golang-github-mattn-go-sqlite3-dev (built against the
@@ -52,6 +53,7 @@ for tc in $(heavy_toolchains); do
   go=$(go_for "$tc")
   bin=$(build_test "$tc" plain) || fail "building go-sqlite3's tests with $tc"
   run_pair "sqlite-$tc" "$work/src" 300 "$bin" -test.v || status=1
+  run_pair_stress "sqlite-$tc-stress" "$work/src" 300 "$bin" -test.v || status=1
   if [ "${UNDEAD_LONG:-0}" = 1 ]; then
     # The tests register drivers by name, so -test.count>1 panics: repeat
     # whole runs instead.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peer suite: each toolchain's own cgo test suite (misc/cgo/test in Go 1.19
 # and 1.20, cmd/cgo/internal/test since Go 1.21) without and with the shim:
-# the same tests pass and the shim reports nothing.
+# the same tests pass and the shim reports nothing, by default and with
+# move_on_callback=1 (every callback moves its stack; forced moves counted).
 # Toolchains: those of heavy_toolchains (tests/lib/common.sh: 119, cur and
 # next by default, all six with --long).
 # UNDEAD_LONG=1 also adds a build in which every function prologue moves the
@@ -48,6 +49,7 @@ suite_cgo() {
   # TestCrossPackageTests (Go 1.19) runs `go test` on testdata: the same Go.
   export PATH=$goroot/bin:$PATH
   run_pair "cgo$tc" "$dir" 300 "$work/cgo.test" -test.v -test.short || status=1
+  run_pair_stress "cgo$tc-stress" "$dir" 300 "$work/cgo.test" -test.v -test.short || status=1
   if [ "${UNDEAD_LONG:-0}" = 1 ]; then
     if [ ! -x "$work/cgo-move.test" ]; then
       (cd "$dir" && "$go" test -c -gcflags=all=-d=maymorestack=runtime.mayMoreStackMove \

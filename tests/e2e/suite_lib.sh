@@ -29,7 +29,8 @@ test_results() {
 }
 
 # run_pair NAME DIR TIMEOUT CMD... : runs CMD (cwd DIR) without and then
-# with the shim, logs in $PEER_LOGS/NAME.{without,with}.log, and compares:
+# with the shim (and PAIR_OPTIONS, if set, added to its options), logs in
+# $PEER_LOGS/NAME.{without,with}.log, and compares:
 # same exit status, same PASS/FAIL/SKIP sets, no report. A test that fails
 # only with the shim is run once more alone with the shim (to tell a flaky
 # test from a shim problem). Returns nonzero on a difference.
@@ -45,7 +46,7 @@ run_pair() {
   # $rep.PID as well as in the output; verbosity=1 shows the shim's status.
   local rep=$PEER_LOGS/$name.report
   rm -f "$rep".*
-  (cd "$dir" && UNDEAD_OPTIONS=${UNDEAD_OPTIONS:-log_path=$rep:verbosity=1} \
+  (cd "$dir" && UNDEAD_OPTIONS=${UNDEAD_OPTIONS:-log_path=$rep:verbosity=1${PAIR_OPTIONS:+:$PAIR_OPTIONS}} \
     with_shim timeout "$limit" "$@") >"$w" 2>&1; rc_w=$?
   t2=$(date +%s.%N)
   local n_wo n_w reps
@@ -95,6 +96,22 @@ run_pair() {
     echo "  $name: exit status differs ($rc_wo without, $rc_w with the shim)"
     tail -15 "$w" | sed 's/^/    | /'
     bad=1
+  fi
+  return $bad
+}
+
+# run_pair_stress NAME DIR TIMEOUT CMD... : run_pair with move_on_callback=1,
+# where every callback moves its goroutine's stack; also requires that the
+# shim's counts (verbosity=1, at exit) show forced moves, so a run in which
+# the option did nothing cannot pass.
+run_pair_stress() {
+  local name=$1 bad=0 forced
+  PAIR_OPTIONS=move_on_callback=1 run_pair "$@" || bad=1
+  forced=$(sed -nE 's/^undead: checked: .* \(([0-9]+) forced\).*/\1/p' "$PEER_LOGS/$name.with.log" |
+           awk '{ n += $1 } END { print n + 0 }')
+  echo "    forced moves: $forced"
+  if [ "$forced" = 0 ]; then
+    echo "  $name: move_on_callback=1 forced no move"; bad=1
   fi
   return $bad
 }
