@@ -27,9 +27,23 @@ for tc in $(undead_toolchains); do
       fi
     done
     if [ "$want" = 0 ]; then
-      UNDEAD_OPTIONS=verbosity=1 run_shim "$work/$tc-$prog" "$stripped" >/dev/null
-      grep -q '^undead: active.*no callback can open a gate, nothing will be checked' "$work/$tc-$prog.err" ||
-        { echo "  $tc $prog: the shim does not say there is nothing to watch: $(head -2 "$work/$tc-$prog.err")"; bad=1; }
+      # From a deep directory too: the start-up line names the binary and
+      # two source files, and must not be cut short of its end.
+      deep=$work/$(printf 'd%.0s' $(seq 1 200))/$(printf 'e%.0s' $(seq 1 200))/$(printf 'f%.0s' $(seq 1 200))
+      mkdir -p "$deep" && cp "$stripped" "$deep/$prog"
+      for b in "$stripped" "$deep/$prog"; do
+        UNDEAD_OPTIONS=verbosity=1 run_shim "$work/$tc-$prog" "$b" >/dev/null
+        grep -q '^undead: active.*no callback can open a gate, nothing will be checked$' "$work/$tc-$prog.err" ||
+          { echo "  $tc $prog: the shim does not say there is nothing to watch: $(head -2 "$work/$tc-$prog.err")"; bad=1; }
+      done
+      # A line too long for the shim's buffer (a 3000-byte path) says it was cut.
+      deeper=$deep/$(printf 'g%.0s' $(seq 1 250))/$(printf 'h%.0s' $(seq 1 250))
+      for i in 1 2 3 4 5 6 7; do deeper=$deeper/$(printf 'i%.0s' $(seq 1 250)); done
+      mkdir -p "$deeper" && cp "$stripped" "$deeper/$prog"
+      UNDEAD_OPTIONS=verbosity=1 run_shim "$work/$tc-$prog" "$deeper/$prog" >/dev/null
+      grep -q '^undead: active: .*\.\.\.$' "$work/$tc-$prog.err" ||
+        { echo "  $tc $prog: a cut start-up line does not end in '...': $(head -c 300 "$work/$tc-$prog.err")"; bad=1; }
+      rm -rf "$work/$(printf 'd%.0s' $(seq 1 200))"
     fi
     echo "$tc $prog: $want exported function(s)"
   done
