@@ -4,8 +4,9 @@
 # gpgme, and gpgme reads and writes the data through Go functions exported
 # to it (go-gpgme's //export read and write callbacks): C->Go callbacks in a
 # binary nobody here wrote.
-#  - undead doctor: the shim can work on it, the layout from the type
-#    descriptors with the Go 1.19 table agreeing, exported Go functions;
+#  - `undead doctor skopeo` (a bare name is looked up in PATH): the shim can
+#    work on it, the layout from the type descriptors with the Go 1.19 table
+#    agreeing, exported Go functions;
 #  - `skopeo standalone-sign` and `standalone-verify` with a throwaway key:
 #    the same exit status and verdict with the shim, with it and
 #    move_on_callback=1, and without it; signatures made under the shim verify
@@ -23,9 +24,14 @@ export GNUPGHOME=$work/gnupg
 trap 'gpgconf --kill all >/dev/null 2>&1' EXIT
 bad=0
 
-"$UNDEAD" doctor "$SKOPEO" > "$work/doctor.txt"; rc=$?
+# By name, as `undead run` would find it: looked up in PATH.
+PATH=${SKOPEO%/*}:$PATH "$UNDEAD" doctor skopeo > "$work/doctor.txt"; rc=$?
 grep -E '^  (Go version|runtime layout|exported)|^verdict' "$work/doctor.txt"
 [ "$rc" = 0 ] || { echo "  doctor exit $rc"; bad=1; }
+grep -qx "undead doctor: $SKOPEO" "$work/doctor.txt" || { echo "  doctor skopeo: $(head -1 "$work/doctor.txt")"; bad=1; }
+PATH=/nonexistent "$UNDEAD" doctor skopeo >/dev/null 2>"$work/doctor-nopath.err"; rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l < "$work/doctor-nopath.err")" = 1 ] ||
+  { echo "  doctor skopeo with no skopeo in PATH: exit $rc, $(cat "$work/doctor-nopath.err")"; bad=1; }
 grep -q '^  \.symtab  *absent' "$work/doctor.txt" || { echo "  skopeo is expected stripped"; bad=1; }
 grep -q '^  runtime layout   from the type descriptors, agreeing: table go1\.19$' "$work/doctor.txt" ||
   { echo "  doctor does not name the layout's sources"; bad=1; }

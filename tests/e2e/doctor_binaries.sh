@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `undead doctor` on real binaries of both toolchains (stock, seed bug,
+# `undead doctor` on real binaries of every toolchain (stock, seed bug,
 # stripped, no DWARF, PIE, pure Go static and PIE): each fact checked against an
 # independent oracle (`go version`, `go version -m`, readelf), and the
 # verdict against what the shim itself does when preloaded into the same
@@ -43,7 +43,14 @@ check() { # LABEL TOOLCHAIN BIN
   grep -q "^  linking  *$link" "$out" || note "$label: linking, want $link"
   local st=absent; readelf -S "$bin" | grep -q ' \.symtab ' && st=present
   grep -q "^  \.symtab  *$st" "$out" || note "$label: .symtab, want $st"
-  local dw=absent; readelf -S "$bin" | grep -q ' \.z\?debug_info ' && dw=present
+  # (Go's DWARF has a compile unit named runtime; a -w build of Go 1.19 to
+  # 1.23 keeps gcc's DWARF for the C objects only)
+  local dw=absent
+  if readelf -S "$bin" | grep -q ' \.z\?debug_info '; then
+    # (grep reads it all: with pipefail, -q would fail the pipe by SIGPIPE)
+    if readelf --debug-dump=info --dwarf-depth=1 "$bin" 2>/dev/null | grep -E 'DW_AT_name +: runtime$' >/dev/null
+    then dw="present, Go's"; else dw="present, only the C objects'"; fi
+  fi
   grep -q "^  DWARF  *$dw" "$out" || note "$label: DWARF, want $dw"
   # verdict vs the shim's own decision
   local shim; shim=$(UNDEAD_OPTIONS=verbosity=1 LD_PRELOAD="$UNDEAD_SO" timeout 60 "$bin" -rounds 1 2>&1 >/dev/null | grep -o 'undead: \(active\|disabled\)' | head -1)
