@@ -64,10 +64,10 @@ static void site_of(const ud_gate *g, uint64_t ret, const char *callee, site *s)
   }
 }
 
-static const char *slot_name(ud_dwarfvars *dv, const gate_view *v, const ud_live_slot *sl,
-                             char *buf, size_t cap) {
-  return ud_gate_slot_name(dv, &v->g->fn, v->g->x_ret, sl->kind, sl->sp_off - v->frame.fp_off, buf,
-                           cap)
+static const char *slot_name(const ud_image *img, ud_dwarfvars *dv, const gate_view *v,
+                             const ud_live_slot *sl, char *buf, size_t cap) {
+  return ud_gate_slot_name(img, dv, &v->g->fn, v->g->x_ret, sl->kind, sl->sp_off, v->frame.fp_off,
+                           buf, cap)
              ? buf
              : NULL;
 }
@@ -93,7 +93,7 @@ static void print_text(const char *path, const ud_image *img, gate_view *views, 
     for (size_t k = 0; k < v->nslots; k++) {
       const ud_live_slot *sl = &v->slots[k];
       char buf[128];
-      const char *name = slot_name(dv, v, sl, buf, sizeof buf);
+      const char *name = slot_name(img, dv, v, sl, buf, sizeof buf);
       printf("  undead %-5s sp+%-4d fp%+-5d %s\n", sl->kind == UD_SLOT_ARG ? "arg" : "local",
              sl->sp_off, sl->sp_off - v->frame.fp_off, name ? name : "(no name: no DWARF)");
     }
@@ -129,7 +129,7 @@ static void print_json(const char *path, const ud_image *img, gate_view *views, 
     for (size_t k = 0; k < v->nslots; k++) {
       const ud_live_slot *sl = &v->slots[k];
       char buf[128];
-      const char *name = slot_name(dv, v, sl, buf, sizeof buf);
+      const char *name = slot_name(img, dv, v, sl, buf, sizeof buf);
       fputs(k ? "," : "", stdout);
       json_write_slot(stdout, sl, v->frame.fp_off, name);
     }

@@ -203,20 +203,29 @@ int ud_gate_slots(const ud_gate *g, ud_live_slot *out, bool *live_at_y, size_t c
   return rc;
 }
 
-bool ud_gate_slot_name(ud_dwarfvars *dv, const ud_func *fn, uint64_t x_ret, uint8_t kind,
-                       int32_t fp_off, char *out, size_t cap) {
+bool ud_gate_slot_name(const ud_image *img, ud_dwarfvars *dv, const ud_func *fn, uint64_t x_ret,
+                       uint8_t kind, int32_t sp_off, int32_t fp_minus_sp, char *out, size_t cap) {
   static const struct {
     const char *func;
     const char *params[2];
   } sigs[] = {{"runtime.cgocall", {"fn", "arg"}}};
+  int32_t fp_off = sp_off - fp_minus_sp;
   if (dv != NULL && ud_dwarfvars_name(dv, x_ret, fp_off, out, cap))
     return true;
   const char *func = ud_func_name(fn);
-  if (kind != UD_SLOT_ARG || func == NULL || fp_off < 0 || fp_off % 8 != 0 || cap == 0)
+  if (func == NULL || cap == 0)
     return false;
+  int param = -1;
+  if (kind == UD_SLOT_ARG && fp_off >= 0 && fp_off % 8 == 0) {
+    param = fp_off / 8;
+  } else if (kind == UD_SLOT_LOCAL && img != NULL && x_ret > fn->entry && x_ret - fn->entry <= 4096) {
+    const uint8_t *code = ud_image_at(img, fn->entry, x_ret - fn->entry);
+    if (code != NULL)
+      param = ud_x86_param_spill(code, (size_t)(x_ret - fn->entry), fn->entry, x_ret, sp_off);
+  }
   for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-    if (strcmp(func, sigs[i].func) == 0 && (size_t)fp_off / 8 < 2) {
-      snprintf(out, cap, "%s", sigs[i].params[fp_off / 8]);
+    if (strcmp(func, sigs[i].func) == 0 && param >= 0 && param < 2) {
+      snprintf(out, cap, "%s", sigs[i].params[param]);
       return true;
     }
   return false;

@@ -56,14 +56,19 @@ int ud_gate_park_find(const ud_image *img, const ud_pclntab *tab, int32_t sched_
                       ud_gate_park *out, ud_err *err);
 
 /* The Go variable a gate frame's slot holds, as written to out: the name
- * DWARF gives at the X return address when dv is open and knows it, else,
- * for an argument of a runtime gate function, its parameter by position.
- * A function's arguments sit in its caller's frame in declaration order, one
- * word each here, so the offset from the frame pointer fixes the parameter
- * by the signature alone: runtime.cgocall(fn, arg unsafe.Pointer) int32,
- * the same from Go 1.17 (the register ABI's spill slots) to today. Locals
- * have no such rule. False, out untouched, when neither knows. */
-bool ud_gate_slot_name(ud_dwarfvars *dv, const ud_func *fn, uint64_t x_ret, uint8_t kind,
-                       int32_t fp_off, char *out, size_t cap);
+ * DWARF gives at the X return address when dv is open and knows it, else
+ * the parameter of a runtime gate function it holds, by the signature:
+ * - an argument by its position: a function's arguments sit in its
+ *   caller's frame in declaration order, one word each here, so the offset
+ *   from the frame pointer fixes the parameter. runtime.cgocall(fn, arg
+ *   unsafe.Pointer) int32, the same from Go 1.17 (the register ABI's spill
+ *   slots) to today;
+ * - a local that the code before X fills once from an argument register
+ *   still holding the argument (ud_x86_param_spill): Go 1.19 to 1.21 keep
+ *   cgocall's `arg` so.
+ * The slot is sp_off bytes above SP, fp_minus_sp the frame pointer's
+ * distance from SP. False, out untouched, when none of these knows. */
+bool ud_gate_slot_name(const ud_image *img, ud_dwarfvars *dv, const ud_func *fn, uint64_t x_ret,
+                       uint8_t kind, int32_t sp_off, int32_t fp_minus_sp, char *out, size_t cap);
 
 #endif

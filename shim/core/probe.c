@@ -74,7 +74,8 @@ static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p)
     p->nusable += p->gates[i].usable;
   }
   /* Names: the DWARF is only worth reading when a gate has undead
-   * candidates; without it, arguments are named by the signature. */
+   * candidates; without it, slots holding arguments are named by the
+   * signature. */
   bool any_cand = false;
   for (size_t i = 0; i < p->ngates; i++)
     any_cand |= p->gates[i].ncand > 0;
@@ -83,8 +84,8 @@ static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p)
   for (size_t i = 0; i < p->ngates; i++) {
     ud_probe_gate *g = &p->gates[i];
     for (size_t k = 0; k < g->nslots; k++)
-      ud_gate_slot_name(dv, &g->gate.fn, g->gate.x_ret, g->slots[k].kind,
-                        g->slots[k].sp_off - (g->frame_size + 8), g->names[k], sizeof g->names[k]);
+      ud_gate_slot_name(img, dv, &g->gate.fn, g->gate.x_ret, g->slots[k].kind, g->slots[k].sp_off,
+                        g->frame_size + 8, g->names[k], sizeof g->names[k]);
   }
   ud_dwarfvars_close(dv);
   if (p->ngates == 0) {

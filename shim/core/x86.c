@@ -143,3 +143,81 @@ bool ud_x86_lea_then_store(const uint8_t *code, size_t len, uint64_t vaddr, int 
   *store_base = gpr64(ops[0].mem.base);
   return true;
 }
+
+/* Go's integer argument registers (ABIInternal), as gpr64 numbers. */
+static int param_position(int gpr) {
+  static const int order[] = {0 /* AX */, 3 /* BX */, 1 /* CX */, 7 /* DI */, 6 /* SI */,
+                              8, 9, 10, 11};
+  for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
+    if (order[i] == gpr)
+      return i;
+  return -1;
+}
+
+int ud_x86_param_spill(const uint8_t *code, size_t len, uint64_t vaddr, uint64_t x_ret,
+                       int32_t sp_disp) {
+  ZydisDecoder dec;
+  ZydisDecodedInstruction insn;
+  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+  uint32_t written = 0; /* gpr64 numbers written since the entry */
+  bool framed = false, reached = false;
+  int stores = 0, param = -1;
+  if (!decoder_init(&dec) || x_ret <= vaddr || x_ret - vaddr > len)
+    return -1;
+  for (size_t off = 0; vaddr + off < x_ret; off += insn.length) {
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, code + off, len - off, &insn, ops)))
+      return -1;
+    uint64_t pc = vaddr + off;
+    if (pc + insn.length == x_ret) { /* the call itself */
+      reached = true;
+      break;
+    }
+    if (insn.meta.branch_type != ZYDIS_BRANCH_TYPE_NONE || insn.mnemonic == ZYDIS_MNEMONIC_RET) {
+      ZyanU64 to;
+      /* Only an early exit: a conditional jump forward past the call. */
+      if (insn.meta.category != ZYDIS_CATEGORY_COND_BR || ops[0].type != ZYDIS_OPERAND_TYPE_IMMEDIATE ||
+          !ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&insn, &ops[0], pc, &to)) || to < x_ret)
+        return -1;
+    }
+    bool lea = insn.mnemonic == ZYDIS_MNEMONIC_LEA;
+    if (framed && lea && ops[1].mem.base == ZYDIS_REGISTER_RSP &&
+        gpr64(ops[0].reg.value) != 5 /* BP: the frame pointer, never used for locals */)
+      return -1; /* a stack address taken: the slot may be written through it */
+    bool sets_frame = !framed && insn.mnemonic == ZYDIS_MNEMONIC_SUB &&
+                      ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER && ops[0].reg.value == ZYDIS_REGISTER_RSP &&
+                      ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE;
+    for (unsigned i = 0; i < insn.operand_count; i++) {
+      const ZydisDecodedOperand *o = &ops[i];
+      if (framed && i < insn.operand_count_visible && o->type == ZYDIS_OPERAND_TYPE_REGISTER &&
+          o->reg.value == ZYDIS_REGISTER_RSP && (o->actions & ZYDIS_OPERAND_ACTION_MASK_READ))
+        return -1; /* SP copied: a stack address taken */
+      if (o->type == ZYDIS_OPERAND_TYPE_REGISTER && (o->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
+        int r = gpr64(ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, o->reg.value));
+        if (r == 4 /* SP */ && framed)
+          return -1;
+        if (r >= 0)
+          written |= 1u << r;
+      }
+      if (!framed || lea || o->type != ZYDIS_OPERAND_TYPE_MEMORY ||
+          !(o->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+        continue;
+      if (o->mem.base == ZYDIS_REGISTER_RBP)
+        return -1;
+      if (o->mem.base != ZYDIS_REGISTER_RSP)
+        continue; /* through a register that holds no stack address (none was taken) */
+      int64_t lo = o->mem.disp.value, hi = lo + (o->size ? o->size / 8 : 1);
+      if (o->mem.index != ZYDIS_REGISTER_NONE)
+        return -1;
+      if (hi <= sp_disp || lo >= (int64_t)sp_disp + 8)
+        continue;
+      stores++;
+      int src = insn.mnemonic == ZYDIS_MNEMONIC_MOV && i == 0 && lo == sp_disp && o->size == 64 &&
+                        ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER
+                    ? gpr64(ops[1].reg.value)
+                    : -1;
+      param = src >= 0 && !(written & (1u << src)) ? param_position(src) : -1;
+    }
+    framed |= sets_frame;
+  }
+  return reached && stores == 1 ? param : -1;
+}

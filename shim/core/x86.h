@@ -41,6 +41,18 @@ bool ud_x86_call_arg_lea(const uint8_t *code, size_t len, uint64_t vaddr, uint64
  * store that follows it, `MOV reg, disp(base)`: the displacement in
  * *store_disp and the base in *store_base (UD_X86_R14 for g). */
 enum { UD_X86_R9 = 9, UD_X86_R14 = 14 };
+
+/* Which of the function's integer register arguments the local at
+ * sp_disp(SP) holds at the call ending at x_ret, read from the code of
+ * [vaddr, x_ret): the position in Go's register ABI order (AX, BX, CX, DI,
+ * SI, R8, R9, R10, R11), or -1. Only when the path from the entry to that
+ * call is straight (conditional jumps leave forward past it, nothing else
+ * branches), the frame is made once (SUB $n, SP) and SP then stays, and the
+ * slot's one write before the call is `MOV reg, sp_disp(SP)` of an argument
+ * register not yet written: the spill of an argument into a local, which
+ * only DWARF names otherwise. */
+int ud_x86_param_spill(const uint8_t *code, size_t len, uint64_t vaddr, uint64_t x_ret,
+                       int32_t sp_disp);
 bool ud_x86_lea_then_store(const uint8_t *code, size_t len, uint64_t vaddr, int reg,
                            uint64_t *addr, int32_t *store_disp, int *store_base);
 

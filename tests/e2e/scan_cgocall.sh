@@ -4,10 +4,11 @@
 # issue 17785 put back) reports runtime.cgocall's undead `fn` and `arg` slots
 # (exit 1), naming the cgocall.go lines of X (the entersyscall call) and Y
 # (the asmcgocall call) as they are in the overlay's source; a stripped
-# (-s -w) build reports the same slots and lines, its argument slots named
-# from cgocall's signature as the unstripped build's DWARF names them, its
-# locals unnamed. X and Y are checked against `go tool objdump`, the lines
-# against the source.
+# (-s -w) build reports the same slots and lines, named from cgocall's
+# signature (arguments by position, a local by the argument register the
+# code spills into it) exactly as the unstripped build's DWARF names them.
+# X and Y are checked against `go tool objdump`, the lines against the
+# source.
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 [ -x "$UNDEAD" ] || fail "$UNDEAD not built"
@@ -42,15 +43,16 @@ else:
         if got != ["arg", "fn"]:
             errs.append("undead names %s, want ['arg', 'fn']" % got)
     else:
-        # Without DWARF only arguments are named, from cgocall's signature:
-        # the name must be the one the unstripped build's DWARF gives.
+        # Without DWARF, names come from cgocall's signature (arguments by
+        # position, locals an argument register was spilled to, read from
+        # the code): each must be the one the unstripped build's DWARF gives.
         rnames = {}
         if ref is not None:
             for rg in ref["gates"]:
                 if rg["function"] == "runtime.cgocall":
                     rnames = {u["fp_offset"]: u["name"] for u in rg["undead"]}
         for u in g["undead"]:
-            want = rnames.get(u["fp_offset"]) if u["kind"] == "arg" else None
+            want = rnames.get(u["fp_offset"])
             if u["name"] != want:
                 errs.append("without DWARF, %s slot fp%+d named %r, want %r (DWARF of the unstripped build)" % (
                     u["kind"], u["fp_offset"], u["name"], want))

@@ -3,14 +3,22 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 SHIM_PROGS="issue7978 nested manycb cthread"
-# shim_build TOOLCHAIN VARIANT PROG -> the binary of tests/go/PROG, or with
-# PROG "NAME-pie", of tests/go/NAME built as a PIE (-buildmode=pie).
+# The same as `go test` links them (-s -w: no symbol table, no DWARF), and
+# issue7978 as a PIE, plain and stripped.
+SHIM_BUILDS="$SHIM_PROGS issue7978-pie issue7978-stripped nested-stripped manycb-stripped
+  cthread-stripped issue7978-pie-stripped"
+# shim_build TOOLCHAIN VARIANT PROG -> the binary of tests/go/PROG; PROG
+# "NAME-pie" is NAME built as a PIE (-buildmode=pie), "NAME-stripped" and
+# "NAME-pie-stripped" the same linked with -s -w.
 shim_build() {
-  case $3 in
-    *-pie) gobuild "$1" "$2-pie" "$UNDEAD_ROOT/tests/go/${3%-pie}" -buildmode=pie ;;
-    *) gobuild "$1" "$2" "$UNDEAD_ROOT/tests/go/$3" ;;
-  esac
+  local name=$3 variant=$2 strip=0 flags=()
+  case $name in *-stripped) name=${name%-stripped}; strip=1 ;; esac
+  case $name in *-pie) name=${name%-pie}; variant=$variant-pie; flags=(-buildmode=pie) ;; esac
+  [ "$strip" = 1 ] && variant=$variant-stripped
+  gobuild "$1" "$variant" "$UNDEAD_ROOT/tests/go/$name" "${flags[@]}"
 }
+# shim_prog_name PROG -> the program's own name ("issue7978-pie-stripped" -> "issue7978").
+shim_prog_name() { local n=${1%-stripped}; echo "${n%-pie}"; }
 # Runs per (toolchain, program): UNDEAD_SHIM_RUNS, else 20 with --long, else 5.
 shim_runs() {
   if [ -n "${UNDEAD_SHIM_RUNS:-}" ]; then echo "$UNDEAD_SHIM_RUNS"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The same programs (issue7978 as a PIE too) on the stock runtime run clean
-# under the shim, with each of the six toolchains: exit 0, the program's own
+# The same programs (plain and stripped, issue7978 as a PIE too) on the
+# stock runtime run clean under the shim, with each of the six toolchains:
+# exit 0, the program's own
 # output, no report and nothing else on stderr; and with verbosity=1, two
 # lines: the shim is active, and at exit what it checked (no report).
 #   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 5; 20 with --long)
@@ -13,13 +14,14 @@ mkdir -p "$work"
 bad=0
 for tc in $(undead_toolchains); do
   have_toolchain "$tc" || continue
-  for prog in $SHIM_PROGS issue7978-pie; do
+  for prog in $SHIM_BUILDS; do
+    name=$(shim_prog_name "$prog")
     bin=$(shim_build "$tc" stock "$prog") || fail "build $tc stock $prog"
     clean=0
     for i in $(seq 1 "$runs"); do
       pre=$work/$tc-$prog-$i
       rc=$(run_shim "$pre" "$bin")
-      if [ "$rc" = 0 ] && [ ! -s "$pre.err" ] && grep -q "^${prog%-pie}: ok$" "$pre.out"; then
+      if [ "$rc" = 0 ] && [ ! -s "$pre.err" ] && grep -q "^$name: ok$" "$pre.out"; then
         clean=$((clean+1))
       else
         echo "  $tc $prog run $i: exit $rc; stderr:"; head -5 "$pre.err" | sed 's/^/    /'
@@ -33,11 +35,11 @@ for tc in $(undead_toolchains); do
     active=active
     if [ "$rc" != 0 ] || [ "$(wc -l < "$pre.err")" != 2 ] || ! head -1 "$pre.err" | grep -q '^undead: active' ||
        ! tail -1 "$pre.err" | grep -q '^undead: checked: [1-9][0-9]* callback(s), .*; 0 report(s)$' ||
-       ! grep -q "^${prog%-pie}: ok$" "$pre.out"; then
+       ! grep -q "^$name: ok$" "$pre.out"; then
       active="NOT active"; bad=1
       echo "  $tc $prog verbosity=1: exit $rc; stderr:"; head -5 "$pre.err" | sed 's/^/    /'
     fi
-    printf '%-4s %-13s clean %d/%d, %s\n' "$tc" "$prog" "$clean" "$runs" "$active"
+    printf '%-4s %-22s clean %d/%d, %s\n' "$tc" "$prog" "$clean" "$runs" "$active"
     [ "$clean" = "$runs" ] || bad=1
   done
 done
