@@ -13,7 +13,8 @@
 # two stock ones are clean. python3 alone and a C program without Go are
 # left alone (nothing printed at verbosity=1). undead doctor and scan
 # accept the library and the C program: the shim can work on both, and the
-# seed bug's candidates are listed.
+# seed bug's candidates are listed. `undead run --log-dir DIR -- python3
+# host.py` then `undead report DIR`: the seed bug's report; stock: exit 0.
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
 shim_need
@@ -91,6 +92,13 @@ for tc in $(undead_toolchains); do
   [ "$(grep -c '^undead: active: go1\..* Go library ' "$work/run-$tc-two-stock.err")" = 2 ] ||
     note "$tc: two libraries, not both watched: $(grep '^undead:' "$work/run-$tc-two-stock.err" | head -3)"
   echo "$tc: two c-shared libraries in one process: each watched"
+  # The CI path: undead run with a log directory, then undead report.
+  logs=$work/$tc-runlogs; rm -rf "$logs"
+  "$UNDEAD" run --log-dir "$logs" -- "$PY" "$HOSTS/host.py" walk "$bug" >/dev/null 2>&1; rc=$?
+  "$UNDEAD" report "$logs" > "$work/$tc-report.txt" 2>&1; rrc=$?
+  [ "$rc" != 0 ] && [ "$rrc" = 1 ] && grep -q '^undead: 1 report' "$work/$tc-report.txt" ||
+    note "$tc: undead run -- python3 host.py: exit $rc, undead report exit $rrc: $(head -3 "$work/$tc-report.txt")"
+  "$UNDEAD" run -- "$PY" "$HOSTS/host.py" walk "$stock" >/dev/null 2>&1 || note "$tc: undead run -- python3 host.py (stock): exit $?"
 done
 # Hosts without Go: nothing.
 for cmd in "$PY -c print(1)" "/bin/true"; do
