@@ -41,6 +41,8 @@ bool ud_x86_call_arg_lea(const uint8_t *code, size_t len, uint64_t vaddr, uint64
  * store that follows it, `MOV reg, disp(base)`: the displacement in
  * *store_disp and the base in *store_base (UD_X86_R14 for g). */
 enum { UD_X86_R9 = 9, UD_X86_R14 = 14 };
+bool ud_x86_lea_then_store(const uint8_t *code, size_t len, uint64_t vaddr, int reg,
+                           uint64_t *addr, int32_t *store_disp, int *store_base);
 
 /* Which of the function's integer register arguments the local at
  * sp_disp(SP) holds at the call ending at x_ret, read from the code of
@@ -53,7 +55,5 @@ enum { UD_X86_R9 = 9, UD_X86_R14 = 14 };
  * only DWARF names otherwise. */
 int ud_x86_param_spill(const uint8_t *code, size_t len, uint64_t vaddr, uint64_t x_ret,
                        int32_t sp_disp);
-bool ud_x86_lea_then_store(const uint8_t *code, size_t len, uint64_t vaddr, int reg,
-                           uint64_t *addr, int32_t *store_disp, int *store_base);
 
 #endif
