@@ -47,14 +47,13 @@ ref=docker.io/library/undead:test
 printf '%s' '{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":2,"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},"layers":[]}' \
   > "$work/manifest.json"
 
-# run LABEL OPTIONS ARG... : skopeo ARG... under the shim (OPTIONS "" = no shim), output
-# in $work/LABEL.{out,err}, exit status in $work/LABEL.rc.
+# run LABEL OPTIONS ARG... : skopeo ARG... under the shim (OPTIONS "" = no
+# shim), output in $work/LABEL.{out,err}, exit status in $work/LABEL.rc.
 run() {
-  local label=$1 opts=$2; shift 2
-  if [ -z "$opts" ]; then timeout 120 "$SKOPEO" "$@"
-  else UNDEAD_OPTIONS=$opts LD_PRELOAD=$UNDEAD_SO timeout 120 "$SKOPEO" "$@"; fi \
-    > "$work/$label.out" 2> "$work/$label.err"
-  echo $? > "$work/$label.rc"
+  local label=$1 opts=$2 rc; shift 2
+  if [ -z "$opts" ]; then rc=$(run_plain "$work/$label" "$SKOPEO" "$@")
+  else rc=$(UNDEAD_OPTIONS=$opts run_shim "$work/$label" "$SKOPEO" "$@"); fi
+  echo "$rc" > "$work/$label.rc"
 }
 # checked LABEL -> "CALLBACKS FORCED" from the shim's exit line, or fails.
 checked() {
