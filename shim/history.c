@@ -4,10 +4,10 @@
  * callbacks by a panic never clears its own. */
 #include "history.h"
 
-#include <sched.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "spinlock.h"
 
 enum { SLOTS = 4096 }; /* power of two; at most half are used */
 
@@ -29,17 +29,8 @@ bool ud_history_init(void) {
   return table != NULL;
 }
 
-static void lock(void) {
-  for (unsigned spins = 0; __atomic_exchange_n(&lockword, 1, __ATOMIC_ACQUIRE); spins++) {
-    while (__atomic_load_n(&lockword, __ATOMIC_RELAXED)) {
-      if (++spins > 64)
-        sched_yield();
-      else
-        __builtin_ia32_pause();
-    }
-  }
-}
-static void unlock(void) { __atomic_store_n(&lockword, 0, __ATOMIC_RELEASE); }
+static void lock(void) { ud_spin_lock(&lockword); }
+static void unlock(void) { ud_spin_unlock(&lockword); }
 
 static size_t home(const void *rt, uintptr_t g) {
   return (size_t)(((g >> 4) ^ ((uintptr_t)rt >> 6)) * 0x9E3779B97F4A7C15ull >> 52) & (SLOTS - 1);

@@ -18,6 +18,7 @@
 #include "gostack.h"
 #include "report.h"
 #include "report_out.h"
+#include "spinlock.h"
 
 enum { HEAD_FRAMES = 40, TAIL_FRAMES = UD_REPORT_MAX_FRAMES - HEAD_FRAMES - 1 };
 
@@ -99,8 +100,7 @@ static void stop_program(const ud_options *opt) {
 }
 
 void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
-  while (__atomic_exchange_n(&report_lock, 1, __ATOMIC_ACQUIRE))
-    __builtin_ia32_pause();
+  ud_spin_lock(&report_lock);
   ud_report *r = &rep;
   memset(r, 0, sizeof *r);
   const ud_gate_info *gi = v->gate;
@@ -199,5 +199,5 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
     ud_counts_write_final(opt, rt->path, rt->go_version);
     stop_program(opt);
   }
-  __atomic_store_n(&report_lock, 0, __ATOMIC_RELEASE);
+  ud_spin_unlock(&report_lock);
 }

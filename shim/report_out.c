@@ -109,12 +109,13 @@ typedef struct bytes_ctx {
   size_t n;
 } bytes_ctx;
 
+/* Unbuffered: the record is already rendered, and the exit path that
+ * writes it holds no lock, so it must not touch the report's buffer. */
 static int write_bytes(const void *p, int fd) {
   const bytes_ctx *c = p;
   ud_out o;
-  ud_out_init_fd(&o, fd, outbuf, sizeof outbuf);
+  ud_out_init_fd(&o, fd, NULL, 0);
   ud_out_mem(&o, c->s, c->n);
-  ud_out_flush(&o);
   return o.error ? o.err : 0;
 }
 

@@ -9,11 +9,12 @@
 #include "report.h"
 
 /* Renders r in format f to the place log_path names. Uses one static
- * buffer: callers hold report_emit's lock, as for the report itself. */
+ * buffer: callers hold report_emit's lock. */
 void ud_report_write(const ud_report *r, enum ud_format f, const char *log_path);
 
 /* Appends text[0..len) (a record already rendered, such as the counts at
- * exit) to the same place, with the same fallback. */
+ * exit) to the same place, with the same fallback; no lock needed (it
+ * writes straight from text). */
 void ud_record_write(const char *text, size_t len, const char *log_path);
 
 #endif

@@ -15,8 +15,8 @@
  *     before the thread starts. That needs no LD_AUDIT and no dlopen
  *     interposer (which would see the library only after its initialiser
  *     ran), works for libraries that an initialiser runs before the shim's
- *     own constructor, and costs an ordinary thread creation one pointer
- *     comparison once its caller is known.
+ *     own constructor, and costs an ordinary thread creation a few
+ *     comparisons (the calling segment's range) once its caller is known.
  * In anything else (no Go runtime, or UNDEAD=0) it does nothing: in a
  * program without Go, one dlsym and a few reads of its ELF headers; no
  * allocation, nothing printed. The Go toolchain's own commands built with
@@ -154,15 +154,20 @@ __attribute__((destructor)) static void ud_shim_fini(void) {
 typedef int (*pthread_create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 static pthread_create_fn real_pthread_create;
 
-/* The objects whose threads were looked at: each is checked once. */
+/* The objects whose threads were looked at: each is checked once, and a
+ * call from the segment it was first seen calling from is known by its
+ * range alone, without the loader's lock (dl_iterate_phdr). */
 enum { SEEN_MAX = 64 };
-static uintptr_t seen[SEEN_MAX];
+typedef struct seen_object {
+  uintptr_t bias, lo, hi;
+} seen_object;
+static seen_object seen[SEEN_MAX];
 static size_t nseen;
 
 typedef struct caller_object {
   uintptr_t pc;
   bool found;
-  uintptr_t bias;
+  uintptr_t bias, lo, hi; /* the object's load bias; the segment holding pc */
   const char *name;
   bool is_main;
 } caller_object;
@@ -176,6 +181,8 @@ static int find_caller(struct dl_phdr_info *info, size_t size, void *p) {
     if (ph->p_type == PT_LOAD && c->pc >= lo && c->pc < lo + ph->p_memsz) {
       c->found = true;
       c->bias = info->dlpi_addr;
+      c->lo = lo;
+      c->hi = lo + ph->p_memsz;
       c->name = info->dlpi_name;
       return 1;
     }
@@ -184,10 +191,18 @@ static int find_caller(struct dl_phdr_info *info, size_t size, void *p) {
   return 0;
 }
 
-static bool seen_before(uintptr_t base) {
+static bool seen_before(uintptr_t bias) {
   size_t n = __atomic_load_n(&nseen, __ATOMIC_ACQUIRE);
   for (size_t i = 0; i < n; i++)
-    if (seen[i] == base)
+    if (seen[i].bias == bias)
+      return true;
+  return false;
+}
+
+static bool seen_pc(uintptr_t pc) {
+  size_t n = __atomic_load_n(&nseen, __ATOMIC_ACQUIRE);
+  for (size_t i = 0; i < n; i++)
+    if (pc >= seen[i].lo && pc < seen[i].hi)
       return true;
   return false;
 }
@@ -195,6 +210,8 @@ static bool seen_before(uintptr_t base) {
 /* The caller of pthread_create, if it is an object not looked at yet that
  * holds a Go runtime, is attached before its thread starts. */
 static void check_caller(uintptr_t pc) {
+  if (seen_pc(pc))
+    return;
   caller_object c = {.pc = pc, .is_main = true};
   dl_iterate_phdr(find_caller, &c);
   if (!c.found || seen_before(c.bias))
@@ -204,7 +221,7 @@ static void check_caller(uintptr_t pc) {
   pthread_mutex_lock(&attach_lock);
   bool fresh = !seen_before(c.bias);
   if (fresh && nseen < SEEN_MAX) {
-    seen[nseen] = c.bias;
+    seen[nseen] = (seen_object){c.bias, c.lo, c.hi};
     __atomic_store_n(&nseen, nseen + 1, __ATOMIC_RELEASE);
   }
   pthread_mutex_unlock(&attach_lock);
