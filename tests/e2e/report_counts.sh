@@ -31,7 +31,10 @@ c = json.load(open(sys.argv[1]))["checked"]
 assert c["processes"] == 2 and c["callbacks"] == 900 and c["gate_returns"] == 900 and c["reports"] == 0, c
 PY
 "$UNDEAD" run --stress --log-dir "$work/stress" -- "$bin" -workers 1 -calls 200 >/dev/null || fail "latent --stress"
-"$UNDEAD" report "$work/stress" | grep -q 'note\|warning' && fail "--stress: a note or warning although relocations were checked"
+"$UNDEAD" report "$work/stress" >"$work/stress.txt"; rc=$?
+cat "$work/stress.txt"
+[ "$rc" = 0 ] || fail "--stress: exit $rc, want 0 (no reports)"
+grep -q 'note\|warning' "$work/stress.txt" && fail "--stress: a note or warning although relocations were checked"
 "$UNDEAD" report --json "$work/stress" >"$work/stress.json"
 python3 - "$work/stress.json" <<'PY' || fail "--stress: no forced move per callback"
 import json, sys
