@@ -6,7 +6,8 @@
  * sites, the exported Go functions and the gate frames.
  *
  * Exit 0: the shim can work; 1: it cannot (each reason is listed once); 2:
- * bad usage or a file that is not a readable ELF. */
+ * bad usage, a file that is not a readable ELF, or out of memory; 3 (from
+ * undead.c): stdout could not be written. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,7 +288,8 @@ static const char usage[] =
     "  --debuginfo-path PATH  where separate debug files are looked for (elfutils'\n"
     "           form, default \":.debug:/usr/lib/debug\").\n"
     "\n"
-    "Exit status: 0 it can work, 1 it cannot (reasons listed), 2 bad usage or input.\n";
+    "Exit status: 0 it can work, 1 it cannot (reasons listed), 2 bad usage or input\n"
+    "(or out of memory), 3 the output could not be written.\n";
 
 int cmd_doctor(int argc, char **argv) {
   bool json = false;
@@ -315,7 +317,8 @@ int cmd_doctor(int argc, char **argv) {
     }
   }
   if (path == NULL) {
-    fprintf(stderr, "undead doctor: no binary given (usage: undead doctor [--json] BINARY)\n");
+    fprintf(stderr, "undead doctor: no binary given (usage: undead doctor [--json] "
+                    "[--debuginfo-path PATH] BINARY)\n");
     return 2;
   }
   char found[4096];

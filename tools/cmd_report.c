@@ -33,18 +33,22 @@
 enum { MAX_LINE = 1 << 20 };
 
 static const char usage[] =
-    "usage: undead report [--text | --json | --sarif OUT] FILE|DIR...\n"
+    "usage: undead report [--text | --json] [--sarif OUT] [--] FILE|DIR...\n"
     "\n"
     "Reads undead JSON reports (one per line; format=json in UNDEAD_OPTIONS),\n"
     "groups duplicates by signature (kind, gate function, slot, X and Y lines)\n"
     "and prints one summary. A directory stands for the regular files in it\n"
     "(undead run --log-dir DIR writes there); '-' reads stdin. The counts each\n"
     "process writes at exit (what was checked) are summed: a run that checked\n"
-    "nothing is warned about.\n"
-    "  --text       render each distinct report as the shim would have\n"
-    "  --json       print the summary as one JSON object\n"
-    "  --sarif OUT  also write one SARIF 2.1.0 log of the distinct reports to OUT\n"
-    "               ('-' for stdout, then the summary goes to stderr)\n"
+    "nothing is warned about. Options come before the files; '--' ends them.\n"
+    "  --text       render each distinct report as the shim would have, instead\n"
+    "               of the summary\n"
+    "  --json       print the summary as one JSON object (the last of --text and\n"
+    "               --json wins)\n"
+    "  --sarif OUT, --sarif=OUT\n"
+    "               also write one SARIF 2.1.0 log of the distinct reports to OUT;\n"
+    "               '-' is stdout, and then the summary (text, or JSON with\n"
+    "               --json) goes to stderr and --text is ignored\n"
     "Exit status: 0 no reports, 1 reports found, 2 bad usage or input,\n"
     "3 the output could not be written, 4 out of memory.\n";
 

@@ -52,7 +52,9 @@ static const char usage[] =
     "  --options SPEC  more UNDEAD_OPTIONS (key=value pairs separated by ':')\n"
     "In CI:  go test -exec 'undead run --log-dir reports --' ./...\n"
     "        undead report reports   (the reports, and what was checked)\n"
-    "Exit status: CMD's; 2 bad usage; 126/127 CMD cannot be run.\n";
+    "Exit status: CMD's; 2 bad usage, or CMD not started (libundead.so or the log\n"
+    "directory unusable, out of memory); 126/127 CMD cannot be run; 3 this help\n"
+    "could not be written.\n";
 
 static bool is_file(const char *p) {
   struct stat st;

@@ -20,8 +20,9 @@ static const char usage[] =
   "  maps BINARY FUNC         live pointer slots at each call site of FUNC\n"
   "  report [OPTIONS] FILE... group JSON reports, render text or SARIF\n"
   "\n"
-  "Exit status: 0 clean, 1 findings, 2 usage or input error, 3 the output\n"
-  "could not be written, 4 out of memory.\n"
+  "Exit status: 0 clean, 1 findings, 2 usage or input error (out of memory\n"
+  "included), 3 the output could not be written; report exits 4 when out of\n"
+  "memory, and run exits with CMD's status once CMD starts.\n"
   "Run 'undead COMMAND --help' for a command's options.\n";
 
 static const struct {
