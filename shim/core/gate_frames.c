@@ -255,10 +255,11 @@ int ud_gate_park_find(const ud_image *img, const ud_pclntab *tab, int32_t sched_
                    "runtime.systemstack_switch", (unsigned long long)pc);
   bool exact;
   const ud_goversion *v = ud_goversion_find(ud_image_go_release(img), &exact);
+  char vb[16];
   if (v != NULL && exact && pc - sw.entry != v->switch_pc_off)
     return ud_fail(err, UD_E_CORRUPT, "goroutines in C are parked at runtime.systemstack_switch+%llu, "
-                   "Go %d.%d parks them at +%u", (unsigned long long)(pc - sw.entry),
-                   v->version / 100, v->version % 100, v->switch_pc_off);
+                   "Go %s parks them at +%u", (unsigned long long)(pc - sw.entry),
+                   ud_goversion_name(v->version, vb, sizeof vb), v->switch_pc_off);
   int32_t d;
   if (!ud_func_spdelta(&sw, pc, &d) || d < 0 || d > 64)
     return ud_fail(err, UD_E_CORRUPT, "runtime.systemstack_switch has no frame size at %#llx",

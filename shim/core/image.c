@@ -1,10 +1,11 @@
 /* image: ELF64 x86-64 files through libelf, mapped once.
  *
- * libelf maps the file (ELF_C_READ_MMAP) and parses the headers; section
- * contents, symbols and build info are then read straight from that mapping,
- * with every offset and size checked against the file size first, so a
- * truncated or corrupt file yields an error or an absent item, never a read
- * past the mapping. */
+ * The image maps the file itself (private copy-on-write pages, no descriptor
+ * kept) and hands the mapping to libelf (elf_memory), which parses the
+ * headers; section contents, symbols and build info are then read straight
+ * from that mapping, with every offset and size checked against the file
+ * size first, so a truncated or corrupt file yields an error or an absent
+ * item, never a read past the mapping. */
 #include "image.h"
 
 #include "debuginfo.h"
@@ -52,7 +53,7 @@ struct ud_image {
   size_t nloads;
   bool has_interp, has_dynamic;
   ud_symtab symtab, dynsym;
-  bool has_dwarf, has_cgo;
+  bool has_dwarf;
   ud_debuginfo *dwarf; /* opened on first use */
   bool dwarf_tried;
   ud_err dwarf_err;
@@ -397,9 +398,6 @@ ud_image *ud_image_open(const char *path, ud_err *err) {
   for (size_t i = 0; i < img->nsecs; i++)
     if (!strcmp(img->secs[i].name, ".debug_info") || !strcmp(img->secs[i].name, ".zdebug_info"))
       img->has_dwarf = true;
-  /* Not _cgo_init: that is a runtime variable every Go binary has. */
-  img->has_cgo = ud_image_symbol(img, "crosscall2", NULL, NULL) ||
-                 ud_image_symbol(img, "x_cgo_init", NULL, NULL);
   find_go_version(img);
   return img;
 fail:
@@ -509,7 +507,6 @@ bool ud_image_has_go_dwarf(const ud_image *img) {
 }
 bool ud_image_is_library(const ud_image *img) { return img->type == ET_DYN && !img->has_interp; }
 bool ud_image_is_dynamic(const ud_image *img) { return img->has_interp || img->has_dynamic; }
-bool ud_image_has_cgo(const ud_image *img) { return img->has_cgo; }
 
 const char *ud_image_go_version(const ud_image *img) {
   return img->go_version[0] ? img->go_version : NULL;

@@ -1,7 +1,8 @@
 /* image: a Go program's ELF file, read with libelf.
  *
- * The file is mapped read-only once; every pointer the image hands out points
- * into that mapping and lives as long as the image. Addresses are link-time
+ * The file is mapped once (private pages: never written back); every
+ * pointer the image hands out points into that mapping and lives as long
+ * as the image. Addresses are link-time
  * virtual addresses ("vaddr"); a running process adds the load bias
  * (0 for a non-PIE executable). */
 #ifndef UNDEAD_IMAGE_H
@@ -63,7 +64,6 @@ bool ud_image_has_go_dwarf(const ud_image *img);
 const char *ud_image_dwarf_separate(const ud_image *img);
 bool ud_image_is_dynamic(const ud_image *img);   /* has PT_INTERP / PT_DYNAMIC */
 bool ud_image_is_library(const ud_image *img);   /* ET_DYN without PT_INTERP */
-bool ud_image_has_cgo(const ud_image *img);      /* crosscall2 / _cgo_* present */
 
 /* The Go version string ("go1.19.8", "go1.26.8") from .go.buildinfo (or
  * runtime.buildVersion); NULL if none was found. */

@@ -1,6 +1,5 @@
 /* layout: runtime.g / runtime.m offsets from the type descriptors, DWARF
- * and the release's table, cross-checked; the TLS slot of g read from the
- * code.
+ * and the release's table, cross-checked.
  *
  * The DWARF comes from ud_image_dwarf (inflated sections, see debuginfo.c).
  * libdw allocates from the process's malloc: in the shim this runs only in
@@ -14,7 +13,6 @@
 
 #include "goversion.h"
 #include "typedesc.h"
-#include "x86.h"
 
 /* ---- DWARF --------------------------------------------------------------- */
 

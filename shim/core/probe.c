@@ -125,9 +125,11 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, ud_probe *p) {
               "has no gate to check)");
   if (!p->cgo)
     reason(p, "does not use cgo: there is no gate between Go and C to check");
-  if (p->release != 0 && p->row == NULL)
-    reason(p, "Go %d.%d is older than every release undead supports (1.19 and later)",
-           p->release / 100, p->release % 100);
+  if (p->release != 0 && p->row == NULL) {
+    char vb[16];
+    reason(p, "Go %s is older than every release undead supports (1.19 and later)",
+           ud_goversion_name(p->release, vb, sizeof vb));
+  }
 
   ud_err err = {0};
   p->layout_ok = ud_layout_load(img, tab, &p->layout, &p->sources, &err) == UD_OK;

@@ -27,10 +27,6 @@
 #include "pclntab.h"
 
 enum {
-  UD_KIND_INT32 = 5,
-  UD_KIND_UINT32 = 10,
-  UD_KIND_UINT64 = 11,
-  UD_KIND_UINTPTR = 12,
   UD_KIND_POINTER = 22,
   UD_KIND_STRUCT = 25,
 };

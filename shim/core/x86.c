@@ -1,4 +1,5 @@
-/* x86: call sites and instruction lengths, decoded with Zydis.
+/* x86: call sites and the few instruction patterns undead reads, decoded
+ * with Zydis.
  *
  * Zydis never allocates and reads only the bytes it is given, so these
  * functions are safe in the shim's constructor and on any input. Linear

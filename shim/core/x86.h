@@ -36,8 +36,7 @@ bool ud_x86_call_arg_lea(const uint8_t *code, size_t len, uint64_t vaddr, uint64
                          uint64_t *addr, uint64_t *call_pc);
 
 /* The first instruction of code[0, len) if it is a RIP-relative LEA
- * into `reg` (a ZydisRegister value, e.g. ZYDIS_REGISTER_R9 = see x86.c's
- * UD_X86_R9): its absolute address in *addr, and the register-to-memory
+ * into `reg` (a general register by number, RAX 0 ... R15 15: UD_X86_R9): its absolute address in *addr, and the register-to-memory
  * store that follows it, `MOV reg, disp(base)`: the displacement in
  * *store_disp and the base in *store_base (UD_X86_R14 for g). */
 enum { UD_X86_R9 = 9, UD_X86_R14 = 14 };
