@@ -6,9 +6,11 @@
 # linked into a C program (tests/hosts/host.c), each in three shapes (walk,
 # nested callbacks, callbacks from host threads):
 #   - on the seed-bug runtime: caught with a report on every run under the
-#     shim (the runs without it pass silently);
+#     shim (the run without it is not required to pass, as the bug may crash
+#     it on its own: when it does not, its exit status is shown as a note);
 #   - on the stock runtime: clean, output identical to a run without it;
-#   - verbosity=1 names the library or program it watches.
+#   - verbosity=1 names the library or program it watches (its path, on the
+#     `undead: active:` line).
 # Two c-shared libraries in one python3 process: a bug in either is caught,
 # two stock ones are clean. python3 alone and a C program without Go are
 # left alone (nothing printed at verbosity=1). undead doctor and scan
@@ -47,14 +49,21 @@ golib() {
   if [ "$mode" = c-shared ]; then echo "$out/libgolib.so"; else echo "$out/host"; fi
 }
 
-# run_case LABEL WANT(caught|clean) CMD...
+# run_case LABEL WANT(caught|clean) WATCHED CMD...
+# WATCHED: the objects the shim must name as watched, ':' between them: a
+# c-shared library as "Go library PATH:", a program as "PATH:".
 run_case() {
-  local label=$1 want=$2; shift 2
-  local pre=$work/run-$label rc base
+  local label=$1 want=$2 watched=$3; shift 3
+  local pre=$work/run-$label rc base w
   base=$(run_plain "$pre.plain" "$@")
   rc=$(UNDEAD_OPTIONS=verbosity=1 run_shim "$pre" "$@")
   local n; n=$(grep -c 'SUMMARY: undead' "$pre.err")
-  grep -q '^undead: active: go1\.' "$pre.err" || note "$label: the shim did not say it watches a Go runtime: $(head -2 "$pre.err")"
+  grep '^undead: active: go1\.' "$pre.err" >"$pre.active" || note "$label: the shim did not say it watches a Go runtime: $(head -2 "$pre.err")"
+  local ws; IFS=: read -ra ws <<<"$watched"
+  for w in "${ws[@]}"; do
+    case "$w" in *.so) w="Go library $w" ;; esac
+    grep -qF " $w: " "$pre.active" || note "$label: the shim did not name $w as watched: $(head -2 "$pre.active")"
+  done
   if [ "$want" = caught ]; then
     [ "$rc" = 134 ] && [ "$n" = 1 ] && grep -q 'undead-pointer in runtime.cgocall arg' "$pre.err" ||
       note "$label: not caught (exit $rc, $n report(s)): $(grep -m3 'undead' "$pre.err")"
@@ -72,8 +81,8 @@ for tc in $(undead_toolchains); do
     host=$(golib "$tc" "$v" c-archive) || fail "build $tc $v c-archive: $(tail -5 "$work/$tc-$v-c-archive.log")"
     want=clean; [ "$v" = undead ] && want=caught
     for shape in walk nested threads; do
-      run_case "$tc-$v-c-shared-$shape" $want "$PY" "$HOSTS/host.py" "$shape" "$so"
-      run_case "$tc-$v-c-archive-$shape" $want "$host" "$shape"
+      run_case "$tc-$v-c-shared-$shape" $want "$so" "$PY" "$HOSTS/host.py" "$shape" "$so"
+      run_case "$tc-$v-c-archive-$shape" $want "$host" "$host" "$shape"
     done
     for b in "$so" "$host"; do
       "$UNDEAD" doctor "$b" > "$work/doctor.txt" 2>&1 || note "$tc $v: doctor $b: exit $?: $(tail -3 "$work/doctor.txt")"
@@ -86,9 +95,11 @@ for tc in $(undead_toolchains); do
   done
   stock=$(golib "$tc" stock c-shared) bug=$(golib "$tc" undead c-shared)
   cp "$stock" "$work/$tc-libgolib-copy.so"
-  run_case "$tc-two-stock-bug" caught "$PY" "$HOSTS/host.py" walk "$stock" "$bug"
-  run_case "$tc-two-bug-stock" caught "$PY" "$HOSTS/host.py" walk "$bug" "$stock"
-  run_case "$tc-two-stock" clean "$PY" "$HOSTS/host.py" walk "$stock" "$work/$tc-libgolib-copy.so"
+  # each library is loaded and run in turn: the bug's report ends the run
+  # before a library after it is loaded
+  run_case "$tc-two-stock-bug" caught "$stock:$bug" "$PY" "$HOSTS/host.py" walk "$stock" "$bug"
+  run_case "$tc-two-bug-stock" caught "$bug" "$PY" "$HOSTS/host.py" walk "$bug" "$stock"
+  run_case "$tc-two-stock" clean "$stock:$work/$tc-libgolib-copy.so" "$PY" "$HOSTS/host.py" walk "$stock" "$work/$tc-libgolib-copy.so"
   [ "$(grep -c '^undead: active: go1\..* Go library ' "$work/run-$tc-two-stock.err")" = 2 ] ||
     note "$tc: two libraries, not both watched: $(grep '^undead:' "$work/run-$tc-two-stock.err" | head -3)"
   echo "$tc: two c-shared libraries in one process: each watched"
