@@ -18,7 +18,7 @@ note() { echo "  BAD $*"; bad=1; }
 for tc in $(undead_toolchains); do
   have_toolchain "$tc" || continue
   bin=$(gobuild "$tc" stock "$UNDEAD_ROOT/tests/go/hygiene") || fail "build $tc hygiene"
-  asan=$(gobuild "$tc" asan "$UNDEAD_ROOT/tests/go/hygiene" -asan) || fail "build $tc hygiene -asan"
+  asan=$(gobuild "$tc" stock-asan "$UNDEAD_ROOT/tests/go/hygiene") || fail "build $tc hygiene -asan"
   run_plain "$work/$tc-plain" "$bin" >/dev/null
   rc=$(UNDEAD_OPTIONS=verbosity=1 run_shim "$work/$tc-shim" "$bin")
   grep -q '^undead: active' "$work/$tc-shim.err" || note "$tc: the shim is not active: $(head -1 "$work/$tc-shim.err")"
