@@ -1,5 +1,5 @@
 /* layout_probe BINARY: prints what the core reads of the runtime layout, one
- * key=value a line, for tests/e2e/layout_tables.sh to compare against an
+ * key=value a line, for tests/e2e/layout_sources.sh to compare against an
  * independent reading of the DWARF (gdb) and between the sources:
  *   release=N          (goversion.h's scale: 119 for Go 1.19)
  *   fields=g_stack_lo:g:stack.lo ... (member:struct:path, every field read)

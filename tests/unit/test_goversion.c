@@ -1,7 +1,7 @@
 /* The release table (goversion.h): well-formed rows, one version scale,
  * lookups exact for listed releases and newest-with-checks beyond them; the
  * layout rows consistent with the structs they describe. (Their values are
- * checked against real DWARF by tests/e2e/layout_tables.sh.) */
+ * checked against real DWARF by tests/e2e/layout_sources.sh.) */
 #include <stdio.h>
 #include <string.h>
 
