@@ -21,6 +21,7 @@
 #include "pclntab.h"
 #include "probe.h"
 #include "report.h"
+#include "run_target.h"
 
 static const char *yes(bool b) { return b ? "yes" : "no"; }
 
@@ -250,22 +251,6 @@ static void print_json(const char *path, const ud_probe *p) {
   printf("]}\n");
 }
 
-/* A name without a slash is looked up in PATH, as `undead run` (execvp)
- * does; found: *out is the path. */
-static bool search_path(const char *name, char *out, size_t cap) {
-  const char *path = getenv("PATH");
-  if (strchr(name, '/') != NULL || path == NULL || access(name, F_OK) == 0)
-    return false;
-  for (const char *p = path; *p;) {
-    size_t len = strcspn(p, ":");
-    if (len > 0 && (size_t)snprintf(out, cap, "%.*s/%s", (int)len, p, name) < cap &&
-        access(out, X_OK) == 0)
-      return true;
-    p += len + (p[len] == ':');
-  }
-  return false;
-}
-
 static const char usage[] =
     "usage: undead doctor [--json] [--debuginfo-path PATH] BINARY\n"
     "\n"
@@ -321,8 +306,12 @@ int cmd_doctor(int argc, char **argv) {
                     "[--debuginfo-path PATH] BINARY)\n");
     return 2;
   }
-  char found[4096];
-  if (search_path(path, found, sizeof found))
+  /* A name without a slash that is not a file here is looked up in PATH,
+   * as `undead run` (execvp) does; not found, it stays as given and
+   * opening it says why. */
+  char found[PATH_MAX];
+  if (strchr(path, '/') == NULL && access(path, F_OK) != 0 &&
+      ud_find_command(path, found, sizeof found))
     path = found;
   ud_err err = {0};
   ud_image *img = ud_image_open(path, &err);

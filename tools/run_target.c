@@ -1,5 +1,6 @@
 /* run_target: the ELF program headers and dynamic section of the command
- * `undead run` is about to exec, read with libelf. */
+ * `undead run` is about to exec, read with libelf; and execvp's PATH
+ * search, which `undead doctor` uses too. */
 #include "run_target.h"
 
 #include <fcntl.h>
@@ -16,9 +17,7 @@ static bool is_exec_file(const char *p) {
   return stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0;
 }
 
-/* execvp's search: a name with '/' is a path; else each PATH entry (an
- * empty one is the current directory), with glibc's default PATH. */
-static bool find(const char *cmd, char *out, size_t cap) {
+bool ud_find_command(const char *cmd, char *out, size_t cap) {
   if (strchr(cmd, '/') != NULL)
     return snprintf(out, cap, "%s", cmd) < (int)cap && is_exec_file(out);
   const char *path = getenv("PATH");
@@ -67,7 +66,7 @@ static void find_asan(Elf *e, ud_run_target *t) {
 
 bool ud_run_target_inspect(const char *cmd, ud_run_target *t) {
   memset(t, 0, sizeof *t);
-  if (!find(cmd, t->path, sizeof t->path))
+  if (!ud_find_command(cmd, t->path, sizeof t->path))
     return false;
   if (elf_version(EV_CURRENT) == EV_NONE)
     return false;

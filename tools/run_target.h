@@ -8,6 +8,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct ud_run_target {
   char path[PATH_MAX]; /* the file execvp would run */
@@ -15,6 +16,12 @@ typedef struct ud_run_target {
   bool dynamic;        /* it has PT_INTERP: the dynamic loader runs, LD_PRELOAD applies */
   char asan[128];      /* the DT_NEEDED name of its ASan runtime, or "" */
 } ud_run_target;
+
+/* execvp's search: a name with '/' is a path; else each PATH entry (an
+ * empty one is the current directory), with glibc's default PATH
+ * ("/bin:/usr/bin") when PATH is unset. True when it names an executable
+ * regular file, written to out (cap bytes). */
+bool ud_find_command(const char *cmd, char *out, size_t cap);
 
 /* Finds cmd as execvp would (PATH when it has no '/') and reads its ELF
  * headers. False when it cannot be found or read (exec will say why);
