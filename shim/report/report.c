@@ -323,13 +323,17 @@ void ud_report_signature(const ud_report *r, char *buf, size_t cap) {
              ud_report_basename(r->y_file), r->y_line);
 }
 
-uint64_t ud_report_signature_hash(const ud_report *r) {
-  char sig[640];
-  ud_report_signature(r, sig, sizeof sig);
+uint64_t ud_signature_hash(const char *sig) {
   uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 */
   for (const unsigned char *p = (const unsigned char *)sig; *p; p++) {
     h ^= *p;
     h *= 0x100000001b3ULL;
   }
   return h;
+}
+
+uint64_t ud_report_signature_hash(const ud_report *r) {
+  char sig[640];
+  ud_report_signature(r, sig, sizeof sig);
+  return ud_signature_hash(sig);
 }

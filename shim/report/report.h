@@ -115,6 +115,9 @@ void ud_report_render_sarif_grouped(const ud_report *const *rs, const uint32_t *
 void ud_report_signature(const ud_report *r, char *buf, size_t cap);
 /* FNV-1a 64 of the signature: a short fingerprint (SARIF, summaries). */
 uint64_t ud_report_signature_hash(const ud_report *r);
+/* FNV-1a 64 of a signature already built: ud_report_signature_hash(r) is
+ * this hash of what ud_report_signature(r) writes into 640 bytes. */
+uint64_t ud_signature_hash(const char *sig);
 
 /* The slot as people name it: the Go variable, "g.syscallsp" for a g field,
  * else "arg@sp+N" / "local@sp+N". */
