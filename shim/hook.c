@@ -110,14 +110,14 @@ static bool add_calls(const ud_rt *rt, const ud_call_list *l, int stub, patch *p
   return true;
 }
 
-bool ud_hook_install(ud_rt *rt, bool stress, char *why, size_t cap) {
+bool ud_hook_install(ud_rt *rt, char *why, size_t cap) {
   patch p[MAX_PATCHES];
   size_t n = 0;
   const ud_sites *s = &rt->sites;
   if (!add_calls(rt, &s->growth, STUB_COPYSTACK, p, &n, why, cap) ||
       !add_calls(rt, &s->shrink, STUB_COPYSTACK, p, &n, why, cap) ||
       !add_calls(rt, &s->cb_return, STUB_RETURN, p, &n, why, cap) ||
-      (stress && !add_calls(rt, &s->cb_run, STUB_MOVE, p, &n, why, cap)))
+      (rt->opt->move_on_callback && !add_calls(rt, &s->cb_run, STUB_MOVE, p, &n, why, cap)))
     return false;
   if (s->exit_entry != 0) {
     uint64_t at = s->exit_entry + rt->bias;
@@ -157,6 +157,5 @@ bool ud_hook_install(ud_rt *rt, bool stress, char *why, size_t cap) {
     snprintf(why, cap, "cannot make the Go text writable to patch it: %s", strerror(e));
     return false;
   }
-  rt->stress = stress;
   return true;
 }

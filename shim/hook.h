@@ -16,8 +16,9 @@
 
 #include "rt.h"
 
-/* Patches rt's sites; stress: also the cgocallbackg1 call. The exit hook
- * is installed when the site was found (counts at exit), never required. */
-bool ud_hook_install(ud_rt *rt, bool stress, char *why, size_t cap);
+/* Patches rt's sites; with move_on_callback (rt->opt), also the
+ * cgocallbackg1 call. The exit hook is installed when the site was found
+ * (counts at exit), never required. */
+bool ud_hook_install(ud_rt *rt, char *why, size_t cap);
 
 #endif

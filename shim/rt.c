@@ -24,7 +24,7 @@ _Static_assert(offsetof(ud_rt_asm, gate0_x) == UD_RT_GATE0_X, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, has_bp) == UD_RT_HAS_BP, "rt_asm.h");
 _Static_assert(sizeof(ud_rt_asm) == UD_RT_ASM_SIZE, "rt_asm.h");
 
-/* The first reason of the probe, or the hook's. */
+/* The probe's first reason, pointing at doctor for the others. */
 static void first_reason(const ud_probe *p, char *why, size_t cap) {
   snprintf(why, cap, "%s%s", p->reasons[0], p->nreasons > 1 ? " (and more: undead doctor lists them)" : "");
 }
@@ -52,7 +52,6 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   snprintf(rt->go_version, sizeof rt->go_version, "%s", p->go_version ? p->go_version : "unknown");
   rt->layout = p->layout;
   rt->sites = p->sites;
-  rt->nexports = p->nexports;
   rt->opt = opt;
   rt->a = (ud_rt_asm){
       .copystack = p->sites.growth.callee_entry + bias,
@@ -71,7 +70,7 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   /* Layout and slot names are read: the DWARF is not needed again (reports
    * never read it), and its inflated sections are the largest allocation. */
   ud_image_release_dwarf(img);
-  if (!ud_hook_install(rt, opt->move_on_callback, why, cap))
+  if (!ud_hook_install(rt, why, cap))
     goto fail;
   if (opt->verbosity >= 1) {
     const ud_gate_info *g0 = &rt->gates.gates[0];
@@ -80,9 +79,9 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
            "runtime.cgocallbackg%s%s; layout from %s%s%s; %zu exported Go function(s)%s",
            rt->go_version, library ? "Go library " : "", rt->path, rt->gates.n, g0->func_name, g0->x_file, g0->x_line, g0->y_file,
            g0->y_line, rt->gates.ncand, p->sites.growth.n, p->sites.shrink.n,
-           rt->stress ? ", stack moved at every callback (move_on_callback)" : "",
+           opt->move_on_callback ? ", stack moved at every callback (move_on_callback)" : "",
            p->sites.exit_entry ? "" : " (no exit hook: no counts at exit)", rt->layout.source,
-           rt->layout.agreed[0] ? ", agreeing: " : "", rt->layout.agreed, rt->nexports,
+           rt->layout.agreed[0] ? ", agreeing: " : "", rt->layout.agreed, p->nexports,
            p->nothing_to_watch ? ": no callback can open a gate, nothing will be checked" : "");
   }
   if (opt->verbosity >= 2)

@@ -36,9 +36,7 @@ typedef struct ud_rt {
   ud_layout layout;
   ud_gate_table gates;
   ud_sites sites;     /* link-time */
-  size_t nexports;
   const ud_options *opt; /* the process's, read-only once started */
-  bool stress;        /* move_on_callback hooked */
 } ud_rt;
 
 /* Probes the image, describes its gates and hooks its runtime (rt.c).
@@ -53,10 +51,6 @@ static inline uint64_t ud_rd64(uintptr_t addr) { return *(volatile const uint64_
 static inline uint32_t ud_rd32(uintptr_t addr) { return *(volatile const uint32_t *)addr; }
 
 static inline uint64_t ud_field(uintptr_t base, int32_t off) { return ud_rd64(base + (uintptr_t)off); }
-/* An optional field: 0 where the release has none (off == -1). */
-static inline uint64_t ud_field_opt(uintptr_t base, int32_t off) {
-  return off < 0 ? 0 : ud_rd64(base + (uintptr_t)off);
-}
 
 /* The fields of a g the checks use, read once. */
 typedef struct ud_gview {

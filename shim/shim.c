@@ -137,8 +137,7 @@ static void attach(const char *file, const char *name, uint64_t bias, bool libra
   pthread_mutex_unlock(&attach_lock);
 }
 
-void ud_on_exit(ud_rt *rt, int code) {
-  (void)code;
+void ud_on_exit(ud_rt *rt) {
   ud_counts_write_final(&ud_shim.opt, rt->path, rt->go_version);
 }
 

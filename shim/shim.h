@@ -24,7 +24,7 @@ typedef struct ud_shim_state {
 extern ud_shim_state ud_shim;
 
 /* From the runtime.exit hook (trampoline.S), on the shim's own stack:
- * the process is ending with this exit code. */
-void ud_on_exit(ud_rt *rt, int code);
+ * the process is ending. */
+void ud_on_exit(ud_rt *rt);
 
 #endif

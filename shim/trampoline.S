@@ -182,7 +182,6 @@ ud_tramp_exit:
 	jnz	2f
 	leaq	ud_exit_stack_top(%rip), %rsp
 	movq	%r12, %rdi		/* rt */
-	movl	%ebx, %esi		/* code */
 	call	ud_on_exit
 2:	movl	%ebx, %edi
 	movl	$231, %eax		/* SYS_exit_group */

@@ -175,10 +175,10 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
   ud_gview v;
   ud_read_g(L, g, &v);
   uintptr_t m = ud_g_cgo_m(L, g);
-  bool outermost = m == 0 || ud_m_ncgo(L, m) <= 1;
+  int32_t ncgo = m != 0 ? ud_m_ncgo(L, m) : 0; /* 0: no M in a cgo call */
   ud_ranges h;
-  bool have = ud_history_take(rt, g, v.goid, &h, outermost);
-  int32_t depth = m != 0 ? ud_m_ncgo(L, m) : 1;
+  bool have = ud_history_take(rt, g, v.goid, &h, ncgo <= 1);
+  int32_t depth = m != 0 ? ncgo : 1;
   if (!sp_ok && ud_gate_claim(gi, UD_GATE_KEY_SYSCALLSP)) {
     report_syscall_word(rt, gi, depth, &v, have ? &h : NULL, UD_KIND_STALE_SYSCALL_SP, "syscallsp", sp,
                         pc, sp);
@@ -193,7 +193,7 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
    * parked at Y above it. */
   frames fr = {.walk_pc = pc, .walk_sp = sp, .lo = lo, .hi = hi};
   uint64_t above = sp + (uint64_t)gi->frame_size + 8;
-  find_parked(rt, above, lo, hi, m != 0 ? ud_m_ncgo(L, m) - 1 : UD_GATE_MAX, &fr);
+  find_parked(rt, above, lo, hi, m != 0 ? ncgo - 1 : UD_GATE_MAX, &fr);
   if (fr.n < MAX_FRAMES)
     fr.f[fr.n++] = (gate_frame){.gi = gi, .sp = sp, .at_x = true};
   for (size_t k = 0; k < fr.n; k++) {
