@@ -40,7 +40,7 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
     snprintf(why, cap, "out of memory");
     goto fail;
   }
-  ud_probe_binary(img, tab, p);
+  ud_probe_binary(img, tab, err.msg, p);
   if (!ud_probe_can_work(p)) {
     first_reason(p, why, cap);
     goto fail;

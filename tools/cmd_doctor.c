@@ -328,7 +328,7 @@ int cmd_doctor(int argc, char **argv) {
     return 2;
   }
   ud_pclntab *tab = ud_pclntab_open(img, &err);
-  ud_probe_binary(img, tab, p);
+  ud_probe_binary(img, tab, err.msg, p);
   if (json)
     print_json(path, p);
   else

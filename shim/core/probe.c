@@ -98,7 +98,7 @@ static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p)
   }
 }
 
-void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, ud_probe *p) {
+void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab_error, ud_probe *p) {
   memset(p, 0, sizeof *p);
   p->go_version = ud_image_go_version(img);
   p->release = ud_image_go_release(img);
@@ -115,7 +115,8 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, ud_probe *p) {
   p->cgo = ud_image_symbol(img, "crosscall2", NULL, NULL);
 
   if (tab == NULL) {
-    reason(p, "no readable Go function table");
+    reason(p, "no readable Go function table%s%s", tab_error && tab_error[0] ? ": " : "",
+           tab_error ? tab_error : "");
     return;
   }
   p->nfuncs = ud_pclntab_nfuncs(tab);

@@ -72,8 +72,9 @@ typedef struct ud_probe {
 } ud_probe;
 
 /* Fills *p (a large struct: allocate it). Never fails: what cannot be
- * read becomes a reason. tab may be NULL (no function table). */
-void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, ud_probe *p);
+ * read becomes a reason. tab may be NULL (no function table): tab_error
+ * then says why (ud_pclntab_open's message), or is NULL. */
+void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab_error, ud_probe *p);
 
 static inline bool ud_probe_can_work(const ud_probe *p) { return p->nreasons == 0; }
 

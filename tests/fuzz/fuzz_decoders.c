@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (ud_pclntab_func_by_name(tab, "runtime.cgocall", &f))
         sink += f.entry;
       static ud_probe pr;
-      ud_probe_binary(img, tab, &pr);
+      ud_probe_binary(img, tab, NULL, &pr);
       sink += pr.nreasons + pr.ngates + pr.nexports + (uint64_t)pr.layout.g_goid;
       ud_pclntab_close(tab);
     }
