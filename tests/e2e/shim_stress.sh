@@ -5,7 +5,8 @@
 #   - latent (grown stacks, small callbacks: nothing moves inside a
 #     callback) on the seed-bug runtime: no report without the option (as
 #     before), caught on every run with it;
-#   - issue7978, nested and manycb on the seed-bug runtime: caught with it;
+#   - issue7978, nested, manycb and cthread on the seed-bug runtime: caught
+#     with it;
 #   - every one of those on the stock runtime with it: clean, output as
 #     without the shim.
 #   UNDEAD_SHIM_RUNS=N   runs per case (default 3; 10 with --long)
