@@ -7,8 +7,9 @@
 
 #include "stackmap.h"
 
-/* Writes s as a JSON string (null for NULL). Bytes >= 0x80 pass through:
- * symbol and file names are UTF-8 already. */
+/* Writes s as a JSON string (null for NULL), escaped as reports are
+ * (ud_out_json_str): invalid UTF-8 becomes U+FFFD, so the output is always
+ * valid JSON. */
 void json_write_str(FILE *out, const char *s);
 
 /* Writes a live pointer slot as {"kind","sp_offset","fp_offset","name"};

@@ -3,7 +3,8 @@
 # stripped, no DWARF, PIE, pure Go static and PIE): each fact checked against an
 # independent oracle (`go version`, `go version -m`, readelf), and the
 # verdict against what the shim itself does when preloaded into the same
-# binary (verbosity=1 says "active" or "disabled"). Bad input exits 2.
+# binary (verbosity=1 says "active" or "disabled"). --json is valid UTF-8
+# JSON whatever bytes the path holds. Bad input exits 2.
 set -uo pipefail
 . "$(dirname "$0")/report_lib.sh"
 [ -x "$UNDEAD" ] || fail "undead not built: $UNDEAD"
@@ -97,6 +98,14 @@ for tc in $(undead_toolchains); do
   out=$(LD_PRELOAD="$UNDEAD_SO" timeout 60 "$work/$tc-purego-pie" 2>&1)
   [ "$out" = "pure go" ] || note "$tc-purego-pie: under the shim printed '$out', want only 'pure go'"
 done
+
+# --json is valid UTF-8 JSON whatever bytes the path holds (invalid UTF-8
+# becomes U+FFFD); python's strict decoder is the oracle.
+odd=$work/$'odd\xffname'
+cp "$bin" "$odd"
+"$UNDEAD" doctor --json "$odd" >"$work/odd.json" 2>&1
+python3 -c 'import json, sys; json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))' "$work/odd.json" ||
+  note "doctor --json on a path with invalid UTF-8 is not valid UTF-8 JSON"
 
 # bad input: exit 2, one line
 for args in "" "/nonexistent/file" "/etc/passwd" "--bogus x" "a b"; do
