@@ -53,31 +53,6 @@ static void collect(const ud_pclntab *tab, const char *const *names, size_t nnam
   }
 }
 
-/* Calls of one candidate function: decoded into a caller buffer, grown on
- * the heap only for unusually large functions. */
-static int calls_of(const ud_image *img, const ud_func *f, ud_call_site **calls, size_t *ncalls,
-                    ud_call_site *stackbuf, size_t stackcap, ud_err *err) {
-  size_t n;
-  int rc = ud_x86_calls(img, f->entry, f->end, stackbuf, stackcap, &n, err);
-  if (rc != UD_OK)
-    return rc;
-  *calls = stackbuf;
-  if (n > stackcap) {
-    ud_call_site *big = malloc(n * sizeof *big);
-    if (big == NULL)
-      return ud_fail(err, UD_E_NOMEM, "out of memory decoding %s", ud_func_name(f));
-    size_t n2;
-    rc = ud_x86_calls(img, f->entry, f->end, big, n, &n2, err);
-    if (rc != UD_OK) {
-      free(big);
-      return rc;
-    }
-    *calls = big;
-  }
-  *ncalls = n;
-  return UD_OK;
-}
-
 int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out, size_t cap,
                   size_t *n, ud_err *err) {
   static const char *const y_names[] = {"runtime.asmcgocall"};
@@ -120,7 +95,7 @@ int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out, size
 
     ud_call_site buf[64], *calls;
     size_t nc = 0;
-    int rc = calls_of(img, &f, &calls, &nc, buf, 64, err);
+    int rc = ud_x86_calls_any(img, f.entry, f.end, buf, 64, &calls, &nc, err);
     if (rc != UD_OK)
       return rc;
     for (size_t y = 0; y < nc; y++) {

@@ -22,17 +22,11 @@ static bool find_calls(const ud_image *img, const ud_pclntab *tab, ud_call_list 
     snprintf(l->error, sizeof l->error, "%s is not in the function table", l->caller);
     return false;
   }
-  ud_call_site buf[256], *calls = buf;
+  ud_call_site buf[256], *calls;
   size_t n = 0;
   ud_err err = {0};
-  int rc = ud_x86_calls(img, caller.entry, caller.end, buf, sizeof buf / sizeof buf[0], &n, &err);
-  if (rc == UD_OK && n > sizeof buf / sizeof buf[0]) {
-    if ((calls = malloc(n * sizeof *calls)) == NULL) {
-      snprintf(l->error, sizeof l->error, "out of memory");
-      return false;
-    }
-    rc = ud_x86_calls(img, caller.entry, caller.end, calls, n, &n, &err);
-  }
+  int rc = ud_x86_calls_any(img, caller.entry, caller.end, buf, sizeof buf / sizeof buf[0], &calls, &n,
+                            &err);
   if (rc != UD_OK)
     snprintf(l->error, sizeof l->error, "cannot decode %s: %s", l->caller, err.msg);
   for (size_t i = 0; rc == UD_OK && i < n && !l->error[0]; i++) {

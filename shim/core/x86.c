@@ -8,6 +8,7 @@
 #include "x86.h"
 
 #include <Zydis/Zydis.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool decoder_init(ZydisDecoder *dec) {
@@ -66,6 +67,26 @@ int ud_x86_calls(const ud_image *img, uint64_t start, uint64_t end, ud_call_site
     return ud_fail(err, UD_E_CORRUPT, "code range %#llx..%#llx is not in the file",
                    (unsigned long long)start, (unsigned long long)end);
   return ud_x86_calls_buf(code, (size_t)(end - start), start, out, cap, n, err);
+}
+
+int ud_x86_calls_any(const ud_image *img, uint64_t start, uint64_t end, ud_call_site *stackbuf,
+                     size_t stackcap, ud_call_site **calls, size_t *n, ud_err *err) {
+  int rc = ud_x86_calls(img, start, end, stackbuf, stackcap, n, err);
+  *calls = stackbuf;
+  if (rc != UD_OK || *n <= stackcap)
+    return rc;
+  ud_call_site *big = malloc(*n * sizeof *big);
+  if (big == NULL)
+    return ud_fail(err, UD_E_NOMEM, "out of memory decoding %#llx..%#llx", (unsigned long long)start,
+                   (unsigned long long)end);
+  size_t n2;
+  rc = ud_x86_calls(img, start, end, big, *n, &n2, err);
+  if (rc != UD_OK) {
+    free(big);
+    return rc;
+  }
+  *calls = big;
+  return UD_OK;
 }
 
 bool ud_x86_call_arg_lea(const uint8_t *code, size_t len, uint64_t vaddr, uint64_t target,

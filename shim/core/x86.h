@@ -22,6 +22,12 @@ typedef struct ud_call_site {
 int ud_x86_calls(const ud_image *img, uint64_t start, uint64_t end,
                  ud_call_site *out, size_t cap, size_t *n, ud_err *err);
 
+/* The same, all of them: into stackbuf when they fit, else into an array
+ * from malloc. *calls is stackbuf or that array (the caller frees it when
+ * it is not stackbuf), *n the number of calls. */
+int ud_x86_calls_any(const ud_image *img, uint64_t start, uint64_t end, ud_call_site *stackbuf,
+                     size_t stackcap, ud_call_site **calls, size_t *n, ud_err *err);
+
 /* The same over a caller-supplied buffer whose first byte is at `vaddr`
  * (for tests and fuzzing). Undecodable bytes are skipped one at a time. */
 int ud_x86_calls_buf(const uint8_t *code, size_t len, uint64_t vaddr, ud_call_site *out,
