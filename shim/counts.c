@@ -59,12 +59,8 @@ ud_counts *ud_counts_mine_slow(void) {
 void ud_counts_sum(ud_counts *out) {
   memset(out, 0, sizeof *out);
   size_t n = __atomic_load_n(&nblocks, __ATOMIC_ACQUIRE);
-  for (size_t i = 0; i < n; i++) {
-    const volatile ud_counts *c = blocks[i];
-#define ADD(m, help) out->m += c->m;
-    UD_COUNTERS(ADD)
-#undef ADD
-  }
+  for (size_t i = 0; i < n; i++)
+    ud_counts_add(out, blocks[i]);
 }
 
 void ud_counts_write_final(const ud_options *opt, const char *binary, const char *go_version) {

@@ -110,9 +110,7 @@ static int read_fd(reader *rd, int fd, const char *path) {
       fprintf(stderr, "undead report: %s:%ld: %s\n", path, l.lineno, why);
       return UD_EXIT_INPUT;
     case UD_JSON_COUNTS:
-#define ADD(m, help) rd->checked.m += counts.c.m;
-      UD_COUNTERS(ADD)
-#undef ADD
+      ud_counts_add(&rd->checked, &counts.c);
       rd->counted++;
       break;
     case UD_JSON_REPORT:

@@ -1,5 +1,11 @@
-/* counts_record: the renderings of the counts record. */
+/* counts_record: the renderings of the counts record, and their sum. */
 #include "counts_record.h"
+
+void ud_counts_add(ud_counts *into, const volatile ud_counts *c) {
+#define ADD(m, help) into->m += c->m;
+  UD_COUNTERS(ADD)
+#undef ADD
+}
 
 void ud_counts_render_json(const ud_counts_record *r, ud_out *o) {
   ud_out_fmt(o, "{\"schema\":\"" UD_COUNTS_SCHEMA "\",\"pid\":%d,\"binary\":", (int)r->pid);

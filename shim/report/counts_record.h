@@ -36,6 +36,9 @@ typedef struct ud_counts_record {
   char go_version[128];
 } ud_counts_record;
 
+/* into += c, counter by counter (c may be a thread's live block). */
+void ud_counts_add(ud_counts *into, const volatile ud_counts *c);
+
 /* One line, newline included: the JSON record, or (text logs) the same
  * counts as "undead: checked: key=N ...". */
 void ud_counts_render_json(const ud_counts_record *r, ud_out *o);
