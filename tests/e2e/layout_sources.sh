@@ -102,10 +102,9 @@ done
 newest=$(undead_toolchains | awk '{print $NF}')
 for variant in stock stock-stripped; do
   b=$(gobuild "$newest" "$variant" "$SRC") || fail "build $newest $variant"
+  as_next_release "$newest" "$b" "$work/$variant.next"
   ver=$("$(go_for "$newest")" version "$b" | awk '{print $2}')
-  [[ "$ver" =~ ^go1\.[0-9]+\.[0-9]+$ ]] || fail "cannot read the Go version of $b ('$ver')"
-  new=go1.28.0; [ ${#new} = ${#ver} ] || new=go1.28.$(printf '%0*d' $(( ${#ver} - 7 )) 0)
-  LC_ALL=C sed "s/$ver/$new/g" "$b" > "$work/$variant.next"
+  new=$("$(go_for "$newest")" version "$work/$variant.next" | awk '{print $2}')
   probe "$work/$variant.next" "$variant.next"
   q=$work/$variant.next.probe
   [ "$(get "$q" release)" = 128 ] || fail "$variant.next: release $(get "$q" release), want 128 ($ver -> $new)"

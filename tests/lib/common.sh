@@ -137,6 +137,17 @@ overlay_json() {
   echo "$dir/overlay.json"
 }
 
+# as_next_release TOOLCHAIN IN OUT: a copy of IN (built by TOOLCHAIN) whose
+# version string says go1.28.0 (padded to the same length), the stand-in
+# for a release newer than every row of the release table.
+as_next_release() {
+  local ver new
+  ver=$("$(go_for "$1")" version "$2" | awk '{print $2}')
+  [[ "$ver" =~ ^go1\.[0-9]+\.[0-9]+$ ]] || fail "cannot read the Go version of $2 ('$ver')"
+  new=go1.28.0; [ ${#new} = ${#ver} ] || new=go1.28.$(printf '%0*d' $(( ${#ver} - 7 )) 0)
+  LC_ALL=C sed "s/$ver/$new/g" "$2" > "$3" && chmod +x "$3"
+}
+
 # gobuild TOOLCHAIN VARIANT SRCDIR [EXTRA go build FLAGS...] -> prints the
 # path of the built binary (cached by toolchain, variant and source dir).
 # VARIANT: stock | undead (KeepAlive lines removed) | stock-stripped |
