@@ -488,8 +488,8 @@ int cmd_report(int argc, char **argv) {
       status = fflush(out) == 0 ? summary_json(&rd, fileno(out)) : finish(out);
     else
       summary_text(&rd, out);
-    if (status == 0)
-      status = finish(out);
+    if (status == 0 && out == stderr)
+      status = finish(out); /* stdout is checked once, by main */
   }
   if (status == 0)
     status = rd.groups.reports > 0 ? UD_EXIT_FINDINGS : UD_EXIT_CLEAN;
