@@ -15,6 +15,24 @@ static bool decoder_init(ZydisDecoder *dec) {
   return ZYAN_SUCCESS(ZydisDecoderInit(dec, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64));
 }
 
+/* General-purpose 64-bit register number (RAX 0 ... R15 15), or -1. */
+static int gpr64(ZydisRegister r) {
+  return r >= ZYDIS_REGISTER_RAX && r <= ZYDIS_REGISTER_R15 ? (int)(r - ZYDIS_REGISTER_RAX) : -1;
+}
+
+/* LEA reg, sym(RIP): reg's gpr64 number in *reg, sym's address in *abs. */
+static bool rip_lea(const ZydisDecodedInstruction *insn, const ZydisDecodedOperand *ops, uint64_t pc,
+                    int *reg, uint64_t *abs) {
+  ZyanU64 a;
+  if (insn->mnemonic != ZYDIS_MNEMONIC_LEA || insn->operand_count_visible != 2 ||
+      ops[0].type != ZYDIS_OPERAND_TYPE_REGISTER || ops[1].type != ZYDIS_OPERAND_TYPE_MEMORY ||
+      ops[1].mem.base != ZYDIS_REGISTER_RIP || !ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(insn, &ops[1], pc, &a)))
+    return false;
+  *reg = gpr64(ops[0].reg.value);
+  *abs = a;
+  return true;
+}
+
 int ud_x86_calls_buf(const uint8_t *code, size_t len, uint64_t vaddr, ud_call_site *out,
                      size_t cap, size_t *n, ud_err *err) {
   ZydisDecoder dec;
@@ -106,6 +124,8 @@ bool ud_x86_call_arg_lea(const uint8_t *code, size_t len, uint64_t vaddr, uint64
     }
     uint64_t pc = vaddr + off;
     ZyanU64 abs;
+    uint64_t lea_to;
+    int lea_reg;
     if (insn.mnemonic == ZYDIS_MNEMONIC_CALL) {
       if (insn.operand_count_visible >= 1 && ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
           ops[0].imm.is_relative && ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&insn, &ops[0], pc, &abs)) &&
@@ -117,18 +137,15 @@ bool ud_x86_call_arg_lea(const uint8_t *code, size_t len, uint64_t vaddr, uint64
         return true;
       }
       known = false;
-    } else if (insn.mnemonic == ZYDIS_MNEMONIC_LEA && insn.operand_count_visible == 2 &&
-               ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER && ops[0].reg.value == ZYDIS_REGISTER_RAX &&
-               ops[1].type == ZYDIS_OPERAND_TYPE_MEMORY && ops[1].mem.base == ZYDIS_REGISTER_RIP &&
-               ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&insn, &ops[1], pc, &abs))) {
-      rax = abs;
+    } else if (rip_lea(&insn, ops, pc, &lea_reg, &lea_to) && lea_reg == 0 /* RAX */) {
+      rax = lea_to;
       known = true;
     } else if (insn.meta.branch_type != ZYDIS_BRANCH_TYPE_NONE || insn.mnemonic == ZYDIS_MNEMONIC_RET) {
       known = false;
     } else {
       for (unsigned i = 0; i < insn.operand_count; i++)
         if (ops[i].type == ZYDIS_OPERAND_TYPE_REGISTER && (ops[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE) &&
-            ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, ops[i].reg.value) == ZYDIS_REGISTER_RAX)
+            gpr64(ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, ops[i].reg.value)) == 0)
           known = false;
     }
     off += insn.length;
@@ -136,22 +153,15 @@ bool ud_x86_call_arg_lea(const uint8_t *code, size_t len, uint64_t vaddr, uint64
   return false;
 }
 
-/* General-purpose 64-bit register number (RAX 0 ... R15 15), or -1. */
-static int gpr64(ZydisRegister r) {
-  return r >= ZYDIS_REGISTER_RAX && r <= ZYDIS_REGISTER_R15 ? (int)(r - ZYDIS_REGISTER_RAX) : -1;
-}
-
 bool ud_x86_lea_then_store(const uint8_t *code, size_t len, uint64_t vaddr, int reg,
                            uint64_t *addr, int32_t *store_disp, int *store_base) {
   ZydisDecoder dec;
   ZydisDecodedInstruction insn;
   ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-  ZyanU64 abs;
+  uint64_t abs;
+  int lea_reg;
   if (!decoder_init(&dec) || !ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, code, len, &insn, ops)) ||
-      insn.mnemonic != ZYDIS_MNEMONIC_LEA || insn.operand_count_visible != 2 ||
-      ops[0].type != ZYDIS_OPERAND_TYPE_REGISTER || gpr64(ops[0].reg.value) != reg ||
-      ops[1].type != ZYDIS_OPERAND_TYPE_MEMORY || ops[1].mem.base != ZYDIS_REGISTER_RIP ||
-      !ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&insn, &ops[1], vaddr, &abs)))
+      !rip_lea(&insn, ops, vaddr, &lea_reg, &abs) || lea_reg != reg)
     return false;
   size_t off = insn.length;
   if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, code + off, len - off, &insn, ops)) ||
