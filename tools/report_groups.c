@@ -126,9 +126,7 @@ static ud_group *new_group(ud_groups *s, const ud_report *r, const char *sig, ui
 }
 
 bool ud_groups_add(ud_groups *s, const ud_report *r, const char *file, long line) {
-  char sig[sizeof ((ud_group *)0)->sig];
-  /* the size ud_report_signature_hash formats into: the same fingerprint */
-  _Static_assert(sizeof sig == 640, "signature buffer differs from report.c's");
+  char sig[UD_SIGNATURE_MAX];
   memset(sig, 0, sizeof sig);
   ud_report_signature(r, sig, sizeof sig);
   uint64_t hash = ud_signature_hash(sig);

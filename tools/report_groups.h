@@ -11,7 +11,7 @@
 #include "report.h"
 
 typedef struct ud_group {
-  char sig[640];
+  char sig[UD_SIGNATURE_MAX];
   uint64_t hash;       /* FNV-1a 64 of sig */
   ud_report rep;       /* the earliest report: by time_ns, else input order */
   char *file;          /* where that report was read */

@@ -129,7 +129,7 @@ static void range(ud_out *o, const char *k, uint64_t lo, uint64_t hi) {
 }
 
 void ud_report_render_json(const ud_report *r, ud_out *o) {
-  char sig[640];
+  char sig[UD_SIGNATURE_MAX];
   ud_report_signature(r, sig, sizeof sig);
   ud_out_mem(o, "{", 1);
   kstr(o, "schema", UD_REPORT_SCHEMA, true);

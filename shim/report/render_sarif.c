@@ -99,7 +99,7 @@ static void sarif_stack(ud_out *o, const char *title, const ud_report_frame *f, 
 }
 
 static void result(ud_out *o, const ud_report *r, uint32_t count) {
-  char sig[640], slot[96], msg[512];
+  char sig[UD_SIGNATURE_MAX], slot[96], msg[512];
   ud_report_signature(r, sig, sizeof sig);
   ud_report_slot_label(r, slot, sizeof slot);
   ud_out m;
@@ -198,7 +198,7 @@ void ud_report_render_sarif_grouped(const ud_report *const *rs, const uint32_t *
 void ud_report_render_sarif(const ud_report *const *rs, size_t n, ud_out *o) {
   log_head(o);
   bool first = true;
-  char si[640], sj[640];
+  char si[UD_SIGNATURE_MAX], sj[UD_SIGNATURE_MAX];
   for (size_t i = 0; i < n; i++) {
     ud_report_signature(rs[i], si, sizeof si);
     bool seen = false;

@@ -333,7 +333,7 @@ uint64_t ud_signature_hash(const char *sig) {
 }
 
 uint64_t ud_report_signature_hash(const ud_report *r) {
-  char sig[640];
+  char sig[UD_SIGNATURE_MAX];
   ud_report_signature(r, sig, sizeof sig);
   return ud_signature_hash(sig);
 }

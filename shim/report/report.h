@@ -113,10 +113,14 @@ void ud_report_render_sarif_grouped(const ud_report *const *rs, const uint32_t *
 /* The stable signature used to group duplicates: gate function, slot, X and
  * Y lines, kind. Written to buf (NUL-terminated). */
 void ud_report_signature(const ud_report *r, char *buf, size_t cap);
+/* The room every signature is built in (a longer one is cut there, the
+ * same everywhere, so equal reports keep equal fingerprints). */
+enum { UD_SIGNATURE_MAX = 640 };
 /* FNV-1a 64 of the signature: a short fingerprint (SARIF, summaries). */
 uint64_t ud_report_signature_hash(const ud_report *r);
 /* FNV-1a 64 of a signature already built: ud_report_signature_hash(r) is
- * this hash of what ud_report_signature(r) writes into 640 bytes. */
+ * this hash of what ud_report_signature(r) writes into UD_SIGNATURE_MAX
+ * bytes. */
 uint64_t ud_signature_hash(const char *sig);
 
 /* The slot as people name it: the Go variable, "g.syscallsp" for a g field,
