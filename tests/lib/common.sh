@@ -10,7 +10,6 @@ UNDEAD=${UNDEAD:-$UNDEAD_BUILD/tools/undead}
 UNDEAD_SO=${UNDEAD_SO:-$UNDEAD_BUILD/shim/libundead.so}
 export GOFLAGS=${GOFLAGS:--mod=mod}
 export GOTOOLCHAIN=local
-export GOPROXY=${GOPROXY:-https://proxy.golang.org}
 mkdir -p "$UNDEAD_WORK"
 
 # The toolchains the tests run, oldest first: name, go command, where it
