@@ -5,7 +5,7 @@
  * 1.26; 1.27 added typedesclen after types
  * and itaboffset/itabsize after etypes); the layouts are what the DWARF of
  * a real linux/amd64 build of that release gives, and
- * tests/e2e/layout_tables.sh checks each tested row against a fresh build
+ * tests/e2e/layout_sources.sh checks each tested row against a fresh build
  * (and gdb's reading of it). Offsets do not change within a release: the
  * runtime's structs are not altered in point releases. */
 #include "goversion.h"

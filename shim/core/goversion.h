@@ -32,7 +32,7 @@ typedef struct ud_goversion {
   /* gosave_systemstack_switch leaves g.sched.pc at systemstack_switch +
    * this while a goroutine is in C */
   uint8_t switch_pc_off;
-  /* The layout DWARF gives for that release (tests/e2e/layout_tables.sh
+  /* The layout DWARF gives for that release (tests/e2e/layout_sources.sh
    * checks each against a real build); NULL where none was checked. */
   const struct ud_layout *layout;
 } ud_goversion;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The options are written once (shim/options.inc): the README's "Options"
+# The options are written once (shim/start/options.inc): the README's "Options"
 # table and the shim's help=1 must say exactly what that table says, row for
 # row (name, value, default, meaning), and `undead run --format` must take
 # the same format names. A README with one default changed must be refused
@@ -55,7 +55,7 @@ print(f"{what}: {len(rows)} rows agree with options.inc")
 PY
 }
 
-compare readme "$UNDEAD_ROOT/README.md" || fail "the README's Options table differs from shim/options.inc"
+compare readme "$UNDEAD_ROOT/README.md" || fail "the README's Options table differs from shim/start/options.inc"
 sed 's/^| `exitcode=N` | 66 |/| `exitcode=N` | 67 |/' "$UNDEAD_ROOT/README.md" >"$work/README.bad"
 cmp -s "$UNDEAD_ROOT/README.md" "$work/README.bad" && fail "could not make a bad README (exitcode row moved?)"
 if compare readme "$work/README.bad" >/dev/null 2>&1; then fail "a README with a wrong default passed"; fi
@@ -66,7 +66,7 @@ bin=$(gobuild cur stock "$UNDEAD_ROOT/tests/go/cgosmall") || fail "build cgosmal
 UNDEAD_OPTIONS=help=1 LD_PRELOAD="$UNDEAD_SO" timeout 60 "$bin" >"$work/help.out" 2>"$work/help.err"
 rc=$?
 [ "$rc" = 0 ] && [ ! -s "$work/help.out" ] || fail "help=1: exit $rc, stdout $(head -c 200 "$work/help.out")"
-compare help "$work/help.err" || fail "help=1 differs from shim/options.inc"
+compare help "$work/help.err" || fail "help=1 differs from shim/start/options.inc"
 
 # undead run --format: the format row's values
 formats=$(awk -F'\t' '$1 == "format" {print $2}' "$work/table.tsv")

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The report's vocabularies are written once (shim/report/vocab.h): the
+# The report's vocabularies are written once (shim/reportlib/vocab.h): the
 # enums of docs/report-schema.json (kind, trigger, points_to.region,
 # slot.kind) must list exactly those words, in the same order, and the
 # field table of docs/report-schema.md must name each of them. A schema with
 # one word missing must be refused (the comparison has teeth). Likewise the
-# counters (shim/report/counts_record.h): docs/counts-schema.json requires
+# counters (shim/reportlib/counts_record.h): docs/counts-schema.json requires
 # exactly them, and docs/report-schema.md's counts table lists them.
 set -uo pipefail
 . "$(dirname "$0")/report_lib.sh"

@@ -1,4 +1,4 @@
-/* libFuzzer target for the UNDEAD_OPTIONS parser (shim/options.c).
+/* libFuzzer target for the UNDEAD_OPTIONS parser (shim/start/options.c).
  *
  * The input is the environment variable's value (cut at its first NUL, as
  * an environment string is). Findings: memory errors, and any broken

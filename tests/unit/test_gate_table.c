@@ -1,4 +1,4 @@
-/* gate_table (shim/gate_table.c): the watched runtime's gates from a
+/* gate_table (shim/check/gate_table.c): the watched runtime's gates from a
  * probe: only usable gates, run-time addresses (the bias added), slots with
  * their liveness at Y and names, the candidate count, lookups by X and Y,
  * the Y range the stack scan filters with, and report-once claims. */

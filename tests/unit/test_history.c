@@ -1,4 +1,4 @@
-/* history (shim/history.c): the table of stacks goroutines left inside
+/* history (shim/check/history.c): the table of stacks goroutines left inside
  * callbacks, checked against a plain model: records found after many
  * inserts and removals (backward-shift deletion keeps every probe run
  * whole), a g reused by a new goroutine starting afresh, repeated ranges

@@ -1,4 +1,4 @@
-/* Unit tests of the UNDEAD_OPTIONS parser (shim/options.c): defaults, every
+/* Unit tests of the UNDEAD_OPTIONS parser (shim/start/options.c): defaults, every
  * key and type, bad values, the shape of the messages, and the rows of
  * options.inc as documentation.
  *

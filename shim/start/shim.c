@@ -35,6 +35,8 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "attach.h"
+#include "entry.h"
 #include "counts.h"
 #include "cstack.h"
 #include "history.h"

@@ -4,7 +4,7 @@
  * A process holds one Go runtime per Go image: the executable's, or one
  * for each Go library (c-shared) it loaded. Each is probed, described and
  * hooked on its own; its hooks find their ud_rt through %r12 (set by the
- * runtime's own stubs, see hook.c), so nothing is looked up on the hot
+ * runtime's own stubs, see start/patch.c), so nothing is looked up on the hot
  * path. Everything in a ud_rt is written before its hooks are installed
  * and only read afterwards, except the gates' "reported" flags.
  *
@@ -38,14 +38,6 @@ typedef struct ud_rt {
   ud_sites sites;     /* link-time */
   const ud_options *opt; /* the process's, read-only once started */
 } ud_rt;
-
-/* Probes the image, describes its gates and hooks its runtime (rt.c).
- * NULL with why set when the shim cannot work there; *quiet when that
- * needs no line (an image without cgo). library: a Go library (c-shared)
- * rather than the executable. */
-ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library,
-                    const ud_options *opt, bool *quiet, char *why, size_t cap);
-
 
 static inline uint64_t ud_rd64(uintptr_t addr) { return *(volatile const uint64_t *)addr; }
 static inline uint32_t ud_rd32(uintptr_t addr) { return *(volatile const uint32_t *)addr; }

@@ -1,3 +1,9 @@
+/* Room start/: once per Go runtime, before any of its goroutines runs (the
+ * constructor, or the shim's pthread_create for a Go library). It may
+ * allocate (the shim's private allocator), take pthread locks of its own,
+ * read files, and print one-line messages; whatever it cannot do turns the
+ * shim off for that runtime with one line. What it leaves behind (ud_rt,
+ * the gate table, the patches) is read-only afterwards. */
 /* shim: the process-wide state of libundead.so: its options and the Go
  * runtimes it watches. Written in the constructor (and when a Go library
  * is attached), only read afterwards. */
@@ -23,8 +29,5 @@ typedef struct ud_shim_state {
 
 extern ud_shim_state ud_shim;
 
-/* From the runtime.exit hook (trampoline.S), on the shim's own stack:
- * the process is ending. */
-void ud_on_exit(ud_rt *rt);
 
 #endif

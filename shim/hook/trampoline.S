@@ -8,7 +8,8 @@
  * %r14 is callee-saved in the C ABI, %xmm15 is zeroed again before
  * returning to Go code.
  *
- * The rule these keep (../DESIGN): no non-Go return address is ever left
+ * The rule these keep (Go's unwinder throws on a return address it does
+ * not know): no non-Go return address is ever left
  * on a goroutine stack, and no C code runs on one. A trampoline reached
  * from a CALL site leaves the stack exactly as the callee expects it
  * (0(%rsp) is the return address into the runtime) and tail-jumps to the

@@ -1,5 +1,5 @@
 /* hook: stubs and code patches (see hook.h). */
-#include "hook.h"
+#include "patch.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,5 @@
+/* Room base/: what every room uses (the allocator, the one-line log, the
+ * spin lock). Each says where it may be called. */
 /* alloc: the shim's own memory.
  *
  * Everything the shim allocates comes from the jemalloc linked privately into

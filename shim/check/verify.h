@@ -1,3 +1,13 @@
+/* Room check/: the checks. Rules (tests/e2e/report_path_libc.sh holds the
+ * checkable part):
+ *   - runs on the thread's system stack (g0), inside the program's own
+ *     stack copy or callback return, on any thread, any number at once;
+ *   - never allocates, never takes a pthread mutex, never blocks, never
+ *     calls stdio: everything it needs was reserved at start-up;
+ *   - reads goroutine state with plain loads (hook/rt.h) and never writes
+ *     the program's memory;
+ *   - may take the shim's spin lock (base/spinlock.h) for the history, and
+ *     call report/ (which may then stop the program). */
 /* verify: the checks.
  *
  * The invariant: while a goroutine is inside a callback, each gate frame
@@ -28,10 +38,8 @@
 
 #include <stdint.h>
 
-#include "rt.h"
+#include "entry.h"
 
-/* Called by the trampolines (trampoline.S): on the system stack. */
-void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret);
-void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp);
+/* The checks' entry points are the trampolines' targets (entry.h). */
 
 #endif

@@ -1,3 +1,11 @@
+/* Room report/: writing a report. Rules (tests/e2e/report_path_libc.sh):
+ *   - runs where a check found a violation: on the system stack, in a
+ *     program that is about to stop, on a thread that may hold any of the
+ *     program's locks (stdio's, malloc's);
+ *   - formats with the report library's formatter and writes with write(2);
+ *     no stdio, no printf family, no strerror, nothing from the program's
+ *     heap (the shim's private allocator only);
+ *   - one report at a time, under the shim's report lock. */
 /* report_emit: turning a violation into an undead report (the model in
  * report/report.h), writing it in the chosen format where log_path says
  * (report_out.h), then stopping the program as the options say. One report

@@ -1,12 +1,12 @@
 /* rt: attaching to one Go runtime: probe it, describe its gates, hook it. */
-#include "rt.h"
+#include "attach.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
-#include "hook.h"
+#include "patch.h"
 #include "log.h"
 #include "probe.h"
 

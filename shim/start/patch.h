@@ -1,4 +1,4 @@
-/* hook: patching a watched runtime's code so that it reaches the shim.
+/* patch: patching a watched runtime's code so that it reaches the shim.
  *
  * The sites (sites.h) are rewritten in the constructor or before the
  * runtime starts: each `CALL rel32` to runtime.copystack, to
@@ -8,8 +8,8 @@
  * jumps to the trampoline (trampoline.S); runtime.exit's first instruction
  * becomes a jump to its stub. Every byte is checked before anything is
  * written; on failure nothing is left patched. */
-#ifndef UNDEAD_HOOK_H
-#define UNDEAD_HOOK_H
+#ifndef UNDEAD_PATCH_H
+#define UNDEAD_PATCH_H
 
 #include <stdbool.h>
 #include <stddef.h>

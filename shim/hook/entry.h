@@ -1,0 +1,24 @@
+/* entry: the C functions the trampolines (trampoline.S) call, declared
+ * once. Each runs on a stack that is not a goroutine's (the rule of
+ * trampoline.S): the thread's system stack for the checks, the shim's own
+ * exit stack for ud_on_exit. None may allocate, take a mutex or block
+ * (check/ and report/ state the rest of their rules). */
+#ifndef UNDEAD_ENTRY_H
+#define UNDEAD_ENTRY_H
+
+#include <stdint.h>
+
+#include "rt.h"
+
+/* A CALL runtime.copystack (newstack, shrinkstack), before the copy: gp's
+ * stack is still intact. ret: the return address into the caller. */
+void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret);
+
+/* The CALL runtime.reentersyscall in cgocallbackg, off the fast path: a
+ * callback is returning to C with this saved pc, sp and bp. */
+void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp);
+
+/* runtime.exit: the process is ending. */
+void ud_on_exit(ud_rt *rt);
+
+#endif
