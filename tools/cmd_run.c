@@ -224,7 +224,9 @@ int cmd_run(int argc, char **argv) {
     if (a[0] != '-')
       break;
     if (strcmp(a, "--stress") == 0) {
-      if ((extra = append_opt(extra, "move_on_callback=1")) == NULL)
+      char spec[64];
+      snprintf(spec, sizeof spec, "%s=1", UD_OPTION_KEY(move_on_callback));
+      if ((extra = append_opt(extra, spec)) == NULL)
         goto nomem;
       continue;
     }
@@ -312,15 +314,15 @@ int cmd_run(int argc, char **argv) {
                       "cannot hold\n", abs);
       return 2;
     }
-    snprintf(spec, sizeof spec, "log_path=%s/undead", abs);
+    snprintf(spec, sizeof spec, "%s=%s/undead", UD_OPTION_KEY(log_path), abs);
     if ((opts = append_opt(opts, spec)) == NULL)
       goto nomem;
-    if (!format && !has_key(env_opts, "format") && !has_key(extra, "format"))
+    if (!format && !has_key(env_opts, UD_OPTION_KEY(format)) && !has_key(extra, UD_OPTION_KEY(format)))
       format = "json";
   }
   if (format) {
     char spec[32];
-    snprintf(spec, sizeof spec, "format=%s", format);
+    snprintf(spec, sizeof spec, "%s=%s", UD_OPTION_KEY(format), format);
     if ((opts = append_opt(opts, spec)) == NULL)
       goto nomem;
   }

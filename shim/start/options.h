@@ -35,6 +35,11 @@ typedef struct ud_options {
 #undef UD_OPTION
 } ud_options;
 
+/* The key of option `name` as UNDEAD_OPTIONS spells it, for code that
+ * writes options (undead run): it does not compile when options.inc has no
+ * such row. */
+#define UD_OPTION_KEY(name) (sizeof(((ud_options *)0)->name) ? #name : #name)
+
 /* Sets every option to its default. */
 void ud_options_default(ud_options *o);
 
