@@ -117,6 +117,7 @@ static void print_text(const char *path, const ud_probe *p) {
   print_calls("shrink", &p->sites.shrink);
   print_calls("callback run", &p->sites.cb_run);
   print_calls("callback return", &p->sites.cb_return);
+  print_calls("left stack free", &p->sites.left_free);
   if (p->sites.exit_entry)
     printf("    %-15s runtime.exit at %#llx (counts written at exit)\n", "exit",
            (unsigned long long)p->sites.exit_entry);
@@ -225,6 +226,7 @@ static void print_json(const char *path, const ud_probe *p) {
   json_calls("shrink", &p->sites.shrink);
   json_calls("callback_run", &p->sites.cb_run);
   json_calls("callback_return", &p->sites.cb_return);
+  json_calls("left_stack_free", &p->sites.left_free);
   printf("},\"gates\":[");
   for (size_t i = 0; i < p->ngates; i++) {
     const ud_probe_gate *g = &p->gates[i];

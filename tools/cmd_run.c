@@ -47,8 +47,9 @@ static const char usage[] =
     "  --log-dir DIR   write reports to DIR/undead.PID (created; default format json,\n"
     "                  ready for 'undead report DIR')\n"
     "  --format F      report format: %s\n"
-    "  --stress        move_on_callback=1: every callback moves the goroutine's stack\n"
-    "                  once, so each gets a relocation check (slower callbacks)\n"
+    "  --stress        move_on_callback=1:quarantine=1: every callback moves the\n"
+    "                  goroutine's stack once, so each gets a relocation check, and the\n"
+    "                  stacks left are held and checked for writes (slower callbacks)\n"
     "  --options SPEC  more UNDEAD_OPTIONS (key=value pairs separated by ':')\n"
     "In CI:  go test -exec 'undead run --log-dir reports --' ./...\n"
     "        undead report reports   (the reports, and what was checked)\n"
@@ -225,7 +226,8 @@ int cmd_run(int argc, char **argv) {
       break;
     if (strcmp(a, "--stress") == 0) {
       char spec[64];
-      snprintf(spec, sizeof spec, "%s=1", UD_OPTION_KEY(move_on_callback));
+      snprintf(spec, sizeof spec, "%s=1:%s=1", UD_OPTION_KEY(move_on_callback),
+               UD_OPTION_KEY(quarantine));
       if ((extra = append_opt(extra, spec)) == NULL)
         goto nomem;
       continue;

@@ -7,6 +7,7 @@
 #include "counts.h"
 #include "gostack.h"
 #include "history.h"
+#include "quarantine.h"
 #include "report_emit.h"
 
 enum { MAX_FRAMES = UD_GATE_MAX * 4 };
@@ -116,6 +117,8 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
   frames fr = {.walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .lo = lo, .hi = hi};
   find_parked(rt, v.sched_sp, lo, hi, ncgo, &fr);
   UD_COUNT(gate_frames, fr.n);
+  if (rt->quarantine)
+    ud_quarantine_arm(rt, &v, newsize, growth, fr.n > 0 ? fr.f[fr.n - 1].gi : NULL);
   if (!rt->opt->check_relocations)
     return; /* the move is only recorded, for the check at callback return */
   for (size_t k = 0; k < fr.n; k++) {

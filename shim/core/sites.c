@@ -86,6 +86,8 @@ bool ud_sites_find(const ud_image *img, const ud_pclntab *tab, ud_sites *out, ud
   for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
     if (!find_calls(img, tab, lists[i], i >= 2) && first == NULL)
       first = lists[i]->error;
+  out->left_free = (ud_call_list){.caller = "runtime.copystack", .callee = "runtime.stackfree"};
+  find_calls(img, tab, &out->left_free, true); /* optional: its error says why not */
   find_exit(img, tab, out);
   if (first != NULL)
     return ud_fail(err, UD_E_NOT_FOUND, "%s", first), false;

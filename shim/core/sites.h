@@ -9,6 +9,8 @@
  *     move_on_callback makes the stack move) and the one
  *     `CALL runtime.reentersyscall` (the callback is returning to C: the
  *     saved syscall state is about to be restored for the GC);
+ *   - the one `CALL runtime.stackfree` in runtime.copystack, which frees
+ *     the stack just left (quarantine=1 holds it instead; optional);
  *   - runtime.exit (ABI0: `MOVL 8(SP), DI; MOVL $SYS_exit_group, AX;
  *     SYSCALL`), where the shim writes its counts before the process ends
  *     (Go never runs C destructors).
@@ -40,6 +42,7 @@ typedef struct ud_sites {
   ud_call_list shrink;   /* shrinkstack -> copystack */
   ud_call_list cb_run;   /* cgocallbackg -> cgocallbackg1 */
   ud_call_list cb_return;/* cgocallbackg -> reentersyscall */
+  ud_call_list left_free;/* copystack -> stackfree (the stack it left); optional */
   uint64_t exit_entry;   /* runtime.exit's first instruction, 0 if not found */
   char exit_error[200];
 } ud_sites;

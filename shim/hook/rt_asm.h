@@ -18,7 +18,9 @@
 /* The first gate's X (run-time), and whether reentersyscall takes bp. */
 #define UD_RT_GATE0_X 72
 #define UD_RT_HAS_BP 80
-#define UD_RT_ASM_SIZE 88
+/* runtime.stackfree, for the quarantine's tail jump. */
+#define UD_RT_STACKFREE 88
+#define UD_RT_ASM_SIZE 96
 
 /* ud_counts (counts.h): the callback-return counters the fast path bumps. */
 #define UD_COUNTS_CALLBACKS 0
@@ -40,6 +42,7 @@ typedef struct ud_rt_asm {
   int64_t off_g_stack_lo, off_g_stack_hi;
   uint64_t gate0_x;
   uint64_t has_bp;
+  uint64_t stackfree;
 } ud_rt_asm;
 #endif
 

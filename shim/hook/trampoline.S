@@ -166,6 +166,70 @@ ud_tramp_callback_move:
 1:	jmp	*UD_RT_CGOCALLBACKG1(%r12)
 	.size	ud_tramp_callback_move, .-ud_tramp_callback_move
 
+/* The CALL runtime.stackfree in runtime.copystack (quarantine=1): the
+ * stack just left, [%rax, %rbx) (ABIInternal: a stack{lo, hi} in AX, BX),
+ * is about to be freed. When it is the one ud_on_copystack armed on this
+ * thread (a move with a gate open), ud_quarantine_take holds it and names
+ * the range to free in its place (an older held stack, or none: then the
+ * call returns to copystack as stackfree would). Anything else goes
+ * straight to stackfree. copystack runs on the system stack: C may run. */
+	.globl	ud_tramp_stackfree
+	.hidden	ud_tramp_stackfree
+	.type	ud_tramp_stackfree, @function
+	.p2align 4
+ud_tramp_stackfree:
+	.cfi_startproc
+	movq	ud_quarantine_armed_lo@gottpoff(%rip), %r13
+	testq	%rax, %rax
+	jz	1f
+	cmpq	%fs:(%r13), %rax
+	jne	1f
+	pushq	%rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
+	movq	%rsp, %rbp
+	.cfi_def_cfa_register %rbp
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	andq	$-16, %rsp
+	movq	%r12, %rdi		/* rt */
+	movq	%rax, %rsi		/* lo */
+	movq	%rbx, %rdx		/* hi */
+	call	ud_quarantine_take	/* the range to free: %rax, %rdx */
+	movq	%rdx, %rbx
+	leaq	-96(%rbp), %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbp
+	.cfi_def_cfa %rsp, 8
+	xorps	%xmm15, %xmm15
+	testq	%rax, %rax
+	jz	2f
+1:	jmp	*UD_RT_STACKFREE(%r12)
+2:	ret
+	.cfi_endproc
+	.size	ud_tramp_stackfree, .-ud_tramp_stackfree
+
 /* runtime.exit's first instruction, replaced by a jump here: the process
  * is ending (exit_group). The counts are written first, on a stack of the
  * shim's own (the caller may be on a small goroutine stack), by the first

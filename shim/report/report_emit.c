@@ -16,15 +16,20 @@
 #include "cstack.h"
 #include "gosym.h"
 #include "gostack.h"
+#include "log.h"
 #include "report.h"
 #include "report_out.h"
 #include "spinlock.h"
 
 enum { HEAD_FRAMES = 40, TAIL_FRAMES = UD_REPORT_MAX_FRAMES - HEAD_FRAMES - 1 };
 
-/* One report at a time. */
+/* One report at a time. The lock records its holder, so that a report
+ * begun on the thread already writing one (a fault or a check inside the
+ * report path) is told as a nested report, not a deadlock (compiler-rt's
+ * ScopedErrorReportLock does the same). */
 static ud_report rep;
 static int report_lock;
+static int32_t report_holder; /* the tid writing a report, 0 when none */
 
 typedef struct gowalk {
   const ud_rt *rt;
@@ -99,20 +104,32 @@ static void stop_program(const ud_options *opt) {
   _exit(opt->exitcode);
 }
 
-void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
+/* Takes the report lock and fills what every kind has: the process, the
+ * goroutine, the gate (gi may be NULL), the time. */
+static ud_report *report_begin(const ud_rt *rt, enum ud_kind kind, enum ud_trigger trigger,
+                               int64_t goid, const ud_gate_info *gi) {
+  int32_t tid = (int32_t)syscall(SYS_gettid);
+  if (__atomic_load_n(&report_holder, __ATOMIC_ACQUIRE) == tid) {
+    ud_log("nested report: thread %d found a %s while writing a report (a bug in undead); "
+           "stopping", tid, ud_kind_name(kind));
+    stop_program(rt->opt);
+  }
   ud_spin_lock(&report_lock);
+  __atomic_store_n(&report_holder, tid, __ATOMIC_RELEASE);
   ud_report *r = &rep;
   memset(r, 0, sizeof *r);
-  const ud_gate_info *gi = v->gate;
-
-  r->kind = v->kind;
-  r->trigger = v->trigger;
+  r->kind = kind;
+  r->trigger = trigger;
   r->pid = (int32_t)getpid();
-  r->tid = (int32_t)syscall(SYS_gettid);
-  r->goid = v->goid;
+  r->tid = tid;
+  r->goid = goid;
   ud_str_fmt(r->binary, sizeof r->binary, "%s", rt->path);
   ud_str_fmt(r->go_version, sizeof r->go_version, "%s", rt->go_version);
-
+  struct timespec now;
+  if (clock_gettime(CLOCK_REALTIME, &now) == 0)
+    r->time_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+  if (gi == NULL)
+    return r;
   ud_str_fmt(r->gate_func, sizeof r->gate_func, "%s", gi->func_name);
   r->x_pc = gi->x_pc;
   ud_str_fmt(r->x_file, sizeof r->x_file, "%s", gi->x_file);
@@ -122,9 +139,30 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
   ud_str_fmt(r->y_file, sizeof r->y_file, "%s", gi->y_file);
   r->y_line = gi->y_line;
   ud_str_fmt(r->y_callee, sizeof r->y_callee, "%s", gi->y_callee);
+  r->frame_size = gi->frame_size;
+  return r;
+}
+
+/* Writes the report the lock guards, then stops the program or (halt_on_error=0)
+ * releases the lock. */
+static void report_finish(const ud_rt *rt, ud_report *r) {
+  const ud_options *opt = rt->opt;
+  UD_COUNT(reports, 1);
+  ud_report_write(r, opt->format, opt->log_path);
+  if (opt->halt_on_error) {
+    /* The counts go with the report: the program ends here. */
+    ud_counts_write_final(opt, rt->path, rt->go_version);
+    stop_program(opt);
+  }
+  __atomic_store_n(&report_holder, 0, __ATOMIC_RELEASE);
+  ud_spin_unlock(&report_lock);
+}
+
+void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
+  const ud_gate_info *gi = v->gate;
+  ud_report *r = report_begin(rt, v->kind, v->trigger, v->goid, gi);
   uint64_t walk_hi = v->walk_hi;
   r->frame_sp = v->frame_sp;
-  r->frame_size = gi->frame_size;
   r->gate_depth = v->gate_depth;
 
   if (v->slot != SIZE_MAX) {
@@ -151,9 +189,6 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
   r->new_lo = v->new_lo;
   r->new_hi = v->new_hi;
   r->newsize = v->newsize;
-  struct timespec now;
-  if (clock_gettime(CLOCK_REALTIME, &now) == 0)
-    r->time_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 
   /* The frames: the walked stack holds the same frames as the stale range
    * at the same distance from the top (copying preserves hi - addr). */
@@ -192,12 +227,46 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
                where);
   }
 
-  UD_COUNT(reports, 1);
-  ud_report_write(r, opt->format, opt->log_path);
-  if (opt->halt_on_error) {
-    /* The counts go with the report: the program ends here. */
-    ud_counts_write_final(opt, rt->path, rt->go_version);
-    stop_program(opt);
-  }
-  ud_spin_unlock(&report_lock);
+  (void)opt; /* rt->opt: the same options */
+  report_finish(rt, r);
+}
+
+void ud_emit_left_stack_write(const ud_left_stack_write *w) {
+  const ud_rt *rt = w->rt;
+  ud_report *r = report_begin(rt, UD_KIND_LEFT_STACK_WRITE, w->when, w->goid, w->gate);
+  r->slot_kind = UD_RSLOT_STACK_WORD;
+  r->slot_addr = w->addr;
+  r->value = w->value;
+  r->points_to = UD_REGION_OLD_STACK;
+  r->old_hi_off = (int64_t)(w->left_hi - w->addr);
+  r->old_lo = w->left_lo;
+  r->old_hi = w->left_hi;
+  r->new_lo = w->new_lo;
+  r->new_hi = w->new_hi;
+  r->newsize = w->newsize;
+  /* The Go stack is the left stack's frames as they were at the move; the
+   * one that held the address names it. */
+  gowalk g = {.rt = rt, .r = r, .owner = w->addr};
+  for (size_t i = 0; i < w->nframes && i < HEAD_FRAMES; i++)
+    go_frame(&g, &w->frames[i]);
+  r->go_stack_n = g.n < HEAD_FRAMES ? g.n : HEAD_FRAMES;
+  if (w->gate != NULL && w->nframes > 0)
+    for (size_t i = 0; i < w->nframes; i++)
+      if (w->frames[i].pc == w->gate->y_pc) {
+        r->frame_sp = w->frames[i].sp;
+        r->gate_depth = 1;
+        break;
+      }
+  r->c_stack_n = ud_cstack_capture(rt->tab, rt->bias, r->c_stack, UD_REPORT_MAX_FRAMES);
+  char frame[200];
+  if (r->old_frame_func[0])
+    ud_str_fmt(frame, sizeof frame, "%s+%d", r->old_frame_func, r->old_frame_off);
+  else
+    ud_str_fmt(frame, sizeof frame, "no frame known");
+  ud_str_fmt(r->summary, sizeof r->summary,
+             "write into a left stack: %#llx (%s at the move) holds %#llx; goroutine %lld left "
+             "that stack at a %s to %llu bytes with a cgo call open (%zu word(s) written since)",
+             (unsigned long long)w->addr, frame, (unsigned long long)w->value, (long long)w->goid,
+             w->growth ? "stack growth" : "stack shrink", (unsigned long long)w->newsize, w->nwords);
+  report_finish(rt, r);
 }

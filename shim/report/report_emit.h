@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "gate_table.h"
+#include "gostack.h"
 #include "options.h"
 #include "rt.h"
 #include "vocab.h"
@@ -46,5 +47,23 @@ typedef struct ud_violation {
  * (halt_on_error=0). Every call writes a report: reporting each (gate,
  * slot) once is the callers' doing (ud_gate_claim in verify.c). */
 void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v);
+
+/* A quarantined left stack found written (check/quarantine.h): its own
+ * payload, since nothing in it is a gate frame's slot. */
+typedef struct ud_left_stack_write {
+  const ud_rt *rt;
+  enum ud_trigger when;        /* quarantine-release or exit */
+  int64_t goid;
+  const ud_gate_info *gate;    /* the innermost gate open at the move, or NULL */
+  bool growth;                 /* the move: growth (else shrink) */
+  uint64_t newsize;
+  uint64_t addr, value;        /* the first word written, and what it holds */
+  size_t nwords;               /* words no longer poison */
+  uint64_t left_lo, left_hi, new_lo, new_hi;
+  size_t nframes;              /* the frames on the left stack at the move */
+  const ud_goframe *frames;
+} ud_left_stack_write;
+
+void ud_emit_left_stack_write(const ud_left_stack_write *w);
 
 #endif

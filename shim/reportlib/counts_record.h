@@ -20,6 +20,7 @@
   X(relocations, "stack relocations of goroutines with a gate open, each checked")            \
   X(forced_moves, "of those, moves to a stack of the same size (move_on_callback)")           \
   X(gate_frames, "gate frames found and checked at those relocations")                        \
+  X(quarantined, "stacks left at those relocations, held and checked for writes (quarantine)")  \
   X(reports, "violations reported")
 
 typedef struct ud_counts {

@@ -130,6 +130,33 @@ static void stack(ud_out *o, const ud_report_frame *f, int32_t n) {
   }
 }
 
+/* A word of a quarantined left stack (left-stack-write): where, what, the
+ * frame it belonged to, the two stacks. */
+static void left_stack_word(const ud_report *r, ud_out *o, pen *p) {
+  ansi(p, BLUE);
+  ud_out_str(o, "Write: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "0x%llx, %lld (0x%llx) bytes below the top of the left stack, now holds ",
+             (unsigned long long)r->slot_addr, (long long)r->old_hi_off,
+             (unsigned long long)r->old_hi_off);
+  ansi(p, GREEN);
+  ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
+  ansi(p, RESET);
+  ud_out_str(o, " (the bytes that differ from the poison were written)\n");
+  if (r->old_frame_func[0])
+    ud_out_fmt(o, "       at the move that address was in the frame of %s, at sp%+d\n",
+               r->old_frame_func, r->old_frame_off);
+  ansi(p, BLUE);
+  ud_out_str(o, "Stacks: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "left [0x%llx, 0x%llx) %llu bytes -> new [0x%llx, 0x%llx) %llu bytes, moved with "
+                "a cgo call open; checked at the %s\n",
+             (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
+             (unsigned long long)(r->old_hi - r->old_lo), (unsigned long long)r->new_lo,
+             (unsigned long long)r->new_hi, (unsigned long long)(r->new_hi - r->new_lo),
+             ud_trigger_words(r->trigger));
+}
+
 void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   pen p = {o, color};
   char slot[96], quoted[100];
@@ -165,6 +192,10 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
              r->y_file[0] ? r->y_file : "?", r->y_line, r->y_callee[0] ? r->y_callee : "?");
   ud_out_str(o, "      the real PC: the frame is stopped here, and a stack copy adjusts it by this PC\n");
   ud_out_str(o, "\n");
+  if (r->slot_kind == UD_RSLOT_STACK_WORD) {
+    left_stack_word(r, o, &p);
+    goto stacks;
+  }
   picture(r, o, quoted);
 
   ud_out_str(o, "\n");
@@ -208,10 +239,14 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
     ud_out_fmt(o, " -> new stack of %llu bytes", (unsigned long long)r->newsize);
   ud_out_fmt(o, " (%s)\n", ud_trigger_words(r->trigger));
 
+stacks:
   ud_out_str(o, "\n");
   ansi(&p, BLUE);
-  ud_out_fmt(o, "Go stack of goroutine %lld at the %s:\n", (long long)r->goid,
-             ud_trigger_words(r->trigger));
+  if (r->slot_kind == UD_RSLOT_STACK_WORD)
+    ud_out_fmt(o, "Go stack of goroutine %lld on the left stack, at the move:\n", (long long)r->goid);
+  else
+    ud_out_fmt(o, "Go stack of goroutine %lld at the %s:\n", (long long)r->goid,
+               ud_trigger_words(r->trigger));
   ansi(&p, RESET);
   stack(o, r->go_stack, r->go_stack_n);
   ansi(&p, BLUE);

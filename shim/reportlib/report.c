@@ -298,6 +298,8 @@ void ud_report_slot_label(const ud_report *r, char *buf, size_t cap) {
   ud_out_init_mem(&o, buf, cap);
   if (r->slot_kind == UD_RSLOT_G)
     ud_out_fmt(&o, "g.%s", r->slot_name[0] ? r->slot_name : "?");
+  else if (r->slot_kind == UD_RSLOT_STACK_WORD)
+    ud_out_fmt(&o, "%s+%d", r->old_frame_func[0] ? r->old_frame_func : "?", r->old_frame_off);
   else if (r->slot_name[0])
     ud_out_str(&o, r->slot_name);
   else
@@ -317,6 +319,8 @@ void ud_report_signature(const ud_report *r, char *buf, size_t cap) {
    * one build of a program may have and another (go test's) not. */
   if (r->slot_kind == UD_RSLOT_G)
     ud_out_fmt(&o, "g.%s", r->slot_name);
+  else if (r->slot_kind == UD_RSLOT_STACK_WORD) /* the frame that held the word */
+    ud_out_fmt(&o, "%s@%s+%d", ud_rslot_name(r->slot_kind), r->old_frame_func, r->old_frame_off);
   else
     ud_out_fmt(&o, "%s@sp+%d", ud_rslot_name(r->slot_kind), r->slot_sp_off);
   ud_out_fmt(&o, "|%s:%d|%s:%d", ud_report_basename(r->x_file), r->x_line,

@@ -39,13 +39,24 @@
     "when a callback returns to C, points outside the goroutine's current stack: the stack moved " \
     "during the callback and the saved value was not updated; unwinders (the execution tracer, "  \
     "profilers) will follow it into freed memory.",                                                \
-    true)
+    true)                                                                                          \
+  X(UD_KIND_LEFT_STACK_WRITE, "left-stack-write", "write into a left stack", "LeftStackWrite",    \
+    "Memory of a stack a goroutine left while a cgo call was open was written after the move",     \
+    "The goroutine's stack moved while one of its cgo calls was open, and something wrote into "   \
+    "the stack it left afterwards: C code, or a gate resumed at a stale stack pointer, still held " \
+    "an address in the old stack. The write is lost to the program (its frames now live on the "   \
+    "new stack) and, once the runtime reuses that memory, corrupts whatever lives there. undead "  \
+    "keeps such stacks from reuse, filled with a poison pattern, and checks them when it lets "     \
+    "them go.",                                                                                     \
+    false)
 
 /* When the check ran. X(id, name, words) */
 #define UD_FOR_EACH_TRIGGER(X)                                                                     \
   X(UD_TRIGGER_STACK_GROWTH, "stack-growth", "stack growth")                                      \
   X(UD_TRIGGER_STACK_SHRINK, "stack-shrink", "stack shrink")                                      \
-  X(UD_TRIGGER_CALLBACK_RETURN, "callback-return", "callback return")
+  X(UD_TRIGGER_CALLBACK_RETURN, "callback-return", "callback return")                             \
+  X(UD_TRIGGER_QUARANTINE_RELEASE, "quarantine-release", "release of a quarantined stack")        \
+  X(UD_TRIGGER_EXIT, "exit", "process exit")
 
 /* Where the stale value points. X(id, name, words, summary_words, own)
  *   words          the text report ("points into <words>")
@@ -65,7 +76,8 @@
 #define UD_FOR_EACH_SLOT_KIND(X)                                                                   \
   X(UD_RSLOT_ARG, "arg")     /* an argument slot of the gate frame */                              \
   X(UD_RSLOT_LOCAL, "local") /* a local slot of the gate frame */                                  \
-  X(UD_RSLOT_G, "g")         /* a field of the goroutine (g.syscallsp, g.syscallbp) */
+  X(UD_RSLOT_G, "g")         /* a field of the goroutine (g.syscallsp, g.syscallbp) */         \
+  X(UD_RSLOT_STACK_WORD, "stack-word") /* a word of a stack the goroutine left */
 
 #define UD_VOCAB_ENUM(id, ...) id,
 enum ud_kind { UD_FOR_EACH_KIND(UD_VOCAB_ENUM) UD_KIND_COUNT };

@@ -22,6 +22,7 @@ _Static_assert(offsetof(ud_rt_asm, off_g_stack_lo) == UD_RT_OFF_G_STACK_LO, "rt_
 _Static_assert(offsetof(ud_rt_asm, off_g_stack_hi) == UD_RT_OFF_G_STACK_HI, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, gate0_x) == UD_RT_GATE0_X, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, has_bp) == UD_RT_HAS_BP, "rt_asm.h");
+_Static_assert(offsetof(ud_rt_asm, stackfree) == UD_RT_STACKFREE, "rt_asm.h");
 _Static_assert(sizeof(ud_rt_asm) == UD_RT_ASM_SIZE, "rt_asm.h");
 
 /* The probe's first reason, pointing at doctor for the others. */
@@ -67,19 +68,24 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   rt->a.off_g_stack_hi = p->layout.g_stack_hi;
   rt->a.gate0_x = rt->gates.gates[0].x_pc;
   rt->a.has_bp = p->layout.g_syscallbp >= 0;
+  rt->a.stackfree = p->sites.left_free.callee_entry + bias;
   /* Layout and slot names are read: the DWARF is not needed again (reports
    * never read it), and its inflated sections are the largest allocation. */
   ud_image_release_dwarf(img);
   if (!ud_hook_install(rt, why, cap))
     goto fail;
+  rt->quarantine = ud_hook_quarantines(rt);
+  if (opt->quarantine && !rt->quarantine)
+    ud_log("quarantine is off in %s: %s", rt->path, p->sites.left_free.error);
   if (opt->verbosity >= 1) {
     const ud_gate_info *g0 = &rt->gates.gates[0];
     ud_log("active: %s %s%s: %zu gate frame(s) (%s X=%s:%d Y=%s:%d, %zu undead candidate slot(s)); "
            "runtime.copystack hooked at %zu growth + %zu shrink site(s), the callback return in "
-           "runtime.cgocallbackg%s%s; layout from %s%s%s; %zu exported Go function(s)%s",
+           "runtime.cgocallbackg%s%s%s; layout from %s%s%s; %zu exported Go function(s)%s",
            rt->go_version, library ? "Go library " : "", rt->path, rt->gates.n, g0->func_name, g0->x_file, g0->x_line, g0->y_file,
            g0->y_line, rt->gates.ncand, p->sites.growth.n, p->sites.shrink.n,
            opt->move_on_callback ? ", stack moved at every callback (move_on_callback)" : "",
+           ud_hook_quarantines(rt) ? ", left stacks quarantined" : "",
            p->sites.exit_entry ? "" : " (no exit hook: no counts at exit)", rt->layout.source,
            rt->layout.agreed[0] ? ", agreeing: " : "", rt->layout.agreed, p->nexports,
            p->nothing_to_watch ? ": no callback can open a gate, nothing will be checked" : "");

@@ -14,9 +14,9 @@
 #endif
 
 extern char ud_tramp_copystack[], ud_tramp_callback_return[], ud_tramp_callback_move[],
-    ud_tramp_exit[];
+    ud_tramp_exit[], ud_tramp_stackfree[];
 
-enum { STUB_COPYSTACK, STUB_RETURN, STUB_MOVE, STUB_EXIT, NSTUBS, STUB_SIZE = 32 };
+enum { STUB_COPYSTACK, STUB_RETURN, STUB_MOVE, STUB_EXIT, STUB_STACKFREE, NSTUBS, STUB_SIZE = 32 };
 
 /* One patch: the 5 bytes at `at` become a CALL or JMP rel32 to a stub. */
 typedef struct patch {
@@ -26,7 +26,7 @@ typedef struct patch {
   uint8_t old[5];
 } patch;
 
-enum { MAX_PATCHES = 2 * UD_SITES_MAX + 3 };
+enum { MAX_PATCHES = 2 * UD_SITES_MAX + 4 };
 
 static bool within_rel32(uint64_t a, uint64_t b) {
   int64_t d = (int64_t)(a - b);
@@ -110,6 +110,10 @@ static bool add_calls(const ud_rt *rt, const ud_call_list *l, int stub, patch *p
   return true;
 }
 
+bool ud_hook_quarantines(const ud_rt *rt) {
+  return rt->opt->quarantine && rt->sites.left_free.error[0] == 0 && rt->sites.left_free.n == 1;
+}
+
 bool ud_hook_install(ud_rt *rt, char *why, size_t cap) {
   patch p[MAX_PATCHES];
   size_t n = 0;
@@ -117,7 +121,8 @@ bool ud_hook_install(ud_rt *rt, char *why, size_t cap) {
   if (!add_calls(rt, &s->growth, STUB_COPYSTACK, p, &n, why, cap) ||
       !add_calls(rt, &s->shrink, STUB_COPYSTACK, p, &n, why, cap) ||
       !add_calls(rt, &s->cb_return, STUB_RETURN, p, &n, why, cap) ||
-      (rt->opt->move_on_callback && !add_calls(rt, &s->cb_run, STUB_MOVE, p, &n, why, cap)))
+      (rt->opt->move_on_callback && !add_calls(rt, &s->cb_run, STUB_MOVE, p, &n, why, cap)) ||
+      (ud_hook_quarantines(rt) && !add_calls(rt, &s->left_free, STUB_STACKFREE, p, &n, why, cap)))
     return false;
   if (s->exit_entry != 0) {
     uint64_t at = s->exit_entry + rt->bias;
@@ -133,7 +138,7 @@ bool ud_hook_install(ud_rt *rt, char *why, size_t cap) {
     return false;
   }
   void *targets[NSTUBS] = {ud_tramp_copystack, ud_tramp_callback_return, ud_tramp_callback_move,
-                           ud_tramp_exit};
+                           ud_tramp_exit, ud_tramp_stackfree};
   for (int i = 0; i < NSTUBS; i++)
     write_stub(page + i * STUB_SIZE, rt, targets[i]);
   long pagesize = sysconf(_SC_PAGESIZE);

@@ -21,4 +21,8 @@
  * (counts at exit), never required. */
 bool ud_hook_install(ud_rt *rt, char *why, size_t cap);
 
+/* With quarantine=1 (rt->opt), whether copystack's call of stackfree is
+ * diverted (its site was found); false: the quarantine is off there. */
+bool ud_hook_quarantines(const ud_rt *rt);
+
 #endif

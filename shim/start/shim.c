@@ -40,6 +40,7 @@
 #include "counts.h"
 #include "cstack.h"
 #include "history.h"
+#include "quarantine.h"
 #include "log.h"
 
 ud_shim_state ud_shim;
@@ -140,6 +141,7 @@ static void attach(const char *file, const char *name, uint64_t bias, bool libra
 }
 
 void ud_on_exit(ud_rt *rt) {
+  ud_quarantine_check_all();
   ud_counts_write_final(&ud_shim.opt, rt->path, rt->go_version);
 }
 

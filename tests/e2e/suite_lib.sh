@@ -100,18 +100,26 @@ run_pair() {
   return $bad
 }
 
-# run_pair_stress NAME DIR TIMEOUT CMD... : run_pair with move_on_callback=1,
-# where every callback moves its goroutine's stack; also requires that the
-# shim's counts (verbosity=1, at exit) show forced moves, so a run in which
-# the option did nothing cannot pass.
+# run_pair_stress NAME DIR TIMEOUT CMD... : run_pair with what `undead run
+# --stress` sets (move_on_callback=1: every callback moves its goroutine's
+# stack; quarantine=1: the stacks left are held, poisoned and checked); also
+# requires that the shim's counts (verbosity=1, at exit) show forced moves
+# and quarantined stacks, so a run in which the options did nothing cannot
+# pass.
 run_pair_stress() {
-  local name=$1 bad=0 forced
-  PAIR_OPTIONS=move_on_callback=1 run_pair "$@" || bad=1
+  local name=$1 bad=0 forced held
+  PAIR_OPTIONS=move_on_callback=1:quarantine=1 run_pair "$@" || bad=1
   forced=$(sed -nE 's/^undead: checked: .* \(([0-9]+) forced\).*/\1/p' "$PEER_LOGS/$name.with.log" |
            awk '{ n += $1 } END { print n + 0 }')
   echo "    forced moves: $forced"
   if [ "$forced" = 0 ]; then
     echo "  $name: move_on_callback=1 forced no move"; bad=1
+  fi
+  held=$(sed -nE 's/^undead: checked: .* ([0-9]+) left stack\(s\) quarantined.*/\1/p' "$PEER_LOGS/$name.with.log" |
+         awk '{ n += $1 } END { print n + 0 }')
+  echo "    quarantined stacks: $held"
+  if [ "$held" = 0 ]; then
+    echo "  $name: quarantine=1 held no stack"; bad=1
   fi
   return $bad
 }

@@ -136,6 +136,32 @@ overlay_json() {
   echo "$dir/overlay.json"
 }
 
+# cgo_notop_toolexec TOOLCHAIN -> a -toolexec wrapper that runs, in place of
+# the toolchain's cmd/cgo, one built with the readjustment of the argument
+# pointer after the call (_cgo_topofstack, Go issue 8771) removed from the C
+# wrappers it writes: a C function's result is then stored into the stack a
+# callback left. Built with -overlay from the toolchain's own source.
+cgo_notop_toolexec() {
+  local tc=$1 go goroot dir line
+  go=$(go_for "$tc") || return 1
+  goroot=$("$go" env GOROOT) || return 1
+  dir=$UNDEAD_WORK/cgonotop-$tc
+  if [ ! -x "$dir/toolexec" ]; then
+    mkdir -p "$dir/src"
+    line='_cgo_a = (void\*)((char\*)_cgo_a + (_cgo_topofstack() - _cgo_stktop));'
+    sed "/$line/d" "$goroot/src/cmd/cgo/out.go" > "$dir/src/out.go"
+    if [ "$(diff "$goroot/src/cmd/cgo/out.go" "$dir/src/out.go" | grep -c '^<')" != 1 ]; then
+      echo "cgo_notop_toolexec: expected to remove one _cgo_topofstack line from $goroot/src/cmd/cgo/out.go" >&2
+      return 1
+    fi
+    printf '{"Replace":{"%s":"%s"}}\n' "$goroot/src/cmd/cgo/out.go" "$dir/src/out.go" > "$dir/overlay.json"
+    "$go" build -overlay "$dir/overlay.json" -o "$dir/cgo" cmd/cgo || return 1
+    printf '#!/bin/sh\ntool=$1; shift\ncase "${tool##*/}" in cgo) exec %s "$@" ;; esac\nexec "$tool" "$@"\n' \
+      "$dir/cgo" > "$dir/toolexec.tmp" && chmod +x "$dir/toolexec.tmp" && mv "$dir/toolexec.tmp" "$dir/toolexec"
+  fi
+  echo "$dir/toolexec"
+}
+
 # as_next_release TOOLCHAIN IN OUT: a copy of IN (built by TOOLCHAIN) whose
 # version string says go1.28.0 (padded to the same length), the stand-in
 # for a release newer than every row of the release table.
@@ -151,7 +177,10 @@ as_next_release() {
 # path of the built binary (cached by toolchain, variant and source dir).
 # VARIANT: stock | undead (KeepAlive lines removed) | stock-stripped |
 #          undead-stripped (-ldflags=-s -w) | stock-nodwarf (-ldflags=-w) |
-#          undead-asan (-asan: AddressSanitizer, gcc's libasan)
+#          undead-asan (-asan: AddressSanitizer, gcc's libasan) |
+#          cgonotop (cmd/cgo without the _cgo_topofstack readjustment,
+#          cgo_notop_toolexec; its own build cache, since the tool reports
+#          the stock tool's version)
 gobuild() {
   local tc=$1 variant=$2 src=$3; shift 3
   local go out name flags=()
@@ -161,6 +190,11 @@ gobuild() {
   case "$variant" in
     undead*) flags+=(-overlay "$(overlay_json "$tc")") ;;
   esac
+  local cache=
+  case "$variant" in
+    cgonotop*) flags+=(-toolexec "$(cgo_notop_toolexec "$tc")") || return 1
+      cache=$UNDEAD_WORK/gocache-cgonotop-$tc ;;
+  esac
   case "$variant" in
     *-stripped) flags+=(-ldflags=-s\ -w) ;;
     *-nodwarf) flags+=(-ldflags=-w) ;;
@@ -169,7 +203,8 @@ gobuild() {
   # rebuild when any source file is newer than the binary
   if [ ! -x "$out" ] || [ -n "$(find "$src" -newer "$out" -type f 2>/dev/null | head -1)" ]; then
     mkdir -p "$(dirname "$out")"
-    (cd "$src" && CGO_ENABLED=1 "$go" build "${flags[@]}" "$@" -o "$out" .) >"$out.log" 2>&1 || {
+    (cd "$src" && { [ -z "$cache" ] || export GOCACHE=$cache; } &&
+      CGO_ENABLED=1 "$go" build "${flags[@]}" "$@" -o "$out" .) >"$out.log" 2>&1 || {
       echo "gobuild: $tc $variant $src failed:" >&2; tail -20 "$out.log" >&2; return 1; }
   fi
   echo "$out"

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The class, shape 4 (Go issue 8771): cmd/cgo's C wrapper stores a C
+# function's result through a pointer into the Go argument frame after the
+# call; when a callback moved the goroutine's stack in between, that pointer
+# must be readjusted (_cgo_topofstack). Put back, with the readjustment
+# removed from a cmd/cgo built from the toolchain's own source and
+# substituted with -toolexec (cgo_notop_toolexec, tests/lib/common.sh),
+# tests/go/leftwrite checks its own results:
+#   - without the shim: wrong results (the stock runtime says nothing);
+#   - quarantine=1 (and undead run --stress): a left-stack-write report on
+#     every run, naming the wrapper's frame, both when the quarantine lets
+#     the stack go (many calls) and at exit (few calls);
+#   - the stock cgo's build with quarantine=1: right results, no report,
+#     stacks quarantined (counted);
+#   - the default options (quarantine=0): no report (the check is opt-in).
+# Toolchains: cur and 123 by default, all six with UNDEAD_LONG=1.
+set -uo pipefail
+. "$(dirname "$0")/../lib/common.sh"
+[ -f "$UNDEAD_SO" ] || fail "shim not built: $UNDEAD_SO"
+RUNS=3; [ "${UNDEAD_LONG:-0}" = 1 ] && RUNS=10
+if [ "${UNDEAD_LONG:-0}" = 1 ]; then tcs=$(undead_toolchains); else
+  tcs=$(for tc in $(undead_toolchains); do case " cur 123 " in *" $tc "*) echo "$tc" ;; esac; done); fi
+
+check() {
+  local tc=$1 bad stock work i rc rounds
+  bad=$(gobuild "$tc" cgonotop tests/go/leftwrite) || fail "$tc: build with the changed cmd/cgo"
+  stock=$(gobuild "$tc" stock tests/go/leftwrite) || fail "$tc: stock build"
+  work=$UNDEAD_WORK/shape_leftwrite/$tc
+  rm -rf "$work"; mkdir -p "$work"
+
+  "$bad" >"$work/plain.out" 2>&1; rc=$?
+  [ "$rc" = 1 ] && grep -q 'results wrong' "$work/plain.out" ||
+    fail "$tc: the changed cmd/cgo did not give wrong results (rc $rc): $(tail -2 "$work/plain.out")"
+  echo "$tc: without the shim: $(tail -1 "$work/plain.out") (exit $rc, nothing else said)"
+
+  for rounds in 200 5; do
+    for i in $(seq "$RUNS"); do
+      UNDEAD_OPTIONS=quarantine=1 LD_PRELOAD=$UNDEAD_SO "$bad" -rounds "$rounds" >"$work/q$rounds.$i" 2>&1; rc=$?
+      [ "$rc" = 134 ] || fail "$tc: quarantine=1, $rounds calls, run $i: exit $rc, not the report's abort"
+      grep -q '^SUMMARY: undead: left-stack-write in runtime.cgocall main._Cfunc_leftwrite_call (argument area)+[0-9]* ' "$work/q$rounds.$i" ||
+        fail "$tc: quarantine=1, $rounds calls, run $i: no left-stack-write report naming the wrapper's frame: $(grep SUMMARY "$work/q$rounds.$i")"
+      want="release of a quarantined stack"; [ "$rounds" = 5 ] && want="process exit"
+      grep -q "during $want" "$work/q$rounds.$i" || fail "$tc: $rounds calls: not found at the $want"
+    done
+  done
+  "$UNDEAD" run --stress -- "$bad" >"$work/stress.out" 2>&1; rc=$?
+  [ "$rc" = 134 ] && grep -q '^SUMMARY: undead: left-stack-write' "$work/stress.out" ||
+    fail "$tc: undead run --stress: exit $rc without a left-stack-write report"
+  echo "$tc: quarantine=1: caught $((2 * RUNS))/$((2 * RUNS)) (at release and at exit); undead run --stress: caught"
+
+  UNDEAD_OPTIONS=quarantine=1:verbosity=1 LD_PRELOAD=$UNDEAD_SO "$stock" >"$work/stock.out" 2>&1; rc=$?
+  [ "$rc" = 0 ] || fail "$tc: the stock build under quarantine=1 failed (exit $rc): $(tail -3 "$work/stock.out")"
+  ! grep -q 'ERROR: undead' "$work/stock.out" || fail "$tc: a report on the stock build"
+  held=$(sed -nE 's/^undead: checked: .* ([0-9]+) left stack\(s\) quarantined.*/\1/p' "$work/stock.out")
+  [ "${held:-0}" -gt 0 ] || fail "$tc: the stock build under quarantine=1 held no stack"
+  echo "$tc: stock, quarantine=1: clean, $held left stack(s) held and checked"
+
+  LD_PRELOAD=$UNDEAD_SO "$bad" >"$work/default.out" 2>&1; rc=$?
+  [ "$rc" = 1 ] && ! grep -q 'ERROR: undead' "$work/default.out" ||
+    fail "$tc: default options: expected the program's own failure and no report (exit $rc)"
+}
+
+per_toolchain "left stack written after a callback moved it" check $tcs

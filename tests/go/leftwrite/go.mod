@@ -1,0 +1,3 @@
+module leftwrite
+
+go 1.19
