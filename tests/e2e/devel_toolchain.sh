@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A runtime developer's toolchain: Go built from source (a copy of the
+# machine's GOROOT, VERSION "devel go1.28-...", src/make.bash), with a bug of
+# the class put back in its runtime sources the way a developer editing the
+# runtime would (the three KeepAlive lines at the end of runtime.cgocall,
+# Go issue 17785), then `go test -exec "undead run --stress --"` on a cgo
+# test (tests/go/gotest): the test fails with an undead report, and the
+# shim names the devel release as newer than every known one. make.bash
+# takes minutes: UNDEAD_LONG=1 only.
+set -uo pipefail
+. "$(dirname "$0")/suite_lib.sh"
+need_shim
+[ "${UNDEAD_LONG:-0}" = 1 ] || { echo "make.bash takes minutes: run with --long"; echo PASS; exit 0; }
+src=$("$GO_CUR" env GOROOT) || fail "no Go at $GO_CUR"
+root=$UNDEAD_WORK/go-devel
+version="devel go1.28-undead-keepalive"
+if [ ! -x "$root/bin/go" ] || [ "$(head -1 "$root/VERSION" 2>/dev/null)" != "$version" ]; then
+  rm -rf "$root"
+  cp -r "$src" "$root" && chmod -R u+w "$root" || fail "copy of $src"
+  rm -rf "$root/pkg/obj" "$root/bin"
+  printf '%s\n' "$version" >"$root/VERSION"
+  f=$root/src/runtime/cgocall.go
+  sed -i -e '/^\tKeepAlive(fn)$/d' -e '/^\tKeepAlive(arg)$/d' -e '/^\tKeepAlive(mp)$/d' "$f"
+  [ "$(diff "$src/src/runtime/cgocall.go" "$f" | grep -c '^<')" = 3 ] ||
+    fail "expected to remove exactly 3 KeepAlive lines from $f"
+  t0=$(date +%s)
+  (cd "$root/src" && GOROOT_BOOTSTRAP=$src GOTOOLCHAIN=local ./make.bash) >"$UNDEAD_WORK/go-devel.log" 2>&1 ||
+    { tail -20 "$UNDEAD_WORK/go-devel.log"; fail "make.bash"; }
+  echo "make.bash: $(( $(date +%s) - t0 )) s"
+fi
+"$root/bin/go" version | grep -qF "$version" || fail "the built go says $("$root/bin/go" version)"
+
+log=$UNDEAD_WORK/devel_toolchain.log
+(cd "$UNDEAD_ROOT/tests/go/gotest" && GOROOT=$root PATH=$root/bin:$PATH GOFLAGS=-mod=mod \
+  UNDEAD_OPTIONS=verbosity=1 timeout 900 "$root/bin/go" test -count=1 \
+  -exec "$UNDEAD run --stress --" .) >"$log" 2>&1
+rc=$?
+reps=$(report_count "$log")
+[ "$rc" != 0 ] && [ "$reps" -gt 0 ] ||
+  { tail -30 "$log"; fail "go test with the devel toolchain: exit $rc, $reps report(s); want a failure with a report"; }
+grep -q '^undead: active: devel go1.28' "$log" || { grep '^undead' "$log" | head -3; fail "no active line naming the devel release"; }
+echo "devel toolchain ($version): go test failed with $reps report(s):"
+grep -m1 'SUMMARY: undead' "$log" | sed 's/^/    /'
+echo PASS
