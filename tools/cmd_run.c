@@ -3,7 +3,8 @@
  * The library is found relative to the undead executable itself
  * (/proc/self/exe), so the same binary works in the build tree
  * (build/tools/undead -> build/shim/libundead.so) and installed
- * (PREFIX/BINDIR/undead -> PREFIX/LIBDIR/libundead.so). The command is
+ * (PREFIX/BINDIR/undead -> PREFIX/LIBDIR/undead/libundead.so, UD_SHIMDIR
+ * from meson.build). The command is
  * exec'd, not run as a child: its exit status (or the shim's abort) is the
  * status of `undead run`, and `go test -exec 'undead run --'` sees the test
  * binary's own status.
@@ -30,8 +31,8 @@
 #ifndef UD_BINDIR
 #define UD_BINDIR "bin"
 #endif
-#ifndef UD_LIBDIR
-#define UD_LIBDIR "lib"
+#ifndef UD_SHIMDIR
+#define UD_SHIMDIR "lib/undead"
 #endif
 
 /* %s: the format names (options.h), "|"-separated */
@@ -103,11 +104,11 @@ static bool find_library(char *out, size_t cap, char *tried, size_t tcap) {
   int nc = 0;
   /* build tree: build/tools/undead, build/shim/libundead.so */
   join_up(cand[nc++], PATH_MAX, dir, 1, "shim/libundead.so");
-  /* installed: up from BINDIR to the prefix, then LIBDIR */
-  if (UD_LIBDIR[0] == '/')
-    snprintf(cand[nc++], PATH_MAX, "%s/libundead.so", UD_LIBDIR);
+  /* installed: up from BINDIR to the prefix, then the shim's directory */
+  if (UD_SHIMDIR[0] == '/')
+    snprintf(cand[nc++], PATH_MAX, "%s/libundead.so", UD_SHIMDIR);
   else if (UD_BINDIR[0] != '/')
-    join_up(cand[nc++], PATH_MAX, dir, path_depth(UD_BINDIR), UD_LIBDIR "/libundead.so");
+    join_up(cand[nc++], PATH_MAX, dir, path_depth(UD_BINDIR), UD_SHIMDIR "/libundead.so");
   join_up(cand[nc++], PATH_MAX, dir, 1, "lib/libundead.so");
   join_up(cand[nc++], PATH_MAX, dir, 1, "lib64/libundead.so");
   size_t tl = 0;
