@@ -44,7 +44,8 @@ static const char usage[] =
     "an ASan runtime, which is preloaded first when CMD is linked against one) and\n"
     "exits with CMD's status. A statically linked CMD cannot be watched: it runs,\n"
     "after one line saying so. UNDEAD_OPTIONS is passed through; the options below\n"
-    "are appended to it, so they win.\n"
+    "are appended to it, so they win. ASAN_OPTIONS gets verify_asan_link_order=0\n"
+    "(unless it sets that flag), so that ASan programs CMD starts run with the shim.\n"
     "  --log-dir DIR   write reports to DIR/undead.PID (created; default format json,\n"
     "                  ready for 'undead report DIR')\n"
     "  --format F      report format: %s\n"
@@ -212,6 +213,30 @@ static bool has_key(const char *opts, const char *key) {
   return false;
 }
 
+/* An ASan program that CMD starts (a test binary's child, a build's test
+ * program) inherits LD_PRELOAD with the shim in front of the ASan runtime
+ * it links, and ASan would refuse to start ("ASan runtime does not come
+ * first"). That order is safe here: the shim defines one dynamic symbol,
+ * pthread_create, which calls the next definition (ASan's interceptor). So
+ * ASAN_OPTIONS gets verify_asan_link_order=0, unless it sets that flag
+ * already. false: out of memory. */
+static bool asan_link_order_off(void) {
+  static const char flag[] = "verify_asan_link_order=0";
+  const char *cur = getenv("ASAN_OPTIONS");
+  if (cur != NULL && strstr(cur, "verify_asan_link_order=") != NULL)
+    return true;
+  if (cur == NULL || cur[0] == '\0')
+    return setenv("ASAN_OPTIONS", flag, 1) == 0;
+  size_t n = strlen(cur) + sizeof flag + 1;
+  char *v = malloc(n);
+  if (v == NULL)
+    return false;
+  snprintf(v, n, "%s:%s", cur, flag);
+  bool ok = setenv("ASAN_OPTIONS", v, 1) == 0;
+  free(v);
+  return ok;
+}
+
 int cmd_run(int argc, char **argv) {
   const char *log_dir = NULL, *format = NULL;
   char *extra = NULL;
@@ -338,6 +363,8 @@ int cmd_run(int argc, char **argv) {
   if (np == NULL || setenv("LD_PRELOAD", np, 1) != 0)
     goto nomem;
   free(np);
+  if (!asan_link_order_off())
+    goto nomem;
   free(opts);
   free(extra);
 
