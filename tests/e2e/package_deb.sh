@@ -26,7 +26,7 @@ triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 t0=$(date +%s)
 
 # --- build ------------------------------------------------------------------
-"$UNDEAD_ROOT/scripts/package" --out "$work/out" >"$work/package.log" 2>&1 ||
+"$UNDEAD_ROOT/scripts/package" --no-setup --out "$work/out" >"$work/package.log" 2>&1 ||
   { tail -30 "$work/package.log"; fail "scripts/package failed (lintian included)"; }
 deb=$(tail -n 1 "$work/package.log")
 [ -f "$deb" ] || fail "scripts/package printed '$deb', not a .deb"
