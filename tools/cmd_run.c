@@ -3,7 +3,8 @@
  * The library is found relative to the undead executable itself
  * (/proc/self/exe), so the same binary works in the build tree
  * (build/tools/undead -> build/shim/libundead.so) and installed
- * (PREFIX/BINDIR/undead -> PREFIX/LIBDIR/libundead.so). The command is
+ * (PREFIX/BINDIR/undead -> PREFIX/LIBDIR/undead/libundead.so, UD_SHIMDIR
+ * from meson.build). The command is
  * exec'd, not run as a child: its exit status (or the shim's abort) is the
  * status of `undead run`, and `go test -exec 'undead run --'` sees the test
  * binary's own status.
@@ -30,8 +31,8 @@
 #ifndef UD_BINDIR
 #define UD_BINDIR "bin"
 #endif
-#ifndef UD_LIBDIR
-#define UD_LIBDIR "lib"
+#ifndef UD_SHIMDIR
+#define UD_SHIMDIR "lib/undead"
 #endif
 
 /* %s: the format names (options.h), "|"-separated */
@@ -43,7 +44,8 @@ static const char usage[] =
     "an ASan runtime, which is preloaded first when CMD is linked against one) and\n"
     "exits with CMD's status. A statically linked CMD cannot be watched: it runs,\n"
     "after one line saying so. UNDEAD_OPTIONS is passed through; the options below\n"
-    "are appended to it, so they win.\n"
+    "are appended to it, so they win. ASAN_OPTIONS gets verify_asan_link_order=0\n"
+    "(unless it sets that flag), so that ASan programs CMD starts run with the shim.\n"
     "  --log-dir DIR   write reports to DIR/undead.PID (created; default format json,\n"
     "                  ready for 'undead report DIR')\n"
     "  --format F      report format: %s\n"
@@ -104,11 +106,11 @@ static bool find_library(char *out, size_t cap, char *tried, size_t tcap) {
   int nc = 0;
   /* build tree: build/tools/undead, build/shim/libundead.so */
   join_up(cand[nc++], PATH_MAX, dir, 1, "shim/libundead.so");
-  /* installed: up from BINDIR to the prefix, then LIBDIR */
-  if (UD_LIBDIR[0] == '/')
-    snprintf(cand[nc++], PATH_MAX, "%s/libundead.so", UD_LIBDIR);
+  /* installed: up from BINDIR to the prefix, then the shim's directory */
+  if (UD_SHIMDIR[0] == '/')
+    snprintf(cand[nc++], PATH_MAX, "%s/libundead.so", UD_SHIMDIR);
   else if (UD_BINDIR[0] != '/')
-    join_up(cand[nc++], PATH_MAX, dir, path_depth(UD_BINDIR), UD_LIBDIR "/libundead.so");
+    join_up(cand[nc++], PATH_MAX, dir, path_depth(UD_BINDIR), UD_SHIMDIR "/libundead.so");
   join_up(cand[nc++], PATH_MAX, dir, 1, "lib/libundead.so");
   join_up(cand[nc++], PATH_MAX, dir, 1, "lib64/libundead.so");
   size_t tl = 0;
@@ -210,6 +212,30 @@ static bool has_key(const char *opts, const char *key) {
       p++;
   }
   return false;
+}
+
+/* An ASan program that CMD starts (a test binary's child, a build's test
+ * program) inherits LD_PRELOAD with the shim in front of the ASan runtime
+ * it links, and ASan would refuse to start ("ASan runtime does not come
+ * first"). That order is safe here: the shim defines one dynamic symbol,
+ * pthread_create, which calls the next definition (ASan's interceptor). So
+ * ASAN_OPTIONS gets verify_asan_link_order=0, unless it sets that flag
+ * already. false: out of memory. */
+static bool asan_link_order_off(void) {
+  static const char flag[] = "verify_asan_link_order=0";
+  const char *cur = getenv("ASAN_OPTIONS");
+  if (cur != NULL && strstr(cur, "verify_asan_link_order=") != NULL)
+    return true;
+  if (cur == NULL || cur[0] == '\0')
+    return setenv("ASAN_OPTIONS", flag, 1) == 0;
+  size_t n = strlen(cur) + sizeof flag + 1;
+  char *v = malloc(n);
+  if (v == NULL)
+    return false;
+  snprintf(v, n, "%s:%s", cur, flag);
+  bool ok = setenv("ASAN_OPTIONS", v, 1) == 0;
+  free(v);
+  return ok;
 }
 
 int cmd_run(int argc, char **argv) {
@@ -341,6 +367,8 @@ int cmd_run(int argc, char **argv) {
   if (np == NULL || setenv("LD_PRELOAD", np, 1) != 0)
     goto nomem;
   free(np);
+  if (!asan_link_order_off())
+    goto nomem;
   free(opts);
   free(extra);
 

@@ -5,7 +5,9 @@
 # stops such a program. `undead run` preloads the program's ASan runtime
 # first and the shim after it (or keeps one already preloaded first): the
 # program starts, ASan still finds its errors, and in a Go program built
-# with -asan the shim still catches the seed bug. scripts/setup installs gcc
+# with -asan the shim still catches the seed bug. An ASan program started by
+# CMD (behind a shell) has the shim in front of its runtime: undead run's
+# verify_asan_link_order=0 lets it start, with the same results. scripts/setup installs gcc
 # and its libasan, and Go's -asan needs nothing more: on a machine it set up,
 # an ASan build that fails is a failure, not a skip.
 set -uo pipefail
@@ -50,6 +52,21 @@ out=$(LD_PRELOAD="$asan $so" "$UNDEAD" run -- sh -c 'echo "$LD_PRELOAD"')
 [ "$out" = "$asan:$so" ] || fail "preloaded ASan and shim: LD_PRELOAD '$out', want '$asan:$so'"
 echo "ok: a preloaded ASan runtime stays first"
 
+# an ASan program that CMD starts (behind a shell: a test binary's child)
+# inherits the shim in front of its runtime; verify_asan_link_order=0 in
+# ASAN_OPTIONS lets it start, and ASan still works there
+"$UNDEAD" run -- sh -c "exec '$work/hello'" >"$work/child.out" 2>"$work/child.err"; rc=$?
+[ "$rc" = 3 ] && [ "$(cat "$work/child.out")" = hello ] && [ ! -s "$work/child.err" ] ||
+  fail "a gcc-ASan program behind a shell under undead run: exit $rc, out '$(cat "$work/child.out")', err $(head -2 "$work/child.err")"
+"$UNDEAD" run -- sh -c "exec '$work/ovf'" >/dev/null 2>"$work/child-ovf.err"; rc=$?
+[ "$rc" != 0 ] && grep -q 'ERROR: AddressSanitizer: heap-buffer-overflow' "$work/child-ovf.err" ||
+  fail "ASan behind a shell under undead run missed the overflow: exit $rc, $(head -2 "$work/child-ovf.err")"
+out=$(ASAN_OPTIONS=verify_asan_link_order=1:detect_leaks=0 "$UNDEAD" run -- sh -c 'echo "$ASAN_OPTIONS"')
+[ "$out" = verify_asan_link_order=1:detect_leaks=0 ] || fail "the user's verify_asan_link_order changed: '$out'"
+[ "$(ASAN_OPTIONS= "$UNDEAD" run -- sh -c 'echo "$ASAN_OPTIONS"')" = verify_asan_link_order=0 ] ||
+  fail "undead run does not set ASAN_OPTIONS=verify_asan_link_order=0"
+echo "ok: an ASan program behind a shell starts under undead run (shim first), ASan still finds the overflow"
+
 # a Go program built with -asan: it starts, and the shim catches the seed bug
 bin=$(gobuild cur undead-asan "$UNDEAD_ROOT/tests/go/issue7978") ||
   fail "go build -asan failed (see the log above)"
@@ -60,4 +77,12 @@ done
 [ "$rc" = 134 ] && grep -q '^SUMMARY: undead: undead-pointer in runtime.cgocall' "$work/go.err" ||
   fail "go build -asan program under undead run: exit $rc, $(grep -m2 -E 'ERROR|undead' "$work/go.err")"
 echo "ok: a Go -asan build under undead run: $(grep '^SUMMARY' "$work/go.err")"
+# the same behind a shell: the shim in front of libasan, still catching it
+for try in 1 2 3; do
+  ("$UNDEAD" run --format text -- sh -c "exec '$bin'" >/dev/null 2>"$work/go-child.err"; exit $?) 2>/dev/null; rc=$?
+  [ "$rc" = 134 ] && break
+done
+[ "$rc" = 134 ] && grep -q '^SUMMARY: undead: undead-pointer in runtime.cgocall' "$work/go-child.err" ||
+  fail "go build -asan program behind a shell under undead run: exit $rc, $(grep -m2 -E 'ERROR|undead' "$work/go-child.err")"
+echo "ok: a Go -asan build behind a shell (shim before libasan): caught"
 echo PASS

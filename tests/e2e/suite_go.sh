@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Go's runtime tests as the false-positive oracle: the same PASS/FAIL/SKIP
+# per test without the shim, under go test -exec "undead run --" and under
+# -exec "undead run --stress --", and no report. Default: runtime -run 'Cgo'
+# on the machine's Go (a few minutes: go test builds testprogcgo each
+# time). UNDEAD_LONG=1: runtime -run 'Cgo|Pprof|Traceback|Signal|Callback|Stack'
+# on every toolchain.
+# (tests/e2e/suite_go_lib.sh says how the sets are compared.)
+# long-timeout: 10800
+set -uo pipefail
+. "$(dirname "$0")/suite_go_lib.sh"
+go_suites "runtime-cgo" "runtime"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Go's c-shared tests (cmd/cgo/internal/testcshared: C programs loading Go
+# libraries) under go test -exec "undead run --" and --stress, the C
+# programs inheriting the shim. UNDEAD_LONG=1 only.
+# (tests/e2e/suite_go_lib.sh says how the sets are compared.)
+# long-timeout: 10800
+set -uo pipefail
+. "$(dirname "$0")/suite_go_lib.sh"
+go_suites "" "testcshared"
