@@ -17,6 +17,7 @@
 enum { STREAM_TIMEOUT_MS = 5000 };
 
 static char outbuf[16384];
+static bool stdout_stuck; /* a write to stdout timed out once */
 
 enum ud_log_kind ud_log_kind(const char *log_path) {
   if (log_path[0] == '\0' || strcmp(log_path, "stderr") == 0)
@@ -149,6 +150,11 @@ static enum where write_to_log(const char *log_path, render_fn fn, const void *c
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
       timeout_ms = STREAM_TIMEOUT_MS; /* a pipe, a terminal: it may stop taking bytes */
+    if (__atomic_load_n(&stdout_stuck, __ATOMIC_RELAXED)) {
+      ud_log("cannot write the %s to stdout (it took nothing before): it follows on stderr", what);
+      render_fd(fn, ctx, 2, 0);
+      return TO_STREAM;
+    }
   } else {
     ud_str_fmt(path, cap, "%s.%d", log_path, (int)getpid());
     char why[128];
@@ -162,6 +168,8 @@ static enum where write_to_log(const char *log_path, render_fn fn, const void *c
   int err = render_fd(fn, ctx, fd, timeout_ms);
   if (fd > 2 && close(fd) != 0 && err == 0 && errno != EINTR)
     err = errno; /* a network file system may report the failure only now */
+  if (err == ETIMEDOUT)
+    __atomic_store_n(&stdout_stuck, true, __ATOMIC_RELAXED); /* the next record need not wait */
   if (err != 0) {
     ud_log("cannot write the %s to %s (%s): it follows on stderr", what, path,
            err == ETIMEDOUT ? "it took nothing for 5 seconds" : describe(err));

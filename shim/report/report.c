@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap) {
@@ -31,21 +32,39 @@ void ud_out_init_mem(ud_out *o, char *buf, size_t cap) {
     buf[0] = '\0';
 }
 
+static int64_t now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Waits until o->fd can take a byte, for at most o->timeout_ms in all:
+ * signals (Go preempts its threads with SIGURG every few milliseconds)
+ * interrupt the wait but do not restart the clock. */
+static bool wait_for_room(ud_out *o) {
+  int64_t deadline = now_ms() + o->timeout_ms;
+  for (;;) {
+    int64_t left = deadline - now_ms();
+    struct pollfd pf = {.fd = o->fd, .events = POLLOUT};
+    int r = left > 0 ? poll(&pf, 1, (int)left) : 0;
+    if (r > 0)
+      return true;
+    if (r < 0 && errno == EINTR)
+      continue;
+    o->error = true;
+    o->err = r == 0 ? ETIMEDOUT : errno;
+    return false;
+  }
+}
+
 /* With a timeout, each write waits for room first and is at most
  * PIPE_BUF bytes, which a pipe with room takes without blocking. */
 static void write_all(ud_out *o, const char *p, size_t n) {
   while (n > 0 && !o->error) {
     size_t k = n;
     if (o->timeout_ms > 0) {
-      struct pollfd pf = {.fd = o->fd, .events = POLLOUT};
-      int r = poll(&pf, 1, o->timeout_ms);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r <= 0) {
-        o->error = true;
-        o->err = r == 0 ? ETIMEDOUT : errno;
+      if (!wait_for_room(o))
         return;
-      }
       if (k > PIPE_BUF)
         k = PIPE_BUF;
     }
