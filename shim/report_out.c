@@ -82,9 +82,10 @@ static bool may_append(const struct stat *st, char *why, size_t cap) {
  * that a FIFO or a device is never opened) and again on what was opened
  * (so that a swap between the two is seen). O_NOFOLLOW refuses a symbolic
  * link at the last component; O_NONBLOCK keeps the open itself from
- * waiting. Returns the fd, or -1 with why filled. */
+ * waiting. Read and write: end_the_last_line reads the last byte.
+ * Returns the fd, or -1 with why filled. */
 static int open_log(const char *path, char *why, size_t cap) {
-  const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK;
+  const int flags = O_RDWR | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK;
   for (int attempt = 0; attempt < 3; attempt++) {
     int fd = open(path, flags | O_CREAT | O_EXCL, 0600);
     if (fd >= 0)
@@ -121,6 +122,19 @@ static int open_log(const char *path, char *why, size_t cap) {
   }
   ud_str_fmt(why, cap, "%s", describe(errno));
   return -1;
+}
+
+/* A write cut short (a full disk, the file size limit) leaves a line
+ * without its end; what is appended next starts a line of its own, so
+ * that it is not lost in the cut one. */
+static void end_the_last_line(int fd) {
+  struct stat st;
+  char last;
+  if (fd > 2 && fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 &&
+      last != '\n') {
+    ssize_t w = write(fd, "\n", 1);
+    (void)w; /* if even this fails, the write that follows says so */
+  }
 }
 
 /* Writes one document (rendered by fn) where log_path says, falling back
@@ -165,6 +179,7 @@ static enum where write_to_log(const char *log_path, render_fn fn, const void *c
       return TO_STREAM;
     }
   }
+  end_the_last_line(fd);
   int err = render_fd(fn, ctx, fd, timeout_ms);
   if (fd > 2 && close(fd) != 0 && err == 0 && errno != EINTR)
     err = errno; /* a network file system may report the failure only now */

@@ -21,8 +21,10 @@ static const char usage[] =
   "  report [OPTIONS] FILE... group JSON reports, render text or SARIF\n"
   "\n"
   "Exit status: 0 clean, 1 findings, 2 usage or input error (out of memory\n"
-  "included), 3 the output could not be written; report exits 4 when out of\n"
-  "memory, and run exits with CMD's status once CMD starts.\n"
+  "included), 3 the output could not be written; report exits 1 when it read\n"
+  "reports even if other input was damaged (each damaged file named on\n"
+  "stderr), 2 when input was damaged and no report read, 4 when out of\n"
+  "memory; run exits with CMD's status once CMD starts.\n"
   "Run 'undead COMMAND --help' for a command's options.\n";
 
 static const struct {

@@ -121,6 +121,18 @@ void ud_report_render_sarif(const ud_report *const *rs, size_t n, ud_out *o);
  * occurrences (counts may be NULL: 1 each); no deduplication is done. */
 void ud_report_render_sarif_grouped(const ud_report *const *rs, const uint32_t *counts, size_t n,
                                     ud_out *o);
+/* A problem with the tool's input, for the run's invocation: a
+ * toolExecutionNotification (level error) located at file:line (file NULL:
+ * no location; line 0: the whole file). */
+typedef struct ud_sarif_note {
+  const char *file;
+  long line;
+  const char *text;
+} ud_sarif_note;
+/* The grouped log, with notes[0..nnotes) in runs[0].invocations[0]
+ * (no invocations when there are none). */
+void ud_report_render_sarif_log(const ud_report *const *rs, const uint32_t *counts, size_t n,
+                                const ud_sarif_note *notes, size_t nnotes, ud_out *o);
 
 /* The stable signature used to group duplicates: gate function, slot, X and
  * Y lines, kind. Written to buf (NUL-terminated). */
