@@ -587,7 +587,7 @@ int cmd_report(int argc, char **argv) {
     if (mode == TEXT && !sarif_stdout)
       status = render_texts(&rd);
     else if (mode == JSON)
-      status = fflush(out) == 0 ? summary_json(&rd, fileno(out)) : finish(out);
+      status = fflush(out) == 0 ? summary_json(&rd, out == stdout ? 1 : 2) : finish(out);
     else
       summary_text(&rd, out);
     if (status == 0 && out == stderr)

@@ -7,6 +7,7 @@
 #include "debuginfo.h"
 
 #include "cmd.h"
+#include "text_out.h"
 
 const char *undead_argv0;
 
@@ -58,6 +59,11 @@ static int check_stdout(const char *cmd, int status) {
 
 int main(int argc, char **argv) {
   undead_argv0 = argv[0];
+  /* Names from binaries and files stay text on a terminal (text_out.h). */
+  if (!ud_text_out_install()) {
+    fputs("undead: out of memory\n", stderr);
+    return UD_EXIT_INPUT;
+  }
   if (argc < 2) {
     fputs(usage, stderr);
     return UD_EXIT_INPUT;
