@@ -14,11 +14,14 @@ typedef struct sink {
   bool c2;  /* a 0xC2 held back from the last write: it may begin a C1 control */
 } sink;
 
-/* Writes s[0..n) escaped, newlines and tabs as they are; false on a write
- * error (errno set). */
+/* Writes s[0..n) escaped, newlines and tabs as they are, in as few
+ * write(2)s as stdio would have made (a reader that stops early, such as
+ * grep -q, must have got what one write gave it); false on a write error
+ * (errno set). */
 static bool put(sink *k, const char *s, size_t n) {
+  char buf[8192];
   ud_out o;
-  ud_out_init_fd(&o, k->fd, NULL, 0);
+  ud_out_init_fd(&o, k->fd, buf, sizeof buf);
   size_t start = 0;
   for (size_t i = 0; i <= n && !o.error; i++) {
     if (i < n && s[i] != '\n' && s[i] != '\t')
@@ -28,6 +31,7 @@ static bool put(sink *k, const char *s, size_t n) {
       ud_out_mem(&o, s + i, 1);
     start = i + 1;
   }
+  ud_out_flush(&o);
   if (o.error)
     errno = o.err;
   return !o.error;
