@@ -4,8 +4,10 @@
  *
  * Input files hold one report per line (what format=json with log_path
  * writes, possibly appended by several processes), and the counts record
- * each process writes at exit; blank lines are skipped, anything else is
- * an error. A directory
+ * each process writes at exit; blank lines are skipped. Anything else is
+ * damage (a record cut by a full disk, a text log, a file that cannot be
+ * read): it is named in one line on stderr (and in the SARIF log's
+ * invocation), and every readable record is still summarised. A directory
  * stands for the regular files in it (a log directory); a pattern a shell
  * left unexpanded because nothing matched stands for nothing. The
  * input is read as a stream: lines are bounded, and memory grows with the
@@ -49,8 +51,20 @@ static const char usage[] =
     "               also write one SARIF 2.1.0 log of the distinct reports to OUT;\n"
     "               '-' is stdout, and then the summary (text, or JSON with\n"
     "               --json) goes to stderr and --text is ignored\n"
-    "Exit status: 0 no reports, 1 reports found, 2 bad usage or input,\n"
-    "3 the output could not be written, 4 out of memory.\n";
+    "A damaged input (a record cut short, a line that is not one, a file that\n"
+    "cannot be read) is named in one line on stderr and skipped; every readable\n"
+    "record is still summarised, and the SARIF log names it in its invocation.\n"
+    "Exit status: 0 no reports, 1 reports found (damaged inputs or not), 2 bad\n"
+    "usage, or damaged input and no report, 3 the output could not be written,\n"
+    "4 out of memory.\n";
+
+/* An input that could not be read whole: the file, the first damaged line
+ * (0: the file itself), and the line said about it on stderr. */
+typedef struct damage {
+  char *file;
+  long line;
+  char *message;
+} damage;
 
 typedef struct reader {
   ud_groups groups;
@@ -58,6 +72,8 @@ typedef struct reader {
   size_t files;   /* files read */
   ud_counts checked;  /* the counts records, summed */
   size_t counted;     /* processes that wrote one */
+  damage *damaged;    /* one per damaged input, in input order */
+  size_t ndamaged, damagecap;
 } reader;
 
 static int nomem(void) {
@@ -65,33 +81,98 @@ static int nomem(void) {
   return UD_EXIT_NOMEM;
 }
 
-/* Reads the reports in fd (named path in messages). Returns 0 or an exit
- * status. */
+/* Names a damaged input in one line on stderr ("FILE[:LINE]: WHAT") and
+ * keeps it for the SARIF log and the JSON summary. Returns 0 or
+ * UD_EXIT_NOMEM. */
+static int note_damage(reader *rd, const char *path, long line, const char *what) {
+  if (line > 0)
+    fprintf(stderr, "undead report: %s:%ld: %s\n", path, line, what);
+  else
+    fprintf(stderr, "undead report: %s: %s\n", path, what);
+  if (rd->ndamaged == rd->damagecap) {
+    size_t cap = rd->damagecap ? rd->damagecap * 2 : 16;
+    damage *d = realloc(rd->damaged, cap * sizeof *d);
+    if (d == NULL)
+      return nomem();
+    rd->damaged = d;
+    rd->damagecap = cap;
+  }
+  damage *d = &rd->damaged[rd->ndamaged];
+  d->file = strdup(path);
+  d->message = strdup(what);
+  d->line = line;
+  if (d->file == NULL || d->message == NULL) {
+    free(d->file), free(d->message);
+    return nomem();
+  }
+  rd->ndamaged++;
+  return 0;
+}
+
+/* The damage of one file: its first damaged line, and how many there were. */
+typedef struct file_damage {
+  long line;
+  char why[320];
+  size_t lines;
+} file_damage;
+
+static void damaged_line(file_damage *fd, long line, const char *why) {
+  if (fd->lines++ == 0) {
+    fd->line = line;
+    snprintf(fd->why, sizeof fd->why, "%s", why);
+  }
+}
+
+/* One line for the file: the first damaged line, what else was skipped. */
+static int file_damaged(reader *rd, const char *path, const file_damage *fd, bool rest) {
+  if (fd->lines == 0)
+    return 0;
+  char what[512];
+  if (rest)
+    snprintf(what, sizeof what, "%s: the rest of the file is skipped%s", fd->why,
+             fd->lines > 1 ? ", and damaged lines before it" : "");
+  else if (fd->lines > 1)
+    snprintf(what, sizeof what, "%s: skipped, with %zu more damaged line(s) of this file", fd->why,
+             fd->lines - 1);
+  else
+    snprintf(what, sizeof what, "%s: skipped", fd->why);
+  return note_damage(rd, path, fd->line, what);
+}
+
+/* Reads the records in fd (named path in messages): every readable one is
+ * counted, damaged lines are skipped (a cut record, invalid JSON, a text
+ * report) and the file is given up at a line that cannot be a record (one
+ * longer than MAX_LINE, binary data) or a read error; the damage is named
+ * in one line. Returns 0 or UD_EXIT_NOMEM. */
 static int read_fd(reader *rd, int fd, const char *path) {
   static ud_report rep; /* large: not on the stack */
+  static file_damage dmg;
+  memset(&dmg, 0, sizeof dmg);
   ud_lines l;
   ud_lines_init(&l, fd, rd->buf, MAX_LINE);
   rd->files++;
+  char why[300];
   for (;;) {
     const char *line;
     size_t len;
     enum ud_line st = ud_lines_next(&l, &line, &len);
     if (st == UD_LINE_END)
-      return 0;
+      return file_damaged(rd, path, &dmg, false);
     if (st == UD_LINE_ERROR) {
-      fprintf(stderr, "undead report: %s: read error: %s\n", path, strerror(l.err));
-      return UD_EXIT_INPUT;
+      snprintf(why, sizeof why, "read error: %s", strerror(l.err));
+      damaged_line(&dmg, l.lineno + 1, why);
+      return file_damaged(rd, path, &dmg, true);
     }
     bool binary = memchr(st == UD_LINE_OK ? line : l.buf + l.start, '\0',
                          st == UD_LINE_OK ? len : l.end - l.start) != NULL;
     if (binary) {
-      fprintf(stderr, "undead report: %s:%ld: not a JSON report (binary data)\n", path, l.lineno);
-      return UD_EXIT_INPUT;
+      damaged_line(&dmg, l.lineno, "not a JSON report (binary data)");
+      return file_damaged(rd, path, &dmg, true);
     }
     if (st == UD_LINE_TOO_LONG) {
-      fprintf(stderr, "undead report: %s:%ld: line longer than %d bytes: not an undead report\n",
-              path, l.lineno, MAX_LINE);
-      return UD_EXIT_INPUT;
+      snprintf(why, sizeof why, "line longer than %d bytes: not an undead report", MAX_LINE);
+      damaged_line(&dmg, l.lineno, why);
+      return file_damaged(rd, path, &dmg, true);
     }
     size_t k = 0;
     while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'))
@@ -99,16 +180,15 @@ static int read_fd(reader *rd, int fd, const char *path) {
     if (k == len)
       continue;
     if (line[k] != '{') {
-      fprintf(stderr, "undead report: %s:%ld: not a JSON report (is it a text report? use "
-                      "UNDEAD_OPTIONS=format=json)\n", path, l.lineno);
-      return UD_EXIT_INPUT;
+      damaged_line(&dmg, l.lineno, "not a JSON report (is it a text report? use "
+                                   "UNDEAD_OPTIONS=format=json)");
+      continue;
     }
-    char why[300];
     static ud_counts_record counts;
     switch (ud_json_read_record(line, len, &rep, &counts, why, sizeof why)) {
     case UD_JSON_BAD:
-      fprintf(stderr, "undead report: %s:%ld: %s\n", path, l.lineno, why);
-      return UD_EXIT_INPUT;
+      damaged_line(&dmg, l.lineno, why);
+      break;
     case UD_JSON_COUNTS:
       ud_counts_add(&rd->checked, &counts.c);
       rd->counted++;
@@ -148,9 +228,9 @@ static int open_nonblocking(int dirfd, const char *path, struct stat *st) {
 static int read_dir(reader *rd, int dfd, const char *path) {
   DIR *d = fdopendir(dfd);
   if (d == NULL) {
-    fprintf(stderr, "undead report: %s: %s\n", path, strerror(errno));
+    int e = errno;
     close(dfd);
-    return UD_EXIT_INPUT;
+    return note_damage(rd, path, 0, strerror(e));
   }
   char **names = NULL;
   size_t n = 0, cap = 0;
@@ -173,10 +253,8 @@ static int read_dir(reader *rd, int dfd, const char *path) {
     }
     n++;
   }
-  if (status == 0 && errno != 0) {
-    fprintf(stderr, "undead report: %s: %s\n", path, strerror(errno));
-    status = UD_EXIT_INPUT;
-  }
+  if (status == 0 && errno != 0)
+    status = note_damage(rd, path, 0, strerror(errno)); /* the names read so far are read */
   if (status == 0)
     qsort(names, n, sizeof *names, cmp_names);
   for (size_t i = 0; i < n && status == 0; i++) {
@@ -190,8 +268,7 @@ static int read_dir(reader *rd, int dfd, const char *path) {
     struct stat st;
     int fd = open_nonblocking(dirfd(d), names[i], &st);
     if (fd < 0) {
-      fprintf(stderr, "undead report: %s: %s\n", full, strerror(errno));
-      status = UD_EXIT_INPUT;
+      status = note_damage(rd, full, 0, strerror(errno));
     } else if (S_ISREG(st.st_mode)) {
       status = read_fd(rd, fd, full);
     }
@@ -217,11 +294,10 @@ static int read_pattern(reader *rd, const char *pattern) {
   int r = glob(pattern, 0, NULL, &g);
   if (r == GLOB_NOMATCH)
     return 0;
-  if (r != 0) {
-    fprintf(stderr, "undead report: %s: %s\n", pattern,
-            r == GLOB_NOSPACE ? "out of memory" : "cannot read the directories it names");
-    return r == GLOB_NOSPACE ? UD_EXIT_NOMEM : UD_EXIT_INPUT;
-  }
+  if (r == GLOB_NOSPACE)
+    return nomem();
+  if (r != 0)
+    return note_damage(rd, pattern, 0, "cannot read the directories it names");
   int status = 0;
   for (size_t i = 0; i < g.gl_pathc && status == 0; i++)
     status = read_path(rd, g.gl_pathv[i]);
@@ -237,8 +313,7 @@ static int read_path(reader *rd, const char *path) {
   if (fd < 0) {
     if (errno == ENOENT && strpbrk(path, "*?[") != NULL)
       return read_pattern(rd, path);
-    fprintf(stderr, "undead report: %s: %s\n", path, strerror(errno));
-    return UD_EXIT_INPUT;
+    return note_damage(rd, path, 0, strerror(errno));
   }
   if (S_ISDIR(st.st_mode))
     return read_dir(rd, fd, path);
@@ -246,8 +321,9 @@ static int read_path(reader *rd, const char *path) {
   if (S_ISREG(st.st_mode)) {
     status = read_fd(rd, fd, path);
   } else {
-    fprintf(stderr, "undead report: %s: %s, not a file of reports\n", path, type_of(st.st_mode));
-    status = UD_EXIT_INPUT;
+    char what[64];
+    snprintf(what, sizeof what, "%s, not a file of reports", type_of(st.st_mode));
+    status = note_damage(rd, path, 0, what);
   }
   close(fd);
   return status;
@@ -281,11 +357,19 @@ static void checked_text(const reader *rd, FILE *out) {
                  "checks ran (undead run --stress moves the stack at every callback)\n");
 }
 
+/* After the summary: that it is not of everything. */
+static void damage_text(const reader *rd, FILE *out) {
+  if (rd->ndamaged > 0)
+    fprintf(out, "undead: warning: damage in %zu input%s (named on stderr): reports there may be "
+                 "missing\n", rd->ndamaged, rd->ndamaged == 1 ? "" : "s");
+}
+
 static void summary_text(const reader *rd, FILE *out) {
   const ud_groups *s = &rd->groups;
   checked_text(rd, out);
   if (s->reports == 0) {
     fprintf(out, "undead: no reports (%zu file%s read)\n", rd->files, rd->files == 1 ? "" : "s");
+    damage_text(rd, out);
     return;
   }
   fprintf(out, "undead: %zu report%s, %zu distinct violation%s, from %zu process%s\n", s->reports,
@@ -313,11 +397,13 @@ static void summary_text(const reader *rd, FILE *out) {
     fprintf(out, ")\n    %s\n", r->summary);
     fprintf(out, "    signature: %s (fingerprint %016llx)\n", g->sig, (unsigned long long)g->hash);
   }
+  damage_text(rd, out);
 }
 
 /* {"schema":"undead-report-summary/1","reports":N,"processes":N,
  *  "checked":{"processes":N,COUNTER:N...},"groups":[{"signature","fingerprint","count","pids":[...],
- *             "first_seen":{"file","line"},"report":{undead-report/1}}]}
+ *             "first_seen":{"file","line"},"report":{undead-report/1}}],
+ *  "damaged":[{"file","line","message"}]}
  * Written with the report library (one JSON escaping rule) to fd; returns
  * 0 or an exit status. */
 static int summary_json(const reader *rd, int fd) {
@@ -351,6 +437,14 @@ static int summary_json(const reader *rd, int fd) {
     ud_out_mem(&o, one, m.len);
     ud_out_str(&o, "}");
   }
+  ud_out_str(&o, "],\"damaged\":[");
+  for (size_t k = 0; k < rd->ndamaged; k++) {
+    ud_out_str(&o, k ? ",{\"file\":" : "{\"file\":");
+    ud_out_json_str(&o, rd->damaged[k].file);
+    ud_out_fmt(&o, ",\"line\":%ld,\"message\":", rd->damaged[k].line);
+    ud_out_json_str(&o, rd->damaged[k].message);
+    ud_out_str(&o, "}");
+  }
   ud_out_str(&o, "]}\n");
   ud_out_flush(&o);
   if (o.error) {
@@ -366,10 +460,17 @@ static int write_sarif(const reader *rd, const char *path) {
   const ud_groups *s = &rd->groups;
   const ud_report **rs = malloc((s->n + 1) * sizeof *rs);
   uint32_t *counts = malloc((s->n + 1) * sizeof *counts);
-  if (rs == NULL || counts == NULL) {
+  ud_sarif_note *notes = malloc((rd->ndamaged + 1) * sizeof *notes);
+  if (rs == NULL || counts == NULL || notes == NULL) {
     free(rs);
     free(counts);
+    free(notes);
     return nomem();
+  }
+  for (size_t k = 0; k < rd->ndamaged; k++) {
+    const damage *d = &rd->damaged[k];
+    bool stdin_ = strcmp(d->file, "<stdin>") == 0;
+    notes[k] = (ud_sarif_note){stdin_ ? NULL : d->file, d->line, d->message};
   }
   for (size_t k = 0; k < s->n; k++) {
     rs[k] = &s->g[k]->rep;
@@ -383,7 +484,7 @@ static int write_sarif(const reader *rd, const char *path) {
     char buf[8192];
     ud_out o;
     ud_out_init_fd(&o, fd, buf, sizeof buf);
-    ud_report_render_sarif_grouped(rs, counts, s->n, &o);
+    ud_report_render_sarif_log(rs, counts, s->n, notes, rd->ndamaged, &o);
     ud_out_flush(&o);
     err = o.error ? o.err : 0;
     if (!to_stdout && close(fd) != 0 && err == 0)
@@ -391,6 +492,7 @@ static int write_sarif(const reader *rd, const char *path) {
   }
   free(rs);
   free(counts);
+  free(notes);
   if (err != 0) {
     fprintf(stderr, "undead report: cannot write %s: %s\n", to_stdout ? "stdout" : path,
             strerror(err));
@@ -485,14 +587,21 @@ int cmd_report(int argc, char **argv) {
     if (mode == TEXT && !sarif_stdout)
       status = render_texts(&rd);
     else if (mode == JSON)
-      status = fflush(out) == 0 ? summary_json(&rd, fileno(out)) : finish(out);
+      status = fflush(out) == 0 ? summary_json(&rd, out == stdout ? 1 : 2) : finish(out);
     else
       summary_text(&rd, out);
     if (status == 0 && out == stderr)
       status = finish(out); /* stdout is checked once, by main */
   }
+  /* Reports found say so whatever else was damaged; damage alone is bad
+   * input: a damaged record may have been a report. */
   if (status == 0)
-    status = rd.groups.reports > 0 ? UD_EXIT_FINDINGS : UD_EXIT_CLEAN;
+    status = rd.groups.reports > 0 ? UD_EXIT_FINDINGS
+           : rd.ndamaged > 0       ? UD_EXIT_INPUT
+                                   : UD_EXIT_CLEAN;
   ud_groups_free(&rd.groups);
+  for (size_t k = 0; k < rd.ndamaged; k++)
+    free(rd.damaged[k].file), free(rd.damaged[k].message);
+  free(rd.damaged);
   return status;
 }

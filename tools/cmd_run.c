@@ -13,8 +13,9 @@
  * already preloaded stays in front of it, and a program linked against
  * one (gcc's -fsanitize=address, go build -asan) gets it preloaded in
  * front, since ASan refuses to start unless it comes first. A statically
- * linked program loads nothing: it is run, with one line saying it is not
- * watched. */
+ * linked program loads nothing, and the loader drops LD_PRELOAD's paths
+ * for a setuid, setgid or file-capabilities program: each is run, with one
+ * line saying it is not watched. */
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -42,12 +43,15 @@ static const char usage[] =
     "\n"
     "Runs CMD with libundead.so preloaded (put in front of any LD_PRELOAD, but after\n"
     "an ASan runtime, which is preloaded first when CMD is linked against one) and\n"
-    "exits with CMD's status. A statically linked CMD cannot be watched: it runs,\n"
-    "after one line saying so. UNDEAD_OPTIONS is passed through; the options below\n"
-    "are appended to it, so they win. ASAN_OPTIONS gets verify_asan_link_order=0\n"
-    "(unless it sets that flag), so that ASan programs CMD starts run with the shim.\n"
+    "exits with CMD's status. A statically linked CMD, or one that runs setuid,\n"
+    "setgid or with file capabilities (the loader drops LD_PRELOAD there), cannot be\n"
+    "watched: it runs, after one line saying so. UNDEAD_OPTIONS is passed through;\n"
+    "the options below are appended to it, so they win. ASAN_OPTIONS gets\n"
+    "verify_asan_link_order=0 (unless it sets that flag), so that ASan programs CMD\n"
+    "starts run with the shim.\n"
     "  --log-dir DIR   write reports to DIR/undead.PID (created; default format json,\n"
-    "                  ready for 'undead report DIR')\n"
+    "                  ready for 'undead report DIR'); stderr still gets each\n"
+    "                  report's SUMMARY: line and the file it is in\n"
     "  --format F      report format: %s\n"
     "  --stress        move_on_callback=1:quarantine=1: every callback moves the\n"
     "                  goroutine's stack once, so each gets a relocation check, and the\n"
@@ -363,6 +367,10 @@ int cmd_run(int argc, char **argv) {
   if (ud_run_target_inspect(argv[i], &target) && target.elf && !target.dynamic)
     fprintf(stderr, "undead run: %s is statically linked (no PT_INTERP): nothing can be preloaded "
                     "into it, so it runs unwatched\n", target.path);
+  else if (target.secure != NULL)
+    fprintf(stderr, "undead run: %s is %s: it runs in secure-execution mode, where the dynamic "
+                    "loader drops LD_PRELOAD's paths, so it runs unwatched\n", target.path,
+            target.secure);
   char *np = compose_preload(getenv("LD_PRELOAD"), lib, target.asan);
   if (np == NULL || setenv("LD_PRELOAD", np, 1) != 0)
     goto nomem;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 static bool is_exec_file(const char *p) {
@@ -64,6 +66,24 @@ static void find_asan(Elf *e, ud_run_target *t) {
   }
 }
 
+/* The kernel's rule for AT_SECURE at exec, for this process's real ids:
+ * the set-user-ID bit to another user, the set-group-ID bit (with group
+ * execute) to another group, or file capabilities for a user other than
+ * root, on a file system mounted without nosuid. */
+static const char *secure_reason(int fd) {
+  struct stat st;
+  struct statvfs vfs;
+  if (fstat(fd, &st) != 0 || (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOSUID)))
+    return NULL;
+  if ((st.st_mode & S_ISUID) && st.st_uid != getuid())
+    return "setuid";
+  if ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP) && st.st_gid != getgid())
+    return "setgid";
+  if (getuid() != 0 && fgetxattr(fd, "security.capability", NULL, 0) > 0)
+    return "file capabilities";
+  return NULL;
+}
+
 bool ud_run_target_inspect(const char *cmd, ud_run_target *t) {
   memset(t, 0, sizeof *t);
   if (!ud_find_command(cmd, t->path, sizeof t->path))
@@ -73,6 +93,7 @@ bool ud_run_target_inspect(const char *cmd, ud_run_target *t) {
   int fd = open(t->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return false;
+  t->secure = secure_reason(fd);
   Elf *e = elf_begin(fd, ELF_C_READ, NULL);
   size_t nph = 0;
   if (e != NULL && elf_kind(e) == ELF_K_ELF && elf_getphdrnum(e, &nph) == 0) {

@@ -2,7 +2,10 @@
  * it. A statically linked ELF (no PT_INTERP) never loads LD_PRELOAD: the
  * shim cannot watch it. A program linked against an ASan runtime
  * (gcc -fsanitize=address, go build -asan with gcc) refuses to start
- * unless that runtime comes first in the library list, before the shim. */
+ * unless that runtime comes first in the library list, before the shim.
+ * A program that runs setuid or setgid to someone else, or with file
+ * capabilities, runs in secure-execution mode: the loader ignores
+ * LD_PRELOAD's paths there. */
 #ifndef UNDEAD_RUN_TARGET_H
 #define UNDEAD_RUN_TARGET_H
 
@@ -15,6 +18,10 @@ typedef struct ud_run_target {
   bool elf;            /* it is an ELF file this could read */
   bool dynamic;        /* it has PT_INTERP: the dynamic loader runs, LD_PRELOAD applies */
   char asan[128];      /* the DT_NEEDED name of its ASan runtime, or "" */
+  /* Why exec'ing it as this user makes a secure-execution process
+   * (AT_SECURE), in which the loader drops LD_PRELOAD's paths: "setuid",
+   * "setgid", "file capabilities"; NULL when it does not. */
+  const char *secure;
 } ud_run_target;
 
 /* execvp's search: a name with '/' is a path; else each PATH entry (an

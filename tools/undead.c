@@ -7,6 +7,7 @@
 #include "debuginfo.h"
 
 #include "cmd.h"
+#include "text_out.h"
 
 const char *undead_argv0;
 
@@ -21,8 +22,10 @@ static const char usage[] =
   "  report [OPTIONS] FILE... group JSON reports, render text or SARIF\n"
   "\n"
   "Exit status: 0 clean, 1 findings, 2 usage or input error (out of memory\n"
-  "included), 3 the output could not be written; report exits 4 when out of\n"
-  "memory, and run exits with CMD's status once CMD starts.\n"
+  "included), 3 the output could not be written; report exits 1 when it read\n"
+  "reports even if other input was damaged (each damaged file named on\n"
+  "stderr), 2 when input was damaged and no report read, 4 when out of\n"
+  "memory; run exits with CMD's status once CMD starts.\n"
   "Run 'undead COMMAND --help' for a command's options.\n";
 
 static const struct {
@@ -56,6 +59,11 @@ static int check_stdout(const char *cmd, int status) {
 
 int main(int argc, char **argv) {
   undead_argv0 = argv[0];
+  /* Names from binaries and files stay text on a terminal (text_out.h). */
+  if (!ud_text_out_install()) {
+    fputs("undead: out of memory\n", stderr);
+    return UD_EXIT_INPUT;
+  }
   if (argc < 2) {
     fputs(usage, stderr);
     return UD_EXIT_INPUT;

@@ -13,6 +13,7 @@ void ud_log(const char *fmt, ...) {
   static const char cut[] = "...";
   ud_out o;
   ud_out_init_mem(&o, line, sizeof line - sizeof cut); /* room for "...\n" */
+  o.escape = true; /* program and file names stay text on a terminal */
   ud_out_str(&o, "undead: ");
   va_list ap;
   va_start(ap, fmt);

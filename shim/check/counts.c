@@ -78,8 +78,7 @@ void ud_counts_write_final(const ud_options *opt, const char *binary, const char
     ud_counts_render_words(&rec.c, &o);
     ud_log("checked: %.*s", (int)o.len, buf);
   }
-  bool to_log = strcmp(opt->log_path, "stderr") != 0 && opt->log_path[0] != '\0';
-  if (!to_log || opt->format == UD_FORMAT_SARIF)
+  if (ud_log_kind(opt->log_path) == UD_LOG_STDERR || opt->format == UD_FORMAT_SARIF)
     return;
   ud_out_init_mem(&o, buf, sizeof buf);
   if (opt->format == UD_FORMAT_JSON)

@@ -182,15 +182,45 @@ static void log_head(ud_out *o) {
   ud_out_str(o, "]}},\"results\":[");
 }
 
-void ud_report_render_sarif_grouped(const ud_report *const *rs, const uint32_t *counts, size_t n,
-                                    ud_out *o) {
+/* The input the tool could not read whole, as SARIF says a tool reports
+ * problems of its own run: notifications of the run's one invocation. The
+ * invocation completed (every readable record is in the results). */
+static void invocation(ud_out *o, const ud_sarif_note *notes, size_t nnotes) {
+  ud_out_str(o, ",\"invocations\":[{\"executionSuccessful\":true,\"toolExecutionNotifications\":[");
+  for (size_t i = 0; i < nnotes; i++) {
+    const ud_sarif_note *nt = &notes[i];
+    ud_out_str(o, i ? ",{\"level\":\"error\"," : "{\"level\":\"error\",");
+    text_obj(o, "message", nt->text);
+    if (nt->file != NULL) {
+      ud_out_str(o, ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+      uri(o, nt->file);
+      ud_out_str(o, "}");
+      if (nt->line > 0)
+        ud_out_fmt(o, ",\"region\":{\"startLine\":%ld}", nt->line);
+      ud_out_str(o, "}}]");
+    }
+    ud_out_str(o, "}");
+  }
+  ud_out_str(o, "]}]");
+}
+
+void ud_report_render_sarif_log(const ud_report *const *rs, const uint32_t *counts, size_t n,
+                                const ud_sarif_note *notes, size_t nnotes, ud_out *o) {
   log_head(o);
   for (size_t i = 0; i < n; i++) {
     if (i > 0)
       ud_out_str(o, ",");
     result(o, rs[i], counts ? counts[i] : 1);
   }
-  ud_out_str(o, "]}]}\n");
+  ud_out_str(o, "]");
+  if (nnotes > 0)
+    invocation(o, notes, nnotes);
+  ud_out_str(o, "}]}\n");
+}
+
+void ud_report_render_sarif_grouped(const ud_report *const *rs, const uint32_t *counts, size_t n,
+                                    ud_out *o) {
+  ud_report_render_sarif_log(rs, counts, n, NULL, 0, o);
 }
 
 /* Duplicates are found by comparing signatures pairwise: quadratic, but it

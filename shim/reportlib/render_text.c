@@ -6,7 +6,10 @@
  *   a picture of the gate frame (X, Y, the slot, the stacks)
  *   Slot / Value / Stacks lines, the Go stack, the C stack
  *   SUMMARY: undead: <kind> in <gate> <slot> (X file:line, Y file:line)
- * Everything goes through ud_out: no stdio, no malloc. */
+ * Everything goes through ud_out: no stdio, no malloc. Every field is
+ * printed through a %s of the sink, which escapes a terminal's control
+ * bytes (ud_out's escape flag): the pieces built in memory first (the
+ * picture's lines, the quoted slot) are escaped when they reach it. */
 #include "report.h"
 
 #include <string.h>
@@ -159,6 +162,9 @@ static void left_stack_word(const ud_report *r, ud_out *o, pen *p) {
 
 void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   pen p = {o, color};
+  /* Every name and field comes from a binary or a file: escaped (report.h) */
+  bool was_escaping = o->escape;
+  o->escape = true;
   char slot[96], quoted[100];
   ud_report_slot_label(r, slot, sizeof slot);
   ud_out m;
@@ -256,8 +262,18 @@ stacks:
 
   ud_out_str(o, "\n");
   ansi(&p, MAGENTA);
+  ud_report_render_summary(r, o);
+  ansi(&p, RESET);
+  o->escape = was_escaping;
+}
+
+void ud_report_render_summary(const ud_report *r, ud_out *o) {
+  char slot[96];
+  ud_report_slot_label(r, slot, sizeof slot);
+  bool was_escaping = o->escape;
+  o->escape = true;
   ud_out_fmt(o, "SUMMARY: undead: %s in %s %s (X %s:%d, Y %s:%d)\n", ud_kind_name(r->kind),
              r->gate_func, slot,
              ud_report_basename(r->x_file), r->x_line, ud_report_basename(r->y_file), r->y_line);
-  ansi(&p, RESET);
+  o->escape = was_escaping;
 }

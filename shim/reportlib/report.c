@@ -7,8 +7,11 @@
 #include "report.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap) {
@@ -19,6 +22,8 @@ void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap) {
   o->overflow = false;
   o->error = false;
   o->err = 0;
+  o->escape = false;
+  o->timeout_ms = 0;
 }
 
 void ud_out_init_mem(ud_out *o, char *buf, size_t cap) {
@@ -27,9 +32,43 @@ void ud_out_init_mem(ud_out *o, char *buf, size_t cap) {
     buf[0] = '\0';
 }
 
+static int64_t now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Waits until o->fd can take a byte, for at most o->timeout_ms in all:
+ * signals (Go preempts its threads with SIGURG every few milliseconds)
+ * interrupt the wait but do not restart the clock. */
+static bool wait_for_room(ud_out *o) {
+  int64_t deadline = now_ms() + o->timeout_ms;
+  for (;;) {
+    int64_t left = deadline - now_ms();
+    struct pollfd pf = {.fd = o->fd, .events = POLLOUT};
+    int r = left > 0 ? poll(&pf, 1, (int)left) : 0;
+    if (r > 0)
+      return true;
+    if (r < 0 && errno == EINTR)
+      continue;
+    o->error = true;
+    o->err = r == 0 ? ETIMEDOUT : errno;
+    return false;
+  }
+}
+
+/* With a timeout, each write waits for room first and is at most
+ * PIPE_BUF bytes, which a pipe with room takes without blocking. */
 static void write_all(ud_out *o, const char *p, size_t n) {
   while (n > 0 && !o->error) {
-    ssize_t w = write(o->fd, p, n);
+    size_t k = n;
+    if (o->timeout_ms > 0) {
+      if (!wait_for_room(o))
+        return;
+      if (k > PIPE_BUF)
+        k = PIPE_BUF;
+    }
+    ssize_t w = write(o->fd, p, k);
     if (w < 0 && errno == EINTR)
       continue;
     if (w <= 0) {
@@ -82,6 +121,30 @@ void ud_out_mem(ud_out *o, const char *s, size_t n) {
     s += k;
     n -= k;
   }
+}
+
+void ud_out_escaped(ud_out *o, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  size_t run = 0; /* bytes of s[i - run, i) to write as they are */
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    /* U+0080..U+009F (C2 80..C2 9F) are the 8-bit controls, CSI among them */
+    bool c1 = c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+              (unsigned char)s[i + 1] <= 0x9f;
+    if (c >= 0x20 && c != 0x7f && !c1) {
+      run++;
+      continue;
+    }
+    ud_out_mem(o, s + i - run, run);
+    run = 0;
+    for (int b = 0; b < (c1 ? 2 : 1); b++) {
+      unsigned char x = (unsigned char)s[i + (size_t)b];
+      char e[4] = {'\\', 'x', hex[x >> 4], hex[x & 15]};
+      ud_out_mem(o, e, 4);
+    }
+    i += c1;
+  }
+  ud_out_mem(o, s + n - run, run);
 }
 
 void ud_out_str(ud_out *o, const char *s) {
@@ -245,7 +308,10 @@ void ud_out_vfmt(ud_out *o, const char *fmt, va_list ap) {
     if (!left && zero)
       pad(o, '0', fill);
     pad(o, '0', digits_pad);
-    ud_out_mem(o, body, blen);
+    if (conv == 's' && o->escape)
+      ud_out_escaped(o, body, blen);
+    else
+      ud_out_mem(o, body, blen);
     if (left)
       pad(o, ' ', fill);
   }

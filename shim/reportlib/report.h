@@ -82,6 +82,16 @@ typedef struct ud_out {
   bool overflow;   /* memory sink ran out of room */
   bool error;      /* write(2) failed */
   int err;         /* its errno */
+  /* For a terminal: the bytes of every %s argument that a terminal would
+   * act on (C0 controls, DEL, UTF-8 C1 controls) are written as \xNN, so
+   * that a name (a file, a program, a function) cannot move the cursor,
+   * recolour or retitle the reader's screen. The format's own text and
+   * ud_out_str/ud_out_mem are written as they are. */
+  bool escape;
+  /* > 0: a write that makes no progress for this long fails with
+   * ETIMEDOUT (poll before each write of at most PIPE_BUF bytes), for a
+   * descriptor that may stop taking bytes (a pipe nobody drains). */
+  int timeout_ms;
 } ud_out;
 
 void ud_out_init_fd(ud_out *o, int fd, char *buf, size_t cap);
@@ -102,6 +112,8 @@ void ud_out_flush(ud_out *o);
 
 /* Renderings. Each writes one complete document for one report. */
 void ud_report_render_text(const ud_report *r, ud_out *o, bool color);
+/* The text rendering's last line alone: "SUMMARY: undead: ...\n". */
+void ud_report_render_summary(const ud_report *r, ud_out *o);
 void ud_report_render_json(const ud_report *r, ud_out *o);   /* one line */
 /* SARIF 2.1.0 log with one run and one result per report in rs[0..n). */
 void ud_report_render_sarif(const ud_report *const *rs, size_t n, ud_out *o);
@@ -109,6 +121,18 @@ void ud_report_render_sarif(const ud_report *const *rs, size_t n, ud_out *o);
  * occurrences (counts may be NULL: 1 each); no deduplication is done. */
 void ud_report_render_sarif_grouped(const ud_report *const *rs, const uint32_t *counts, size_t n,
                                     ud_out *o);
+/* A problem with the tool's input, for the run's invocation: a
+ * toolExecutionNotification (level error) located at file:line (file NULL:
+ * no location; line 0: the whole file). */
+typedef struct ud_sarif_note {
+  const char *file;
+  long line;
+  const char *text;
+} ud_sarif_note;
+/* The grouped log, with notes[0..nnotes) in runs[0].invocations[0]
+ * (no invocations when there are none). */
+void ud_report_render_sarif_log(const ud_report *const *rs, const uint32_t *counts, size_t n,
+                                const ud_sarif_note *notes, size_t nnotes, ud_out *o);
 
 /* The stable signature used to group duplicates: gate function, slot, X and
  * Y lines, kind. Written to buf (NUL-terminated). */
@@ -127,6 +151,10 @@ uint64_t ud_signature_hash(const char *sig);
  * else "arg@sp+N" / "local@sp+N". */
 void ud_report_slot_label(const ud_report *r, char *buf, size_t cap);
 const char *ud_report_basename(const char *path);
+
+/* s[0..n) as ud_out's escape flag writes it: a terminal's control bytes
+ * as \xNN, everything else as it is. */
+void ud_out_escaped(ud_out *o, const char *s, size_t n);
 
 /* s as a JSON string literal (quotes included): control characters escaped,
  * invalid UTF-8 replaced by U+FFFD, so the output is always valid JSON. */

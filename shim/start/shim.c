@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +43,7 @@
 #include "history.h"
 #include "quarantine.h"
 #include "log.h"
+#include "report_out.h"
 
 ud_shim_state ud_shim;
 
@@ -56,6 +58,15 @@ static void start(void) {
   if (!ud_options_parse(getenv("UNDEAD_OPTIONS"), &ud_shim.opt, why, sizeof why)) {
     ud_log("%s; the shim is off", why);
     return;
+  }
+  /* A secure-execution process (setuid, setgid, file capabilities) runs
+   * with the rights of someone other than the user who set its
+   * environment: as glibc does with its own variables (secure_getenv), the
+   * environment does not choose a file it writes. */
+  if (getauxval(AT_SECURE) != 0 && ud_log_kind(ud_shim.opt.log_path) == UD_LOG_FILE) {
+    ud_log("secure execution (setuid, setgid or capabilities): log_path is ignored, reports go to "
+           "stderr");
+    ud_str_fmt(ud_shim.opt.log_path, sizeof ud_shim.opt.log_path, "stderr");
   }
   if (ud_shim.opt.help) {
     ud_options_print_help(2);

@@ -48,9 +48,10 @@ bad_input "an 8 GB sparse file" "$work/sparse"
 rm -f "$work/sparse"
 grep -q 'sparse:1: not a JSON report (binary data)' "$work/bad.err" || fail "sparse: $(cat "$work/bad.err")"
 # lines are bounded: a longer one is refused, naming the file and line
-{ cat "$work/good.json"; printf '{"a":"'; head -c 1100000 /dev/zero | tr '\0' x; printf '"}\n'; } >"$work/long.json"
+{ echo; printf '{"a":"'; head -c 1100000 /dev/zero | tr '\0' x; printf '"}\n'; } >"$work/long.json"
 bad_input "a line longer than 1 MiB" "$work/long.json"
 grep -q 'long.json:2: line longer than 1048576 bytes' "$work/bad.err" || fail "long line: $(cat "$work/bad.err")"
+# (report_damaged.sh: the readable records beside damaged ones are summarised)
 # stdin that never ends, in limited memory: an error, never a clean result
 (ulimit -v 300000; timeout 60 "$R" report - </dev/zero >"$work/zero.out" 2>"$work/zero.err"); rc=$?
 [ "$rc" = 2 ] && [ "$(wc -l <"$work/zero.err")" = 1 ] ||

@@ -43,8 +43,10 @@ check "UNDEAD=0 does nothing" $ok "stderr: $(head -3 "$work/off.err")"
 
 rc=$(UNDEAD_OPTIONS=log_path=$work/rep run_shim "$work/log" "$undead")
 ok=1; f=$(ls "$work"/rep.* 2>/dev/null | head -1)
-[ "$rc" = 134 ] && [ -n "$f" ] && grep -q 'SUMMARY: undead' "$f" && ! grep -q 'SUMMARY' "$work/log.err" && ok=0
-check "log_path writes the report to log_path.PID" $ok "exit $rc, file '${f:-none}'"
+# stderr: only the report's SUMMARY: line and where the report is
+[ "$rc" = 134 ] && [ -n "$f" ] && grep -q 'SUMMARY: undead' "$f" && [ "$(grep -c 'SUMMARY' "$work/log.err")" = 1 ] &&
+  grep -qx "undead: the report is in $f" "$work/log.err" && ! grep -q '==ERROR' "$work/log.err" && ok=0
+check "log_path writes the report to log_path.PID" $ok "exit $rc, file '${f:-none}', stderr $(grep undead "$work/log.err" | head -3)"
 
 rc=$(UNDEAD_OPTIONS=format=json run_shim "$work/json" "$undead")
 ok=1; [ "$rc" = 134 ] && grep -q '"undead-report/1"' "$work/json.err" && ok=0
