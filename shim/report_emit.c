@@ -22,9 +22,28 @@
 
 enum { HEAD_FRAMES = 40, TAIL_FRAMES = UD_REPORT_MAX_FRAMES - HEAD_FRAMES - 1 };
 
-/* One report at a time. */
+/* One report at a time, and the end of the process after any report: the
+ * lock is held from the start of a report to its end, and by the thread
+ * that ends the process from the moment it decides to (never released
+ * then). lock_owner is the holder's thread id, so that a thread that ends
+ * the process from inside its own report (a fault there, turned by Go into
+ * exit(2)) does not wait for itself. */
 static ud_report rep;
 static int report_lock;
+static int32_t lock_owner;
+static bool reported; /* a report was written (under the lock) */
+
+static int32_t my_tid(void) { return (int32_t)syscall(SYS_gettid); }
+
+static void take_lock(void) {
+  ud_spin_lock(&report_lock);
+  __atomic_store_n(&lock_owner, my_tid(), __ATOMIC_RELAXED);
+}
+
+static void drop_lock(void) {
+  __atomic_store_n(&lock_owner, 0, __ATOMIC_RELAXED);
+  ud_spin_unlock(&report_lock);
+}
 
 typedef struct gowalk {
   const ud_rt *rt;
@@ -100,7 +119,7 @@ static void stop_program(const ud_options *opt) {
 }
 
 void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
-  ud_spin_lock(&report_lock);
+  take_lock();
   ud_report *r = &rep;
   memset(r, 0, sizeof *r);
   const ud_gate_info *gi = v->gate;
@@ -193,11 +212,22 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
   }
 
   UD_COUNT(reports, 1);
+  reported = true;
   ud_report_write(r, opt->format, opt->log_path);
   if (opt->halt_on_error) {
     /* The counts go with the report: the program ends here. */
     ud_counts_write_final(opt, rt->path, rt->go_version);
     stop_program(opt);
   }
-  ud_spin_unlock(&report_lock);
+  drop_lock();
+}
+
+int ud_end_process(const ud_options *opt, const char *binary, const char *go_version, int status) {
+  if (__atomic_load_n(&lock_owner, __ATOMIC_RELAXED) == my_tid())
+    return status; /* ending from inside this thread's own report */
+  take_lock();
+  ud_counts_write_final(opt, binary, go_version);
+  /* halt_on_error=0: the process went on after its reports; it still
+   * ends as one that found something. */
+  return reported ? opt->exitcode : status;
 }

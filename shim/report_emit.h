@@ -39,4 +39,13 @@ typedef struct ud_violation {
  * slot) once is the callers' doing (ud_gate_claim in verify.c). */
 void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v);
 
+/* The process is ending with this status (runtime.exit, or libc's exit in
+ * a C host). Waits for a report in progress on another thread (which may
+ * end the process itself, as its options say), writes the counts (once per
+ * process: a second thread ending at the same time waits here until the
+ * first has ended the process) and returns the status to end with: the
+ * options' exitcode if any report was written (halt_on_error=0), else
+ * status. Never lets a report start after it returns. */
+int ud_end_process(const ud_options *opt, const char *binary, const char *go_version, int status);
+
 #endif

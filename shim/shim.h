@@ -23,8 +23,9 @@ typedef struct ud_shim_state {
 
 extern ud_shim_state ud_shim;
 
-/* From the runtime.exit hook (trampoline.S), on the shim's own stack:
- * the process is ending. */
-void ud_on_exit(ud_rt *rt);
+/* From the runtime.exit hook (trampoline.S), on the thread's system stack:
+ * the process is ending with status. Returns the status for exit_group
+ * (ud_end_process: after the counts, and after any report in progress). */
+int ud_on_exit(ud_rt *rt, int status);
 
 #endif
