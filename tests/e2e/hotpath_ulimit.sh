@@ -7,7 +7,7 @@
 # The program's own need is found here, without the shim: the smallest
 # limit on a 10 MB ladder at which it passes twice (glibc's per-thread
 # malloc arenas, 64 MB of address space each when there is room, are kept
-# to one: MALLOC_ARENA_MAX=1). The shim is run 8, 16 and 24 MB above it
+# to one: MALLOC_ARENA_MAX=1). The shim is run 16, 24 and 32 MB above it
 # (the old per-thread allocation needed about 50 MB more); at each limit,
 # each run without the shim that passes must pass with it too (the shim
 # active, its callbacks counted). Near its limit the Go runtime itself runs
