@@ -4,9 +4,12 @@
  * report library's (counts_record.h).
  *
  * Each thread counts in a block of its own (no shared cache line on the
- * callback path); blocks are registered once per thread, never freed (a
- * thread that ends leaves its block to the next thread), and summed at
- * exit. Go leaves through exit_group without running C destructors, so the
+ * callback path), claimed on its first count from a static array with an
+ * atomic index, or from a lock-free list of the blocks of threads that
+ * ended (their counts stay in them); nothing is allocated and no lock is
+ * taken, so counting never fails or blocks. When every block is taken, a
+ * thread counts in one shared overflow block, with atomic adds. The blocks
+ * are summed at exit. Go leaves through exit_group without running C destructors, so the
  * sum is written from the runtime.exit hook (and from a destructor in
  * programs that do end through libc, such as C hosts of Go libraries), and
  * with a report that ends the program. */
@@ -18,14 +21,15 @@
 #include "counts_record.h"
 #include "options.h"
 
-/* Creates the thread-exit key early (a low key number: its value is kept
- * without allocating). */
+/* At start-up: the thread-exit key that hands a block on (used only if
+ * it is a low key number, whose value glibc keeps without allocating). */
 void ud_counts_init(void);
 
-/* This thread's block (registered on first use; NULL only if the shim's
- * allocator failed, then nothing is counted). */
+/* This thread's block (claimed on first use; NULL when every block is
+ * taken: then UD_COUNT adds to ud_counts_overflow, atomically). */
 ud_counts *ud_counts_mine_slow(void);
 extern __thread ud_counts *ud_counts_tls __attribute__((tls_model("initial-exec")));
+extern ud_counts ud_counts_overflow;
 static inline ud_counts *ud_counts_mine(void) {
   ud_counts *c = ud_counts_tls;
   return c != NULL ? c : ud_counts_mine_slow();
@@ -35,6 +39,8 @@ static inline ud_counts *ud_counts_mine(void) {
     ud_counts *c_ = ud_counts_mine();       \
     if (c_ != NULL)                         \
       c_->member += (n);                    \
+    else                                    \
+      __atomic_fetch_add(&ud_counts_overflow.member, (n), __ATOMIC_RELAXED); \
   } while (0)
 
 /* The sum over every thread so far. */

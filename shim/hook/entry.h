@@ -1,7 +1,7 @@
 /* entry: the C functions the trampolines (trampoline.S) call, declared
  * once. Each runs on a stack that is not a goroutine's (the rule of
- * trampoline.S): the thread's system stack for the checks, the shim's own
- * exit stack for ud_on_exit. None may allocate, take a mutex or block
+ * trampoline.S): the thread's system stack for the checks, the thread's g0
+ * stack for ud_on_exit too. None may allocate, take a mutex or block
  * (check/ and report/ state the rest of their rules). */
 #ifndef UNDEAD_ENTRY_H
 #define UNDEAD_ENTRY_H
@@ -18,7 +18,9 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret);
  * callback is returning to C with this saved pc, sp and bp. */
 void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp);
 
-/* runtime.exit: the process is ending. */
-void ud_on_exit(ud_rt *rt);
+/* runtime.exit: the process is ending with status. Returns the status for
+ * exit_group (ud_end_process: after the last checks and the counts, and
+ * after any report in progress). */
+int ud_on_exit(ud_rt *rt, int status);
 
 #endif

@@ -86,12 +86,15 @@ ud_tramp_copystack:
  * no call. Otherwise ud_on_callback_return runs on the thread's system
  * stack: below g.m.g0.sched.sp, where cgocallback left the C frames that
  * called back (nothing else uses that stack until Go code runs again on
- * this thread; signal handlers run on their own stack). */
+ * this thread; signal handlers run on their own stack, and one TSan
+ * delivers in the C code finds its sp in g0's stack, as Go requires).
+ * CFI: the caller's frame is reached through %r13 while on that stack. */
 	.globl	ud_tramp_callback_return
 	.hidden	ud_tramp_callback_return
 	.type	ud_tramp_callback_return, @function
 	.p2align 4
 ud_tramp_callback_return:
+	.cfi_startproc
 	cmpq	$0, ud_history_count(%rip)
 	jne	.Lslow
 	cmpq	UD_RT_GATE0_X(%r12), %rax
@@ -122,6 +125,7 @@ ud_tramp_callback_return:
 	jmp	*UD_RT_REENTERSYSCALL(%r12)
 .Lslow:
 	movq	%rsp, %r13			/* the goroutine's sp, kept by the C callee */
+	.cfi_def_cfa_register %r13
 	movq	UD_RT_OFF_G_M(%r12), %rdx
 	movq	(%r14,%rdx), %rdx		/* g.m */
 	movq	UD_RT_OFF_M_G0(%r12), %rsi
@@ -142,8 +146,10 @@ ud_tramp_callback_return:
 	popq	%rcx
 	popq	%rax
 	movq	%r13, %rsp
+	.cfi_def_cfa_register %rsp
 	xorps	%xmm15, %xmm15
 	jmp	*UD_RT_REENTERSYSCALL(%r12)
+	.cfi_endproc
 	.size	ud_tramp_callback_return, .-ud_tramp_callback_return
 
 /* The CALL runtime.cgocallbackg1 in runtime.cgocallbackg, patched only
@@ -158,12 +164,14 @@ ud_tramp_callback_return:
 	.type	ud_tramp_callback_move, @function
 	.p2align 4
 ud_tramp_callback_move:
+	.cfi_startproc
 	movq	UD_RT_OFF_G_STACKGUARD0(%r12), %r13
 	movq	(%r14,%r13), %rdx
 	cmpq	$UD_STACK_POISON_MIN, %rdx	/* sign-extended: 0xfffffffffffff000 */
 	jae	1f
 	movq	$UD_STACK_FORCE_MOVE, (%r14,%r13)
 1:	jmp	*UD_RT_CGOCALLBACKG1(%r12)
+	.cfi_endproc
 	.size	ud_tramp_callback_move, .-ud_tramp_callback_move
 
 /* The CALL runtime.stackfree in runtime.copystack (quarantine=1): the
@@ -231,27 +239,78 @@ ud_tramp_stackfree:
 	.size	ud_tramp_stackfree, .-ud_tramp_stackfree
 
 /* runtime.exit's first instruction, replaced by a jump here: the process
- * is ending (exit_group). The counts are written first, on a stack of the
- * shim's own (the caller may be on a small goroutine stack), by the first
- * thread to arrive; any other goes straight to exit_group. ABI0: the code
- * is at 8(%rsp). Never returns. */
+ * is ending (exit_group). ABI0: the status is at 8(%rsp); g in %r14 (Go
+ * code calls exit through an ABI wrapper, which keeps it). Never returns.
+ *
+ * ud_on_exit waits for a report in progress, writes the counts once per
+ * process (a second thread ending at the same time waits there until the
+ * first has ended the process) and gives the status to end with.
+ *
+ * It runs on the M's system stack (g0), which Go knows: a signal handler
+ * that runs on this thread while it is here must find its sp in the M's
+ * gsignal or g0 stack, or it throws "signal handler not on signal stack".
+ * The kernel delivers on the signal stack, but TSan (-fsanitize=thread)
+ * defers a signal that arrives in Go code and delivers it on the current
+ * stack inside the next function it intercepts (write, strcmp, ...): that
+ * is the C code here. On the goroutine's own stack or gsignal's, the C
+ * frames go below g0.sched.sp (nothing runs on g0 while its M runs a
+ * goroutine; a g0 frame that a signal interrupted is never resumed, the
+ * process is ending); on g0, below the current sp. The shim's own stack
+ * is kept for a g it cannot read. CFI names the caller's frame through
+ * %r13 (the sp on entry), which the C callee keeps. */
 	.globl	ud_tramp_exit
 	.hidden	ud_tramp_exit
 	.type	ud_tramp_exit, @function
 	.p2align 4
 ud_tramp_exit:
-	movl	8(%rsp), %ebx		/* the exit code, kept by the C callee */
-	movl	$1, %eax
-	xchgl	%eax, ud_exit_taken(%rip)
-	testl	%eax, %eax
-	jnz	2f
-	leaq	ud_exit_stack_top(%rip), %rsp
+	.cfi_startproc
+	movl	8(%rsp), %ebx		/* the status, kept by the C callee */
+	movq	%rsp, %r13
+	.cfi_def_cfa_register %r13
+	leaq	ud_exit_stack_top(%rip), %rdx
+	testq	%r14, %r14
+	jz	3f
+	movq	UD_RT_OFF_G_M(%r12), %rsi
+	movq	(%r14,%rsi), %rsi		/* g.m */
+	testq	%rsi, %rsi
+	jz	3f
+	movq	UD_RT_OFF_M_G0(%r12), %rdi
+	movq	(%rsi,%rdi), %rsi		/* m.g0 */
+	testq	%rsi, %rsi
+	jz	3f
+	movq	UD_RT_OFF_G_STACK_LO(%r12), %rdi
+	movq	(%rsi,%rdi), %r8		/* g0.stack.lo */
+	movq	UD_RT_OFF_G_STACK_HI(%r12), %rdi
+	movq	(%rsi,%rdi), %r9		/* g0.stack.hi */
+	leaq	-256(%rsp), %rdx
+	cmpq	%r8, %rsp
+	jb	1f
+	cmpq	%r9, %rsp
+	jb	2f				/* on g0 already: below the current sp */
+1:	movq	UD_RT_OFF_G_SCHED_SP(%r12), %rdi
+	movq	(%rsi,%rdi), %rdx		/* g0.sched.sp */
+	subq	$256, %rdx
+	cmpq	%r8, %rdx
+	jb	4f
+	cmpq	%r9, %rdx
+	jb	2f
+4:	leaq	ud_exit_stack_top(%rip), %rdx	/* g0.sched.sp outside g0's stack */
+	jmp	3f
+2:	movq	%rdx, %rax
+	subq	%r8, %rax
+	cmpq	$16384, %rax
+	jae	3f
+	leaq	ud_exit_stack_top(%rip), %rdx	/* too little room left there */
+3:	andq	$-16, %rdx
+	movq	%rdx, %rsp
 	movq	%r12, %rdi		/* rt */
+	movl	%ebx, %esi		/* status */
 	call	ud_on_exit
-2:	movl	%ebx, %edi
+	movl	%eax, %edi
 	movl	$231, %eax		/* SYS_exit_group */
 	syscall
 	ud2
+	.cfi_endproc
 	.size	ud_tramp_exit, .-ud_tramp_exit
 
 	.bss
@@ -259,8 +318,5 @@ ud_tramp_exit:
 ud_exit_stack:
 	.skip	65536
 ud_exit_stack_top:
-	.p2align 2
-ud_exit_taken:
-	.skip	4
 
 	.section .note.GNU-stack,"",@progbits

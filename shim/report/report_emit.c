@@ -18,18 +18,39 @@
 #include "gostack.h"
 #include "log.h"
 #include "report.h"
+#include "quarantine.h"
 #include "report_out.h"
 #include "spinlock.h"
 
 enum { HEAD_FRAMES = 40, TAIL_FRAMES = UD_REPORT_MAX_FRAMES - HEAD_FRAMES - 1 };
 
-/* One report at a time. The lock records its holder, so that a report
- * begun on the thread already writing one (a fault or a check inside the
- * report path) is told as a nested report, not a deadlock (compiler-rt's
- * ScopedErrorReportLock does the same). */
+/* One report at a time, and the end of the process after any report: the
+ * lock is held from the start of a report to its end, and by the thread
+ * that ends the process from the moment it decides to (never released
+ * then). lock_owner is the holder's thread id: a report begun on the thread
+ * already writing one (a fault or a check inside the report path) is told
+ * as a nested report, not a deadlock (compiler-rt's ScopedErrorReportLock
+ * does the same), and a thread that ends the process from inside its own
+ * report (a fault there, turned by Go into exit(2)) does not wait for
+ * itself. ending: the holder is ending the process (its last checks may
+ * still report, under the lock it holds). */
 static ud_report rep;
 static int report_lock;
-static int32_t report_holder; /* the tid writing a report, 0 when none */
+static int32_t lock_owner;
+static bool reported; /* a report was written (under the lock) */
+static bool ending;   /* the holder is in ud_end_process (under the lock) */
+
+static int32_t my_tid(void) { return (int32_t)syscall(SYS_gettid); }
+
+static void take_lock(void) {
+  ud_spin_lock(&report_lock);
+  __atomic_store_n(&lock_owner, my_tid(), __ATOMIC_RELAXED);
+}
+
+static void drop_lock(void) {
+  __atomic_store_n(&lock_owner, 0, __ATOMIC_RELAXED);
+  ud_spin_unlock(&report_lock);
+}
 
 typedef struct gowalk {
   const ud_rt *rt;
@@ -108,14 +129,16 @@ static void stop_program(const ud_options *opt) {
  * goroutine, the gate (gi may be NULL), the time. */
 static ud_report *report_begin(const ud_rt *rt, enum ud_kind kind, enum ud_trigger trigger,
                                int64_t goid, const ud_gate_info *gi) {
-  int32_t tid = (int32_t)syscall(SYS_gettid);
-  if (__atomic_load_n(&report_holder, __ATOMIC_ACQUIRE) == tid) {
-    ud_log("nested report: thread %d found a %s while writing a report (a bug in undead); "
-           "stopping", tid, ud_kind_name(kind));
-    stop_program(rt->opt);
+  int32_t tid = my_tid();
+  if (__atomic_load_n(&lock_owner, __ATOMIC_RELAXED) == tid) {
+    if (!ending) {
+      ud_log("nested report: thread %d found a %s while writing a report (a bug in undead); "
+             "stopping", tid, ud_kind_name(kind));
+      stop_program(rt->opt);
+    }
+  } else {
+    take_lock();
   }
-  ud_spin_lock(&report_lock);
-  __atomic_store_n(&report_holder, tid, __ATOMIC_RELEASE);
   ud_report *r = &rep;
   memset(r, 0, sizeof *r);
   r->kind = kind;
@@ -148,14 +171,15 @@ static ud_report *report_begin(const ud_rt *rt, enum ud_kind kind, enum ud_trigg
 static void report_finish(const ud_rt *rt, ud_report *r) {
   const ud_options *opt = rt->opt;
   UD_COUNT(reports, 1);
+  reported = true;
   ud_report_write(r, opt->format, opt->log_path);
   if (opt->halt_on_error) {
     /* The counts go with the report: the program ends here. */
     ud_counts_write_final(opt, rt->path, rt->go_version);
     stop_program(opt);
   }
-  __atomic_store_n(&report_holder, 0, __ATOMIC_RELEASE);
-  ud_spin_unlock(&report_lock);
+  if (!ending)
+    drop_lock();
 }
 
 void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
@@ -269,4 +293,17 @@ void ud_emit_left_stack_write(const ud_left_stack_write *w) {
              (unsigned long long)w->addr, frame, (unsigned long long)w->value, (long long)w->goid,
              w->growth ? "stack growth" : "stack shrink", (unsigned long long)w->newsize, w->nwords);
   report_finish(rt, r);
+}
+
+int ud_end_process(const ud_options *opt, const char *binary, const char *go_version, int status) {
+  if (__atomic_load_n(&lock_owner, __ATOMIC_RELAXED) == my_tid())
+    return status; /* ending from inside this thread's own report */
+  take_lock();
+  ending = true;
+  /* The last checks, which may report (under this lock, never released). */
+  ud_quarantine_check_all();
+  ud_counts_write_final(opt, binary, go_version);
+  /* halt_on_error=0: the process went on after its reports; it still
+   * ends as one that found something. */
+  return reported ? opt->exitcode : status;
 }

@@ -66,4 +66,13 @@ typedef struct ud_left_stack_write {
 
 void ud_emit_left_stack_write(const ud_left_stack_write *w);
 
+/* The process is ending with this status (runtime.exit, or libc's exit in
+ * a C host). Waits for a report in progress on another thread (which may
+ * end the process itself, as its options say), writes the counts (once per
+ * process: a second thread ending at the same time waits here until the
+ * first has ended the process) and returns the status to end with: the
+ * options' exitcode if any report was written (halt_on_error=0), else
+ * status. Never lets a report start after it returns. */
+int ud_end_process(const ud_options *opt, const char *binary, const char *go_version, int status);
+
 #endif

@@ -44,6 +44,7 @@
 #include "quarantine.h"
 #include "log.h"
 #include "report_out.h"
+#include "report_emit.h"
 
 ud_shim_state ud_shim;
 
@@ -151,16 +152,23 @@ static void attach(const char *file, const char *name, uint64_t bias, bool libra
   pthread_mutex_unlock(&attach_lock);
 }
 
-void ud_on_exit(ud_rt *rt) {
-  ud_quarantine_check_all();
-  ud_counts_write_final(&ud_shim.opt, rt->path, rt->go_version);
+int ud_on_exit(ud_rt *rt, int status) {
+  return ud_end_process(&ud_shim.opt, rt->path, rt->go_version, status);
 }
 
 /* Programs that end through libc (C hosts of Go libraries) run this; Go
- * programs leave by exit_group, through the runtime.exit hook instead. */
+ * programs leave by exit_group, through the runtime.exit hook instead.
+ * libc does not say with which status it is ending: after a report
+ * (halt_on_error=0) the process ends here with the options' exitcode,
+ * once its stdio buffers are flushed as exit would have. */
 __attribute__((destructor)) static void ud_shim_fini(void) {
-  if (__atomic_load_n(&ud_shim.nrts, __ATOMIC_ACQUIRE) > 0)
-    ud_counts_write_final(&ud_shim.opt, ud_shim.rts[0]->path, ud_shim.rts[0]->go_version);
+  if (__atomic_load_n(&ud_shim.nrts, __ATOMIC_ACQUIRE) == 0)
+    return;
+  int status = ud_end_process(&ud_shim.opt, ud_shim.rts[0]->path, ud_shim.rts[0]->go_version, -1);
+  if (status != -1) {
+    fflush(NULL);
+    _exit(status);
+  }
 }
 
 /* ---- Go libraries: the runtime starts its first thread ---------------------- */

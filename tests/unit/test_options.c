@@ -151,7 +151,7 @@ static void test_help(void) {
   close(fds[0]);
   text[len] = '\0';
   CHECK(strncmp(text, "undead: UNDEAD_OPTIONS=", 23) == 0);
-  CHECK(strstr(text, "  exitcode=N (default 66)\n      exit status when abort_on_error=0") != NULL);
+  CHECK(strstr(text, "  exitcode=N (default 66)\n      exit status after a report when abort_on_error=0") != NULL);
   CHECK(strchr(text, '`') == NULL);
   for (const char *l = text; *l;) {
     const char *e = strchr(l, '\n');

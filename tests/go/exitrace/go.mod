@@ -1,0 +1,3 @@
+module exitrace
+
+go 1.19
