@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The hot path's rule (README "How it works"): from the trampolines the
 # patched runtime reaches (stack copy, callback return, move_on_callback,
-# runtime.exit), no code of libundead.so reaches an allocator, a mutex, a
+# runtime.exit, copystack's stackfree under quarantine=1), no code of libundead.so reaches an allocator, a mutex, a
 # once-call or the loader's lock. Read from the machine code of the built
 # library (objdump): every call, tail jump and address taken of a function
 # (a callback passed on) is an edge; the walk starts at the trampolines and
-# stops at ud_emit, the report (README "Reports": it runs once per (gate,
+# stops at ud_emit and ud_emit_left_stack_write, the reports (README "Reports": it runs once per (gate,
 # slot), before the program stops, and may take libunwind's locks). Each
 # forbidden function reached is named with the path to it.
 # HOTPATH_SO=FILE looks at another build of the library.
@@ -17,8 +17,9 @@ command -v objdump >/dev/null || fail "objdump not found (binutils)"
 objdump -d --no-show-raw-insn "$so" > "$UNDEAD_WORK/hotpath.dis" || fail "objdump $so"
 python3 - "$UNDEAD_WORK/hotpath.dis" <<'PY'
 import re, sys
-entries = ["ud_tramp_copystack", "ud_tramp_callback_return", "ud_tramp_callback_move", "ud_tramp_exit"]
-boundary = {"ud_emit"}
+entries = ["ud_tramp_copystack", "ud_tramp_callback_return", "ud_tramp_callback_move", "ud_tramp_exit",
+           "ud_tramp_stackfree"]
+boundary = {"ud_emit", "ud_emit_left_stack_write"}
 forbidden = re.compile(r"^(malloc|calloc|realloc|free|posix_memalign|aligned_alloc|memalign|valloc|"
                        r"ud_alloc|ud_free|je_\w+|\w*jemalloc\w*|pthread_mutex_\w+|pthread_once|"
                        r"pthread_rwlock_\w+|pthread_cond_\w+|pthread_spin_lock|sem_wait|sem_timedwait|"
