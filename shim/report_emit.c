@@ -113,18 +113,20 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
   ud_str_fmt(r->binary, sizeof r->binary, "%s", rt->path);
   ud_str_fmt(r->go_version, sizeof r->go_version, "%s", rt->go_version);
 
-  ud_str_fmt(r->gate_func, sizeof r->gate_func, "%s", gi->func_name);
-  r->x_pc = gi->x_pc;
-  ud_str_fmt(r->x_file, sizeof r->x_file, "%s", gi->x_file);
-  r->x_line = gi->x_line;
-  ud_str_fmt(r->x_callee, sizeof r->x_callee, "%s", gi->x_callee);
-  r->y_pc = gi->y_pc;
-  ud_str_fmt(r->y_file, sizeof r->y_file, "%s", gi->y_file);
-  r->y_line = gi->y_line;
-  ud_str_fmt(r->y_callee, sizeof r->y_callee, "%s", gi->y_callee);
+  if (gi != NULL) {
+    ud_str_fmt(r->gate_func, sizeof r->gate_func, "%s", gi->func_name);
+    r->x_pc = gi->x_pc;
+    ud_str_fmt(r->x_file, sizeof r->x_file, "%s", gi->x_file);
+    r->x_line = gi->x_line;
+    ud_str_fmt(r->x_callee, sizeof r->x_callee, "%s", gi->x_callee);
+    r->y_pc = gi->y_pc;
+    ud_str_fmt(r->y_file, sizeof r->y_file, "%s", gi->y_file);
+    r->y_line = gi->y_line;
+    ud_str_fmt(r->y_callee, sizeof r->y_callee, "%s", gi->y_callee);
+    r->frame_size = gi->frame_size;
+  }
   uint64_t walk_hi = v->walk_hi;
   r->frame_sp = v->frame_sp;
-  r->frame_size = gi->frame_size;
   r->gate_depth = v->gate_depth;
 
   if (v->slot != SIZE_MAX) {
@@ -183,6 +185,19 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
                gi->x_line, ud_report_basename(gi->y_file), gi->y_line,
                ud_region_summary_words(v->points_to), (unsigned long long)v->value,
                (long long)r->goid, where);
+  } else if (v->kind == UD_KIND_MOVE_IN_SYSCALL) {
+    ud_report_frame mover, call;
+    ud_symbolize_go(rt->tab, rt->bias, v->mover_pc, 1, &mover);
+    ud_symbolize_go(rt->tab, rt->bias, v->syscall_pc, 1, &call);
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "stack move in a system call: %s (%s:%d) is moving the stack [%#llx, %#llx) of "
+               "goroutine %lld to %llu bytes while it is in %s (g.syscallsp = %#llx, entered at "
+               "%s %s:%d) with no callback running",
+               mover.func[0] ? mover.func : "?", ud_report_basename(mover.file), mover.line,
+               (unsigned long long)v->old_lo, (unsigned long long)v->old_hi, (long long)r->goid,
+               (unsigned long long)v->newsize, gi != NULL ? "a C call" : "a system call",
+               (unsigned long long)v->value, call.func[0] ? call.func : "?",
+               ud_report_basename(call.file), call.line);
   } else {
     ud_str_fmt(r->summary, sizeof r->summary,
                "stale %s: g.%s = %#llx is outside the current stack [%#llx, %#llx) of goroutine "

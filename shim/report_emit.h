@@ -18,7 +18,7 @@
 typedef struct ud_violation {
   enum ud_kind kind;
   enum ud_trigger trigger;
-  const ud_gate_info *gate;
+  const ud_gate_info *gate;     /* NULL: no gate (a move in a plain system call) */
   int32_t gate_depth;    /* 1 = the goroutine's outermost open gate */
   uint64_t frame_sp;     /* the gate frame's SP in the stack walked */
   int64_t goid;
@@ -32,6 +32,8 @@ typedef struct ud_violation {
   uint64_t newsize;            /* at a copy: size of the stack being made */
   uint64_t walk_pc, walk_sp, walk_lo, walk_hi; /* the Go stack for the report */
   bool walk_pc_is_ret;         /* the walk starts at a return address (X) */
+  uint64_t mover_pc;           /* at a copy: the return address into newstack/shrinkstack */
+  uint64_t syscall_pc;         /* move-in-syscall: g.syscallpc */
 } ud_violation;
 
 /* Writes the report; returns only if the program is to go on

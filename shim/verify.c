@@ -7,6 +7,7 @@
 #include "counts.h"
 #include "gostack.h"
 #include "history.h"
+#include "parked.h"
 #include "report_emit.h"
 
 enum { MAX_FRAMES = UD_GATE_MAX * 4 };
@@ -31,24 +32,14 @@ typedef struct frames {
 
 static bool in_range(uint64_t v, uint64_t lo, uint64_t hi) { return v >= lo && v < hi; }
 
-/* The gate frames parked at Y in [from, hi), outermost first: a word that
- * is some gate's Y with the park pc cgocallback pushed just below the
- * goroutine's parked sched.sp. At most `want` (the open cgo calls). */
-static void find_parked(const ud_rt *rt, uint64_t from, uint64_t lo, uint64_t hi, int32_t want,
-                        frames *fr) {
-  const ud_gate_table *t = &rt->gates;
-  uint64_t below = (uint64_t)t->park_spdelta + 8;
-  for (uint64_t a = (hi - 8) & ~(uint64_t)7; a >= from && a >= lo + below && fr->n < MAX_FRAMES &&
-                                             (int32_t)fr->n < want;
-       a -= 8) {
-    uint64_t w = ud_rd64(a);
-    const ud_gate_info *gi;
-    if (w < t->y_min || w > t->y_max || (gi = ud_gate_by_y(t, w)) == NULL)
-      continue;
-    if (ud_rd64(a - below) != t->park_pc)
-      continue;
-    fr->f[fr->n++] = (gate_frame){.gi = gi, .sp = a + 8};
-  }
+/* The candidate gate frames parked at Y in [from, hi), outermost first
+ * (parked.h): all of them, not only as many as the open cgo calls, so that
+ * a stale pair cannot take a real gate's place (settle() sorts them). */
+static void find_parked(const ud_rt *rt, uint64_t from, uint64_t lo, uint64_t hi, frames *fr) {
+  ud_parked c[MAX_FRAMES];
+  size_t n = ud_find_parked(&rt->gates, from, lo, hi, c, MAX_FRAMES - fr->n);
+  for (size_t i = 0; i < n; i++)
+    fr->f[fr->n++] = (gate_frame){.gi = c[i].gi, .sp = c[i].sp};
 }
 
 static bool confirm_frame(void *p, const ud_goframe *f) {
@@ -72,6 +63,27 @@ static bool confirmed(const ud_rt *rt, frames *fr, size_t k) {
   const gate_frame *g = &fr->f[k];
   return g->confirmed ||
          (fr->end != UD_WALK_TOP && !g->at_x && g->sp - 8 >= fr->lo && ud_rd64(g->sp - 8) == g->gi->y_pc);
+}
+
+/* With more parked candidates than open cgo calls (want), some are stale
+ * copies of a gate's words in dead slots: walk the frames now and keep
+ * only those the walk saw (and the gate at X), so that every real gate is
+ * checked and no stale pair is. A walk that got lost keeps them all, as
+ * confirmed() does. */
+static void settle(const ud_rt *rt, frames *fr, int32_t want) {
+  size_t parked = 0;
+  for (size_t k = 0; k < fr->n; k++)
+    parked += !fr->f[k].at_x;
+  if (want < 0 || parked <= (size_t)want || fr->n == 0)
+    return;
+  (void)confirmed(rt, fr, 0); /* the walk */
+  if (fr->end != UD_WALK_TOP)
+    return;
+  size_t keep = 0;
+  for (size_t k = 0; k < fr->n; k++)
+    if (fr->f[k].confirmed || fr->f[k].at_x)
+      fr->f[keep++] = fr->f[k];
+  fr->n = keep;
 }
 
 /* Where v points among the stacks g left (not overlapping the current
@@ -99,8 +111,45 @@ static bool is_growth(const ud_rt *rt, uint64_t ret) {
   return false;
 }
 
+/* A move of the stack of a goroutine in a system call or C call
+ * (g.syscallsp set: entersyscall ran and no exitsyscall since, so no
+ * callback runs on it). Reported once per gate, before the copy: the
+ * runtime's shrinkstack and isShrinkStackSafe refuse such a goroutine, and
+ * copystack throws later, without saying who moved it (shape 6 of the
+ * class: Go issue 10976). */
+static void report_move_in_syscall(const ud_rt *rt, uintptr_t gp, uint64_t ssp, uintptr_t newsize,
+                                   uintptr_t ret) {
+  static uint8_t reported_no_gate;
+  const ud_layout *L = &rt->layout;
+  ud_gview v;
+  ud_read_g(L, gp, &v);
+  uint64_t spc = ud_field(gp, L->g_syscallpc);
+  const ud_gate_info *gi = ud_gate_by_x(&rt->gates, spc);
+  if (gi != NULL ? !ud_gate_claim(gi, UD_GATE_KEY_MOVE_IN_SYSCALL)
+                 : __atomic_exchange_n(&reported_no_gate, 1, __ATOMIC_RELAXED) != 0)
+    return;
+  uintptr_t m = ud_g_cgo_m(L, gp);
+  int32_t ncgo = m != 0 ? ud_m_ncgo(L, m) : 0;
+  bool inside = ssp > v.stack_lo && ssp <= v.stack_hi;
+  ud_violation viol = {
+      .kind = UD_KIND_MOVE_IN_SYSCALL, .trigger = is_growth(rt, ret) ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK,
+      .gate = gi, .gate_depth = ncgo > 0 ? ncgo : 0, .frame_sp = ssp, .goid = v.goid, .slot = SIZE_MAX,
+      .g_field = "syscallsp", .value = ssp,
+      .points_to = inside ? UD_REGION_OLD_STACK : UD_REGION_OUTSIDE_STACK,
+      .stale_lo = v.stack_lo, .stale_hi = v.stack_hi, .old_lo = v.stack_lo, .old_hi = v.stack_hi,
+      .newsize = newsize, .mover_pc = ret, .syscall_pc = spc,
+      /* the goroutine's frames from where it entered the system call */
+      .walk_pc = spc, .walk_sp = ssp, .walk_lo = v.stack_lo, .walk_hi = v.stack_hi,
+      .walk_pc_is_ret = true,
+  };
+  ud_emit(rt->opt, rt, &viol);
+}
+
 void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) {
   const ud_layout *L = &rt->layout;
+  uint64_t ssp = ud_field(gp, L->g_syscallsp);
+  if (ssp != 0)
+    report_move_in_syscall(rt, gp, ssp, newsize, ret);
   uintptr_t m = ud_g_cgo_m(L, gp);
   int32_t ncgo = m != 0 ? ud_m_ncgo(L, m) : 0;
   if (ncgo <= 0)
@@ -114,7 +163,8 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
     UD_COUNT(forced_moves, 1);
   ud_history_add(rt, gp, v.goid, lo, hi);
   frames fr = {.walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .lo = lo, .hi = hi};
-  find_parked(rt, v.sched_sp, lo, hi, ncgo, &fr);
+  find_parked(rt, v.sched_sp, lo, hi, &fr);
+  settle(rt, &fr, ncgo);
   UD_COUNT(gate_frames, fr.n);
   if (!rt->opt->check_relocations)
     return; /* the move is only recorded, for the check at callback return */
@@ -193,9 +243,10 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
    * parked at Y above it. */
   frames fr = {.walk_pc = pc, .walk_sp = sp, .lo = lo, .hi = hi};
   uint64_t above = sp + (uint64_t)gi->frame_size + 8;
-  find_parked(rt, above, lo, hi, m != 0 ? ncgo - 1 : UD_GATE_MAX, &fr);
+  find_parked(rt, above, lo, hi, &fr);
   if (fr.n < MAX_FRAMES)
     fr.f[fr.n++] = (gate_frame){.gi = gi, .sp = sp, .at_x = true};
+  settle(rt, &fr, m != 0 ? ncgo - 1 : -1);
   for (size_t k = 0; k < fr.n; k++) {
     const ud_gate_info *fg = fr.f[k].gi;
     for (size_t j = 0; j < fg->nslots; j++) {

@@ -89,7 +89,9 @@ static void picture(const ud_report *r, ud_out *o, const char *slot) {
   box_line(o, line);
   box_rule(o);
   ud_out_fmt(o, "%*s|  %s\n", 10, "",
-             is_gfield(r) ? "restored when the callback returns" : "not adjusted by the copy");
+             r->kind == UD_KIND_MOVE_IN_SYSCALL ? "saved by entersyscall, not adjusted by the move"
+             : is_gfield(r)                    ? "restored when the callback returns"
+                                               : "not adjusted by the copy");
   ud_out_fmt(o, "%*sv\n", 10, "");
   ud_out_fmt(o, "    stale   0x%llx in %s", (unsigned long long)r->value,
              ud_region_words(r->points_to));

@@ -39,7 +39,16 @@
     "when a callback returns to C, points outside the goroutine's current stack: the stack moved " \
     "during the callback and the saved value was not updated; unwinders (the execution tracer, "  \
     "profilers) will follow it into freed memory.",                                                \
-    true)
+    true)                                                                                          \
+  X(UD_KIND_MOVE_IN_SYSCALL, "move-in-syscall", "stack move in a system call",                     \
+    "StackMoveInSyscall",                                                                          \
+    "A goroutine's stack is being moved while it is in a system call or a C call",                 \
+    "The runtime is about to move the stack of a goroutine that is in a system call or a C call "  \
+    "(g.syscallsp is set) with no callback running on it. Nothing of that call is adjusted by "   \
+    "the move: the saved syscall state, the gate frame the garbage collector scans at X and any "  \
+    "pointer C holds into the stack would all be left pointing into the freed stack. The runtime " \
+    "must never shrink or grow such a stack (Go issue 10976).",                                    \
+    false)
 
 /* When the check ran. X(id, name, words) */
 #define UD_FOR_EACH_TRIGGER(X)                                                                     \
