@@ -34,6 +34,7 @@ typedef struct ud_violation {
   bool walk_pc_is_ret;         /* the walk starts at a return address (X) */
   uint64_t mover_pc;           /* at a copy: the return address into newstack/shrinkstack */
   uint64_t syscall_pc;         /* move-in-syscall: g.syscallpc */
+  uint64_t fp_slot;            /* stale-frame-pointer: where the stale link was read (0: the start) */
 } ud_violation;
 
 /* Writes the report; returns only if the program is to go on

@@ -104,6 +104,59 @@ static enum ud_region stale_target(const ud_ranges *h, uint64_t v, uint64_t cur_
   return UD_REGION_NONE;
 }
 
+/* The frame-pointer chain from bp (a frame pointer: g.sched.bp, or a
+ * frame's BP register), followed up the current stack [lo, hi) as the
+ * runtime's frame-pointer unwinders (the execution tracer's
+ * fpTracebackPCs) do. True when a link leaves the current stack for one of
+ * the stacks the goroutine left (h): *at is where the link was read (0:
+ * bp itself), *val the link, [*slo, *shi) the stack it points into. A
+ * chain that leaves for anywhere else (0, the system stack of cgocallback's
+ * caller) ends there: only a stack the goroutine left proves a stale
+ * link. */
+static bool stale_frame_pointer(uint64_t bp, uint64_t lo, uint64_t hi, const ud_ranges *h,
+                                uint64_t *at, uint64_t *val, uint64_t *slo, uint64_t *shi) {
+  *at = 0;
+  for (int n = 0; n < 100000; n++) {
+    if (bp == 0)
+      return false;
+    if (!in_range(bp, lo, hi)) {
+      if (stale_target(h, bp, lo, hi, slo, shi) == UD_REGION_NONE)
+        return false;
+      *val = bp;
+      return true;
+    }
+    if ((bp & 7) != 0 || bp + 8 > hi)
+      return false;
+    uint64_t next = ud_rd64(bp);
+    if (in_range(next, lo, hi) && next <= bp)
+      return false; /* not a chain going up: no frame pointer here */
+    *at = bp;
+    bp = next;
+  }
+  return false;
+}
+
+/* A stale link in the frame-pointer chain (shape 7 of the class: copystack
+ * left g.sched.bp, and so the BP register the goroutine resumes with,
+ * pointing into the stack it left; the frames made since saved it).
+ * Reported once per gate. */
+static void report_frame_pointer(const ud_rt *rt, const ud_gate_info *gi, int32_t depth,
+                                 const ud_gview *v, enum ud_trigger trigger, const char *from,
+                                 uint64_t at, uint64_t val, uint64_t slo, uint64_t shi,
+                                 uint64_t newsize, uint64_t pc, uint64_t sp, bool pc_is_ret) {
+  if (gi == NULL || !ud_gate_claim(gi, UD_GATE_KEY_FRAME_POINTER))
+    return;
+  ud_violation viol = {
+      .kind = UD_KIND_STALE_FRAME_POINTER, .trigger = trigger, .gate = gi, .gate_depth = depth,
+      .frame_sp = sp, .goid = v->goid, .slot = SIZE_MAX, .g_field = from, .value = val,
+      .fp_slot = at, .points_to = UD_REGION_EARLIER_STACK, .stale_lo = slo, .stale_hi = shi,
+      .old_lo = slo, .old_hi = shi, .new_lo = v->stack_lo, .new_hi = v->stack_hi, .newsize = newsize,
+      .walk_pc = pc, .walk_sp = sp, .walk_lo = v->stack_lo, .walk_hi = v->stack_hi,
+      .walk_pc_is_ret = pc_is_ret,
+  };
+  ud_emit(rt->opt, rt, &viol);
+}
+
 static bool is_growth(const ud_rt *rt, uint64_t ret) {
   for (size_t i = 0; i < rt->sites.growth.n; i++)
     if (rt->sites.growth.call[i] + 5 + rt->bias == ret)
@@ -161,6 +214,8 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
   UD_COUNT(relocations, 1);
   if (growth && newsize == hi - lo)
     UD_COUNT(forced_moves, 1);
+  ud_ranges h;
+  bool moved_before = ud_history_take(rt, gp, v.goid, &h, false);
   ud_history_add(rt, gp, v.goid, lo, hi);
   frames fr = {.walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .lo = lo, .hi = hi};
   find_parked(rt, v.sched_sp, lo, hi, &fr);
@@ -168,6 +223,12 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
   UD_COUNT(gate_frames, fr.n);
   if (!rt->opt->check_relocations)
     return; /* the move is only recorded, for the check at callback return */
+  uint64_t at, val, slo, shi;
+  if (moved_before &&
+      stale_frame_pointer(ud_field(gp, L->g_sched_bp), lo, hi, &h, &at, &val, &slo, &shi))
+    report_frame_pointer(rt, fr.n > 0 ? fr.f[fr.n - 1].gi : (rt->gates.n > 0 ? &rt->gates.gates[0] : NULL),
+                         ncgo, &v, growth ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK,
+                         "sched.bp", at, val, slo, shi, newsize, v.sched_pc, v.sched_sp, false);
   for (size_t k = 0; k < fr.n; k++) {
     const ud_gate_info *gi = fr.f[k].gi;
     for (size_t j = 0; j < gi->nslots; j++) {
@@ -209,7 +270,8 @@ static void report_syscall_word(const ud_rt *rt, const ud_gate_info *gi, int32_t
   ud_emit(rt->opt, rt, &viol);
 }
 
-void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp) {
+void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp,
+                           uint64_t rbp) {
   const ud_layout *L = &rt->layout;
   UD_COUNT(callbacks, 1);
   const ud_gate_info *gi = ud_gate_by_x(&rt->gates, pc);
@@ -239,6 +301,11 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
                         pc, sp);
   if (!have || !sp_ok)
     return;
+  /* cgocallbackg's own frame pointer, and the chain above it */
+  uint64_t at, val, slo, shi;
+  if (stale_frame_pointer(rbp, lo, hi, &h, &at, &val, &slo, &shi))
+    report_frame_pointer(rt, gi, depth, &v, UD_TRIGGER_CALLBACK_RETURN, "BP", at, val, slo, shi, 0,
+                         pc, sp, true);
   /* The innermost gate is at X with its frame at sp; the outer ones are
    * parked at Y above it. */
   frames fr = {.walk_pc = pc, .walk_sp = sp, .lo = lo, .hi = hi};

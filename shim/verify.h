@@ -32,6 +32,9 @@
 
 /* Called by the trampolines (trampoline.S): on the system stack. */
 void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret);
-void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp);
+/* rbp: the frame pointer of runtime.cgocallbackg, the caller of
+ * reentersyscall. */
+void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp,
+                           uint64_t rbp);
 
 #endif

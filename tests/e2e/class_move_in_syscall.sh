@@ -24,7 +24,7 @@ one() {
   for i in $(seq 1 "$runs"); do
     rc=$(run_shim "$work/$tc-bug-$i" "$bug")
     [ "$rc" = 134 ] && [ "$(grep -c '^SUMMARY: undead: move-in-syscall in runtime.cgocall g.syscallsp' "$work/$tc-bug-$i.err")" = 1 ] &&
-      grep -q 'runtime.shrinkstack (stack.go:[0-9]*) is moving the stack' "$work/$tc-bug-$i.err" &&
+      tr -s '\n ' '  ' < "$work/$tc-bug-$i.err" | grep -q 'runtime.shrinkstack (stack.go:[0-9]*) is moving the stack' &&
       grep -q 'during stack shrink' "$work/$tc-bug-$i.err" && caught=$((caught+1))
     for mode in "" move_on_callback=1; do
       rc=$(UNDEAD_OPTIONS=verbosity=1${mode:+:$mode} run_shim "$work/$tc-stock-$i${mode:+-stress}" "$stock")
