@@ -318,7 +318,7 @@ static void test_json_reject(void) {
       {"\"summary\":", "\"summary\":\"x\",\"summary\":", "appears twice"},
       {"\"kind\":\"undead-pointer\"", "\"kind\":\"zombie\"",
        "report field kind = \"zombie\" is not a known kind (undead-pointer, stale-syscall-sp, "
-       "stale-syscall-bp)"},
+       "stale-syscall-bp, move-in-syscall, stale-frame-pointer)"},
       {"\"kind\":\"undead-pointer\"", "\"kind\":\"undead-pointer\\n\"", "= \"undead-pointer?\""},
       {"\"trigger\":\"stack-growth\"", "\"trigger\":\"gc\"", "field trigger = \"gc\" is not a known trigger"},
       {"\"region\":\"old-stack\"", "\"region\":\"heap\"", "points_to.region = \"heap\" is not a known region"},
