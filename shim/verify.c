@@ -223,12 +223,14 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
   UD_COUNT(gate_frames, fr.n);
   if (!rt->opt->check_relocations)
     return; /* the move is only recorded, for the check at callback return */
-  uint64_t at, val, slo, shi;
+  /* the chain the goroutine resumes with after this copy, which the
+   * previous move (of the same callback) may have left stale */
+  uint64_t fp_at, fp_val, fp_lo, fp_hi;
   if (moved_before &&
-      stale_frame_pointer(ud_field(gp, L->g_sched_bp), lo, hi, &h, &at, &val, &slo, &shi))
+      stale_frame_pointer(ud_field(gp, L->g_sched_bp), lo, hi, &h, &fp_at, &fp_val, &fp_lo, &fp_hi))
     report_frame_pointer(rt, fr.n > 0 ? fr.f[fr.n - 1].gi : (rt->gates.n > 0 ? &rt->gates.gates[0] : NULL),
                          ncgo, &v, growth ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK,
-                         "sched.bp", at, val, slo, shi, newsize, v.sched_pc, v.sched_sp, false);
+                         "sched.bp", fp_at, fp_val, fp_lo, fp_hi, newsize, v.sched_pc, v.sched_sp, false);
   for (size_t k = 0; k < fr.n; k++) {
     const ud_gate_info *gi = fr.f[k].gi;
     for (size_t j = 0; j < gi->nslots; j++) {
