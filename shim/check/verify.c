@@ -7,6 +7,7 @@
 #include "counts.h"
 #include "gostack.h"
 #include "history.h"
+#include "parked.h"
 #include "quarantine.h"
 #include "report_emit.h"
 
@@ -32,24 +33,14 @@ typedef struct frames {
 
 static bool in_range(uint64_t v, uint64_t lo, uint64_t hi) { return v >= lo && v < hi; }
 
-/* The gate frames parked at Y in [from, hi), outermost first: a word that
- * is some gate's Y with the park pc cgocallback pushed just below the
- * goroutine's parked sched.sp. At most `want` (the open cgo calls). */
-static void find_parked(const ud_rt *rt, uint64_t from, uint64_t lo, uint64_t hi, int32_t want,
-                        frames *fr) {
-  const ud_gate_table *t = &rt->gates;
-  uint64_t below = (uint64_t)t->park_spdelta + 8;
-  for (uint64_t a = (hi - 8) & ~(uint64_t)7; a >= from && a >= lo + below && fr->n < MAX_FRAMES &&
-                                             (int32_t)fr->n < want;
-       a -= 8) {
-    uint64_t w = ud_rd64(a);
-    const ud_gate_info *gi;
-    if (w < t->y_min || w > t->y_max || (gi = ud_gate_by_y(t, w)) == NULL)
-      continue;
-    if (ud_rd64(a - below) != t->park_pc)
-      continue;
-    fr->f[fr->n++] = (gate_frame){.gi = gi, .sp = a + 8};
-  }
+/* The candidate gate frames parked at Y in [from, hi), outermost first
+ * (parked.h): all of them, not only as many as the open cgo calls, so that
+ * a stale pair cannot take a real gate's place (settle() sorts them). */
+static void find_parked(const ud_rt *rt, uint64_t from, uint64_t lo, uint64_t hi, frames *fr) {
+  ud_parked c[MAX_FRAMES];
+  size_t n = ud_find_parked(&rt->gates, from, lo, hi, c, MAX_FRAMES - fr->n);
+  for (size_t i = 0; i < n; i++)
+    fr->f[fr->n++] = (gate_frame){.gi = c[i].gi, .sp = c[i].sp};
 }
 
 static bool confirm_frame(void *p, const ud_goframe *f) {
@@ -75,6 +66,27 @@ static bool confirmed(const ud_rt *rt, frames *fr, size_t k) {
          (fr->end != UD_WALK_TOP && !g->at_x && g->sp - 8 >= fr->lo && ud_rd64(g->sp - 8) == g->gi->y_pc);
 }
 
+/* With more parked candidates than open cgo calls (want), some are stale
+ * copies of a gate's words in dead slots: walk the frames now and keep
+ * only those the walk saw (and the gate at X), so that every real gate is
+ * checked and no stale pair is. A walk that got lost keeps them all, as
+ * confirmed() does. */
+static void settle(const ud_rt *rt, frames *fr, int32_t want) {
+  size_t parked = 0;
+  for (size_t k = 0; k < fr->n; k++)
+    parked += !fr->f[k].at_x;
+  if (want < 0 || parked <= (size_t)want || fr->n == 0)
+    return;
+  (void)confirmed(rt, fr, 0); /* the walk */
+  if (fr->end != UD_WALK_TOP)
+    return;
+  size_t keep = 0;
+  for (size_t k = 0; k < fr->n; k++)
+    if (fr->f[k].confirmed || fr->f[k].at_x)
+      fr->f[keep++] = fr->f[k];
+  fr->n = keep;
+}
+
 /* Where v points among the stacks g left (not overlapping the current
  * one, which may reuse an old range); UD_REGION_NONE if none. */
 static enum ud_region stale_target(const ud_ranges *h, uint64_t v, uint64_t cur_lo,
@@ -93,6 +105,59 @@ static enum ud_region stale_target(const ud_ranges *h, uint64_t v, uint64_t cur_
   return UD_REGION_NONE;
 }
 
+/* The frame-pointer chain from bp (a frame pointer: g.sched.bp, or a
+ * frame's BP register), followed up the current stack [lo, hi) as the
+ * runtime's frame-pointer unwinders (the execution tracer's
+ * fpTracebackPCs) do. True when a link leaves the current stack for one of
+ * the stacks the goroutine left (h): *at is where the link was read (0:
+ * bp itself), *val the link, [*slo, *shi) the stack it points into. A
+ * chain that leaves for anywhere else (0, the system stack of cgocallback's
+ * caller) ends there: only a stack the goroutine left proves a stale
+ * link. */
+static bool stale_frame_pointer(uint64_t bp, uint64_t lo, uint64_t hi, const ud_ranges *h,
+                                uint64_t *at, uint64_t *val, uint64_t *slo, uint64_t *shi) {
+  *at = 0;
+  for (int n = 0; n < 100000; n++) {
+    if (bp == 0)
+      return false;
+    if (!in_range(bp, lo, hi)) {
+      if (stale_target(h, bp, lo, hi, slo, shi) == UD_REGION_NONE)
+        return false;
+      *val = bp;
+      return true;
+    }
+    if ((bp & 7) != 0 || bp + 8 > hi)
+      return false;
+    uint64_t next = ud_rd64(bp);
+    if (in_range(next, lo, hi) && next <= bp)
+      return false; /* not a chain going up: no frame pointer here */
+    *at = bp;
+    bp = next;
+  }
+  return false;
+}
+
+/* A stale link in the frame-pointer chain (shape 7 of the class: copystack
+ * left g.sched.bp, and so the BP register the goroutine resumes with,
+ * pointing into the stack it left; the frames made since saved it).
+ * Reported once per gate. */
+static void report_frame_pointer(const ud_rt *rt, const ud_gate_info *gi, int32_t depth,
+                                 const ud_gview *v, enum ud_trigger trigger, const char *from,
+                                 uint64_t at, uint64_t val, uint64_t slo, uint64_t shi,
+                                 uint64_t newsize, uint64_t pc, uint64_t sp, bool pc_is_ret) {
+  if (gi == NULL || !ud_gate_claim(gi, UD_GATE_KEY_FRAME_POINTER))
+    return;
+  ud_violation viol = {
+      .kind = UD_KIND_STALE_FRAME_POINTER, .trigger = trigger, .gate = gi, .gate_depth = depth,
+      .frame_sp = sp, .goid = v->goid, .slot = SIZE_MAX, .g_field = from, .value = val,
+      .fp_slot = at, .points_to = UD_REGION_EARLIER_STACK, .stale_lo = slo, .stale_hi = shi,
+      .old_lo = slo, .old_hi = shi, .new_lo = v->stack_lo, .new_hi = v->stack_hi, .newsize = newsize,
+      .walk_pc = pc, .walk_sp = sp, .walk_lo = v->stack_lo, .walk_hi = v->stack_hi,
+      .walk_pc_is_ret = pc_is_ret,
+  };
+  ud_emit(rt->opt, rt, &viol);
+}
+
 static bool is_growth(const ud_rt *rt, uint64_t ret) {
   for (size_t i = 0; i < rt->sites.growth.n; i++)
     if (rt->sites.growth.call[i] + 5 + rt->bias == ret)
@@ -100,8 +165,45 @@ static bool is_growth(const ud_rt *rt, uint64_t ret) {
   return false;
 }
 
+/* A move of the stack of a goroutine in a system call or C call
+ * (g.syscallsp set: entersyscall ran and no exitsyscall since, so no
+ * callback runs on it). Reported once per gate, before the copy: the
+ * runtime's shrinkstack and isShrinkStackSafe refuse such a goroutine, and
+ * copystack throws later, without saying who moved it (shape 6 of the
+ * class: Go issue 10976). */
+static void report_move_in_syscall(const ud_rt *rt, uintptr_t gp, uint64_t ssp, uintptr_t newsize,
+                                   uintptr_t ret) {
+  static uint8_t reported_no_gate;
+  const ud_layout *L = &rt->layout;
+  ud_gview v;
+  ud_read_g(L, gp, &v);
+  uint64_t spc = ud_field(gp, L->g_syscallpc);
+  const ud_gate_info *gi = ud_gate_by_x(&rt->gates, spc);
+  if (gi != NULL ? !ud_gate_claim(gi, UD_GATE_KEY_MOVE_IN_SYSCALL)
+                 : __atomic_exchange_n(&reported_no_gate, 1, __ATOMIC_RELAXED) != 0)
+    return;
+  uintptr_t m = ud_g_cgo_m(L, gp);
+  int32_t ncgo = m != 0 ? ud_m_ncgo(L, m) : 0;
+  bool inside = ssp > v.stack_lo && ssp <= v.stack_hi;
+  ud_violation viol = {
+      .kind = UD_KIND_MOVE_IN_SYSCALL, .trigger = is_growth(rt, ret) ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK,
+      .gate = gi, .gate_depth = ncgo > 0 ? ncgo : 0, .frame_sp = ssp, .goid = v.goid, .slot = SIZE_MAX,
+      .g_field = "syscallsp", .value = ssp,
+      .points_to = inside ? UD_REGION_OLD_STACK : UD_REGION_OUTSIDE_STACK,
+      .stale_lo = v.stack_lo, .stale_hi = v.stack_hi, .old_lo = v.stack_lo, .old_hi = v.stack_hi,
+      .newsize = newsize, .mover_pc = ret, .syscall_pc = spc,
+      /* the goroutine's frames from where it entered the system call */
+      .walk_pc = spc, .walk_sp = ssp, .walk_lo = v.stack_lo, .walk_hi = v.stack_hi,
+      .walk_pc_is_ret = true,
+  };
+  ud_emit(rt->opt, rt, &viol);
+}
+
 void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) {
   const ud_layout *L = &rt->layout;
+  uint64_t ssp = ud_field(gp, L->g_syscallsp);
+  if (ssp != 0)
+    report_move_in_syscall(rt, gp, ssp, newsize, ret);
   uintptr_t m = ud_g_cgo_m(L, gp);
   int32_t ncgo = m != 0 ? ud_m_ncgo(L, m) : 0;
   if (ncgo <= 0)
@@ -113,14 +215,25 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
   UD_COUNT(relocations, 1);
   if (growth && newsize == hi - lo)
     UD_COUNT(forced_moves, 1);
+  ud_ranges h;
+  bool moved_before = ud_history_take(rt, gp, v.goid, &h, false);
   ud_history_add(rt, gp, v.goid, lo, hi);
   frames fr = {.walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .lo = lo, .hi = hi};
-  find_parked(rt, v.sched_sp, lo, hi, ncgo, &fr);
+  find_parked(rt, v.sched_sp, lo, hi, &fr);
+  settle(rt, &fr, ncgo);
   UD_COUNT(gate_frames, fr.n);
   if (rt->quarantine)
     ud_quarantine_arm(rt, &v, newsize, growth, fr.n > 0 ? fr.f[fr.n - 1].gi : NULL);
   if (!rt->opt->check_relocations)
     return; /* the move is only recorded, for the check at callback return */
+  /* the chain the goroutine resumes with after this copy, which the
+   * previous move (of the same callback) may have left stale */
+  uint64_t fp_at, fp_val, fp_lo, fp_hi;
+  if (moved_before &&
+      stale_frame_pointer(ud_field(gp, L->g_sched_bp), lo, hi, &h, &fp_at, &fp_val, &fp_lo, &fp_hi))
+    report_frame_pointer(rt, fr.n > 0 ? fr.f[fr.n - 1].gi : (rt->gates.n > 0 ? &rt->gates.gates[0] : NULL),
+                         ncgo, &v, growth ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK,
+                         "sched.bp", fp_at, fp_val, fp_lo, fp_hi, newsize, v.sched_pc, v.sched_sp, false);
   for (size_t k = 0; k < fr.n; k++) {
     const ud_gate_info *gi = fr.f[k].gi;
     for (size_t j = 0; j < gi->nslots; j++) {
@@ -162,7 +275,8 @@ static void report_syscall_word(const ud_rt *rt, const ud_gate_info *gi, int32_t
   ud_emit(rt->opt, rt, &viol);
 }
 
-void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp) {
+void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp,
+                           uint64_t rbp) {
   const ud_layout *L = &rt->layout;
   UD_COUNT(callbacks, 1);
   const ud_gate_info *gi = ud_gate_by_x(&rt->gates, pc);
@@ -192,13 +306,19 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
                         pc, sp);
   if (!have || !sp_ok)
     return;
+  /* cgocallbackg's own frame pointer, and the chain above it */
+  uint64_t at, val, slo, shi;
+  if (stale_frame_pointer(rbp, lo, hi, &h, &at, &val, &slo, &shi))
+    report_frame_pointer(rt, gi, depth, &v, UD_TRIGGER_CALLBACK_RETURN, "BP", at, val, slo, shi, 0,
+                         pc, sp, true);
   /* The innermost gate is at X with its frame at sp; the outer ones are
    * parked at Y above it. */
   frames fr = {.walk_pc = pc, .walk_sp = sp, .lo = lo, .hi = hi};
   uint64_t above = sp + (uint64_t)gi->frame_size + 8;
-  find_parked(rt, above, lo, hi, m != 0 ? ncgo - 1 : UD_GATE_MAX, &fr);
+  find_parked(rt, above, lo, hi, &fr);
   if (fr.n < MAX_FRAMES)
     fr.f[fr.n++] = (gate_frame){.gi = gi, .sp = sp, .at_x = true};
+  settle(rt, &fr, m != 0 ? ncgo - 1 : -1);
   for (size_t k = 0; k < fr.n; k++) {
     const ud_gate_info *fg = fr.f[k].gi;
     for (size_t j = 0; j < fg->nslots; j++) {

@@ -15,12 +15,14 @@
 #include "layout.h"
 
 /* runtime.g and runtime.m, in the order of UD_LAYOUT_FIELDS:
- * stack.lo, stack.hi, stackguard0, sched.sp, sched.pc, syscallsp,
+ * stack.lo, stack.hi, stackguard0, sched.sp, sched.pc, sched.bp (gobuf's last
+ * word, just before syscallsp), syscallsp,
  * syscallpc, syscallbp, m, lockedm, atomicstatus, goid, m.g0, m.curg,
  * m.ncgo. */
 #define LAYOUT(sys_sp, sysbp, lockedm, status, goid, curg, ncgo)                               \
   {                                                                                            \
     .g_stack_lo = 0, .g_stack_hi = 8, .g_stackguard0 = 16, .g_sched_sp = 56, .g_sched_pc = 64, \
+    .g_sched_bp = (sys_sp) - 8,                                                                \
     .g_syscallsp = (sys_sp), .g_syscallpc = (sys_sp) + 8, .g_syscallbp = (sysbp), .g_m = 48,   \
     .g_lockedm = (lockedm), .g_atomicstatus = (status), .g_goid = (goid), .m_g0 = 0,           \
     .m_curg = (curg), .m_ncgo = (ncgo)                                                         \

@@ -28,6 +28,7 @@ enum ud_layout_struct { UD_STRUCT_G, UD_STRUCT_M };
   X(g_stackguard0, UD_STRUCT_G, "stackguard0", 8, false)                                      \
   X(g_sched_sp, UD_STRUCT_G, "sched.sp", 8, false)                                            \
   X(g_sched_pc, UD_STRUCT_G, "sched.pc", 8, false)                                            \
+  X(g_sched_bp, UD_STRUCT_G, "sched.bp", 8, false)                                            \
   X(g_syscallsp, UD_STRUCT_G, "syscallsp", 8, false)                                          \
   X(g_syscallpc, UD_STRUCT_G, "syscallpc", 8, false)                                          \
   X(g_syscallbp, UD_STRUCT_G, "syscallbp", 8, true) /* Go 1.23+ */                            \

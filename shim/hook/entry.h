@@ -16,7 +16,8 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret);
 
 /* The CALL runtime.reentersyscall in cgocallbackg, off the fast path: a
  * callback is returning to C with this saved pc, sp and bp. */
-void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp);
+void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp,
+                           uint64_t rbp);
 
 /* runtime.exit: the process is ending with status. Returns the status for
  * exit_group (ud_end_process: after the last checks and the counts, and

@@ -137,6 +137,7 @@ ud_tramp_callback_return:
 	movq	%rdx, %rsp
 	pushq	%rax
 	pushq	%rcx			/* 16-byte aligned again */
+	movq	%rbp, %r9		/* cgocallbackg's frame pointer */
 	movq	%rcx, %r8		/* bp */
 	movq	%rbx, %rcx		/* sp */
 	movq	%rax, %rdx		/* pc */

@@ -200,7 +200,7 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
   } else {
     r->slot_kind = UD_RSLOT_G;
     ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
-    r->slot_addr = 0;
+    r->slot_addr = v->fp_slot;
   }
   r->value = v->value;
 
@@ -242,6 +242,34 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
                gi->x_line, ud_report_basename(gi->y_file), gi->y_line,
                ud_region_summary_words(v->points_to), (unsigned long long)v->value,
                (long long)r->goid, where);
+  } else if (v->kind == UD_KIND_STALE_FRAME_POINTER) {
+    char link[64];
+    if (v->fp_slot != 0)
+      ud_str_fmt(link, sizeof link, "the frame pointer saved at %#llx", (unsigned long long)v->fp_slot);
+    else
+      ud_str_fmt(link, sizeof link, "%s itself", v->g_field);
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "stale frame pointer: the frame-pointer chain of goroutine %lld from %s%s reaches "
+               "%#llx (%s), inside the stack [%#llx, %#llx) it left at an earlier move; its "
+               "current stack is [%#llx, %#llx); found %s",
+               (long long)r->goid, strcmp(v->g_field, "BP") == 0 ? "" : "g.",
+               strcmp(v->g_field, "BP") == 0 ? "runtime.cgocallbackg's BP" : v->g_field,
+               (unsigned long long)v->value, link, (unsigned long long)v->old_lo,
+               (unsigned long long)v->old_hi, (unsigned long long)v->new_lo,
+               (unsigned long long)v->new_hi, where);
+  } else if (v->kind == UD_KIND_MOVE_IN_SYSCALL) {
+    ud_report_frame mover, call;
+    ud_symbolize_go(rt->tab, rt->bias, v->mover_pc, 1, &mover);
+    ud_symbolize_go(rt->tab, rt->bias, v->syscall_pc, 1, &call);
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "stack move in a system call: %s (%s:%d) is moving the stack [%#llx, %#llx) of "
+               "goroutine %lld to %llu bytes while it is in %s (g.syscallsp = %#llx, entered at "
+               "%s %s:%d) with no callback running",
+               mover.func[0] ? mover.func : "?", ud_report_basename(mover.file), mover.line,
+               (unsigned long long)v->old_lo, (unsigned long long)v->old_hi, (long long)r->goid,
+               (unsigned long long)v->newsize, gi != NULL ? "a C call" : "a system call",
+               (unsigned long long)v->value, call.func[0] ? call.func : "?",
+               ud_report_basename(call.file), call.line);
   } else {
     ud_str_fmt(r->summary, sizeof r->summary,
                "stale %s: g.%s = %#llx is outside the current stack [%#llx, %#llx) of goroutine "

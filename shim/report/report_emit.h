@@ -27,7 +27,7 @@
 typedef struct ud_violation {
   enum ud_kind kind;
   enum ud_trigger trigger;
-  const ud_gate_info *gate;
+  const ud_gate_info *gate;     /* NULL: no gate (a move in a plain system call) */
   int32_t gate_depth;    /* 1 = the goroutine's outermost open gate */
   uint64_t frame_sp;     /* the gate frame's SP in the stack walked */
   int64_t goid;
@@ -41,6 +41,9 @@ typedef struct ud_violation {
   uint64_t newsize;            /* at a copy: size of the stack being made */
   uint64_t walk_pc, walk_sp, walk_lo, walk_hi; /* the Go stack for the report */
   bool walk_pc_is_ret;         /* the walk starts at a return address (X) */
+  uint64_t mover_pc;           /* at a copy: the return address into newstack/shrinkstack */
+  uint64_t syscall_pc;         /* move-in-syscall: g.syscallpc */
+  uint64_t fp_slot;            /* stale-frame-pointer: where the stale link was read (0: the start) */
 } ud_violation;
 
 /* Writes the report; returns only if the program is to go on

@@ -92,7 +92,10 @@ static void picture(const ud_report *r, ud_out *o, const char *slot) {
   box_line(o, line);
   box_rule(o);
   ud_out_fmt(o, "%*s|  %s\n", 10, "",
-             is_gfield(r) ? "restored when the callback returns" : "not adjusted by the copy");
+             r->kind == UD_KIND_MOVE_IN_SYSCALL ? "saved by entersyscall, not adjusted by the move"
+             : r->kind == UD_KIND_STALE_FRAME_POINTER ? "a link of the frame-pointer chain, not adjusted"
+             : is_gfield(r)                    ? "restored when the callback returns"
+                                               : "not adjusted by the copy");
   ud_out_fmt(o, "%*sv\n", 10, "");
   ud_out_fmt(o, "    stale   0x%llx in %s", (unsigned long long)r->value,
              ud_region_words(r->points_to));
@@ -208,7 +211,16 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   ansi(&p, BLUE);
   ud_out_str(o, "Slot: ");
   ansi(&p, RESET);
-  if (is_gfield(r)) {
+  if (r->kind == UD_KIND_STALE_FRAME_POINTER) {
+    ud_out_fmt(o, "the frame-pointer chain of goroutine %lld from %s", (long long)r->goid,
+               r->slot_name);
+    if (r->slot_addr)
+      ud_out_fmt(o, ", the link saved at 0x%llx", (unsigned long long)r->slot_addr);
+    ud_out_str(o, "\n");
+  } else if (r->kind == UD_KIND_MOVE_IN_SYSCALL) {
+    ud_out_fmt(o, "g.%s of goroutine %lld, the stack pointer saved when it entered the call\n",
+               r->slot_name, (long long)r->goid);
+  } else if (is_gfield(r)) {
     ud_out_fmt(o, "g.%s of goroutine %lld, the saved syscall state reentersyscall restores\n",
                r->slot_name, (long long)r->goid);
   } else {

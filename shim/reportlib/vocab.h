@@ -48,6 +48,24 @@
     "new stack) and, once the runtime reuses that memory, corrupts whatever lives there. undead "  \
     "keeps such stacks from reuse, filled with a poison pattern, and checks them when it lets "     \
     "them go.",                                                                                     \
+    false)                                                                                         \
+  X(UD_KIND_MOVE_IN_SYSCALL, "move-in-syscall", "stack move in a system call",                     \
+    "StackMoveInSyscall",                                                                          \
+    "A goroutine's stack is being moved while it is in a system call or a C call",                 \
+    "The runtime is about to move the stack of a goroutine that is in a system call or a C call "  \
+    "(g.syscallsp is set) with no callback running on it. Nothing of that call is adjusted by "   \
+    "the move: the saved syscall state, the gate frame the garbage collector scans at X and any "  \
+    "pointer C holds into the stack would all be left pointing into the freed stack. The runtime " \
+    "must never shrink or grow such a stack (Go issue 10976).",                                    \
+    false)                                                                                         \
+  X(UD_KIND_STALE_FRAME_POINTER, "stale-frame-pointer", "stale frame pointer",                     \
+    "StaleFramePointer",                                                                           \
+    "A frame pointer of the goroutine points into a stack it left",                                \
+    "The goroutine's frame-pointer chain (g.sched.bp, a BP register, the saved frame pointers of " \
+    "its frames) leads into a stack the goroutine left when its stack moved: the move did not "    \
+    "adjust it (copystack adjusts g.sched.bp, Go issue 18174). Code does not address its frame "   \
+    "through it, so nothing fails at once, but the frame-pointer unwinders (the execution "        \
+    "tracer, profilers, debuggers) follow it into freed memory.",                                  \
     false)
 
 /* When the check ran. X(id, name, words) */

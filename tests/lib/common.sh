@@ -45,6 +45,20 @@ heavy_toolchains() {
   done
 }
 
+# class_toolchains: the toolchains of the tests that put one bug of the
+# class back into the runtime (a rebuilt runtime per bug and toolchain):
+# every one with --long (UNDEAD_LONG=1), else those of
+# UNDEAD_CLASS_TOOLCHAINS (1.23, the first with g.syscallbp, and the
+# machine's).
+UNDEAD_CLASS_TOOLCHAINS=${UNDEAD_CLASS_TOOLCHAINS:-123 cur}
+class_toolchains() {
+  local tc
+  if [ "${UNDEAD_LONG:-0}" = 1 ]; then undead_toolchains; return; fi
+  for tc in $(undead_toolchains); do
+    case " $UNDEAD_CLASS_TOOLCHAINS " in *" $tc "*) echo "$tc" ;; esac
+  done
+}
+
 # go_for NAME -> the path of that toolchain's go command; status 1 and a
 # line on stderr saying what is missing when it is not here.
 go_for() {
@@ -162,6 +176,34 @@ cgo_notop_toolexec() {
   echo "$dir/toolexec"
 }
 
+# overlay_variant TOOLCHAIN NAME -> path of an overlay.json that replaces
+# the files tests/overlays/NAME.py changes in a copy of the toolchain's own
+# sources (one bug of the class put back into its runtime; see
+# tests/overlays/README). Made once per toolchain and patch, again when the
+# patch is newer; the installed toolchain is never touched (go1.27.3 is a
+# copy of its GOROOT outside the module cache, see go_for).
+overlay_variant() {
+  local tc=$1 name=$2 go goroot dir patch f json sep=""
+  patch=$UNDEAD_ROOT/tests/overlays/$name.py
+  [ -f "$patch" ] || { echo "overlay_variant: no $patch" >&2; return 1; }
+  go=$(go_for "$tc") || return 1
+  goroot=$("$go" env GOROOT) || return 1
+  dir=$UNDEAD_WORK/overlay-$tc-$name
+  if [ ! -f "$dir/overlay.json" ] || [ "$patch" -nt "$dir/overlay.json" ] ||
+     [ "$UNDEAD_ROOT/tests/overlays/overlay_lib.py" -nt "$dir/overlay.json" ]; then
+    rm -rf "$dir" && mkdir -p "$dir/files" || return 1
+    PYTHONDONTWRITEBYTECODE=1 python3 "$patch" "$goroot" "$dir/files" >&2 || {
+      echo "overlay_variant: $name does not apply to toolchain $tc ($goroot)" >&2; rm -rf "$dir"; return 1; }
+    json='{"Replace":{'
+    while IFS= read -r f; do
+      json+="$sep\"$goroot/$f\":\"$dir/files/$f\""; sep=,
+    done < <(cd "$dir/files" && find . -type f | sed 's|^\./||' | sort)
+    [ -n "$sep" ] || { echo "overlay_variant: $name changed no file" >&2; return 1; }
+    printf '%s}}\n' "$json" > "$dir/overlay.json"
+  fi
+  echo "$dir/overlay.json"
+}
+
 # as_next_release TOOLCHAIN IN OUT: a copy of IN (built by TOOLCHAIN) whose
 # version string says go1.28.0 (padded to the same length), the stand-in
 # for a release newer than every row of the release table.
@@ -181,14 +223,16 @@ as_next_release() {
 #          cgonotop (cmd/cgo without the _cgo_topofstack readjustment,
 #          cgo_notop_toolexec; its own build cache, since the tool reports
 #          the stock tool's version)
+#          rt-NAME (the runtime changed by tests/overlays/NAME.py, overlay_variant)
 gobuild() {
   local tc=$1 variant=$2 src=$3; shift 3
-  local go out name flags=()
+  local go out name ov="" flags=()
   go=$(go_for "$tc") || return 1
   name=$(basename "$src")
   out=$UNDEAD_WORK/bin/$tc-$variant/$name
   case "$variant" in
     undead*) flags+=(-overlay "$(overlay_json "$tc")") ;;
+    rt-*) ov=$(overlay_variant "$tc" "${variant#rt-}") || return 1; flags+=(-overlay "$ov") ;;
   esac
   local cache=
   case "$variant" in
@@ -200,8 +244,9 @@ gobuild() {
     *-nodwarf) flags+=(-ldflags=-w) ;;
     *-asan) flags+=(-asan) ;;
   esac
-  # rebuild when any source file is newer than the binary
-  if [ ! -x "$out" ] || [ -n "$(find "$src" -newer "$out" -type f 2>/dev/null | head -1)" ]; then
+  # rebuild when any source file (or the runtime overlay) is newer than the binary
+  if [ ! -x "$out" ] || [ -n "$(find "$src" -newer "$out" -type f 2>/dev/null | head -1)" ] ||
+     { [ -n "$ov" ] && [ "$ov" -nt "$out" ]; }; then
     mkdir -p "$(dirname "$out")"
     (cd "$src" && { [ -z "$cache" ] || export GOCACHE=$cache; } &&
       CGO_ENABLED=1 "$go" build "${flags[@]}" "$@" -o "$out" .) >"$out.log" 2>&1 || {

@@ -36,6 +36,7 @@ int main(void) {
     /* runtime.stack is {lo, hi uintptr}; gobuf starts with sp, pc */
     CHECK(l->g_stack_hi == l->g_stack_lo + 8);
     CHECK(l->g_sched_pc == l->g_sched_sp + 8);
+    CHECK(l->g_sched_bp == l->g_syscallsp - 8);
     CHECK(l->g_syscallpc == l->g_syscallsp + 8);
     CHECK(l->g_syscallbp == -1 || l->g_syscallbp == l->g_syscallpc + 8);
     CHECK((l->g_syscallbp != -1) == (v->version >= UD_GO(1, 23)));

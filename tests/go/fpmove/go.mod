@@ -1,0 +1,3 @@
+module fpmove
+
+go 1.19

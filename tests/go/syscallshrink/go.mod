@@ -1,0 +1,3 @@
+module syscallshrink
+
+go 1.19
