@@ -35,15 +35,16 @@ known_cause() {
   esac
 }
 
-# suite NAME -> "PACKAGE;RUN-PATTERN;TIMEOUT-SECONDS"
+# suite NAME -> "PACKAGE;RUN-PATTERN;TIMEOUT-SECONDS" (the limit of one go test
+# run: a loaded 2-core machine takes half of it for testsanitizers)
 suite_spec() {
   case "$1" in
-    runtime-cgo) echo "runtime;Cgo;900" ;;
-    runtime) echo "runtime;Cgo|Pprof|Traceback|Signal|Callback|Stack;1500" ;;
-    cgo) echo "cmd/cgo/internal/test;;900" ;;
-    testcarchive) echo "cmd/cgo/internal/testcarchive;;1200" ;;
-    testcshared) echo "cmd/cgo/internal/testcshared;;1200" ;;
-    testsanitizers) echo "cmd/cgo/internal/testsanitizers;;1800" ;;
+    runtime-cgo) echo "runtime;Cgo;1200" ;;
+    runtime) echo "runtime;Cgo|Pprof|Traceback|Signal|Callback|Stack;2400" ;;
+    cgo) echo "cmd/cgo/internal/test;;1200" ;;
+    testcarchive) echo "cmd/cgo/internal/testcarchive;;2400" ;;
+    testcshared) echo "cmd/cgo/internal/testcshared;;2400" ;;
+    testsanitizers) echo "cmd/cgo/internal/testsanitizers;;3600" ;;
     *) return 1 ;;
   esac
 }
