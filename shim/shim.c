@@ -98,12 +98,13 @@ static bool is_go_tool(const ud_image *img) {
   return end != NULL && !(end - p >= 5 && memcmp(end - 5, ".test", 5) == 0);
 }
 
-/* Watches the Go runtime in the image at file (shown as name), loaded with
- * this bias. */
-static void attach(const char *file, const char *name, uint64_t bias, bool library) {
+/* Watches the Go runtime in the object loaded from file (shown as name),
+ * with this bias and these program headers: read in place (image.h). */
+static void attach(const char *file, const char *name, uint64_t bias, const ElfW(Phdr) *phdr,
+                   size_t phnum, bool library) {
   char why[400];
   ud_err err = {0};
-  ud_image *img = ud_image_open(file, &err);
+  ud_image *img = ud_image_open_loaded(file, bias, phdr, phnum, &err);
   if (img == NULL) {
     if (started())
       ud_log("disabled in %s: cannot read it: %s", name, err.msg);
@@ -167,6 +168,8 @@ typedef struct caller_object {
   uintptr_t pc;
   bool found;
   uintptr_t bias, lo, hi; /* the object's load bias; the segment holding pc */
+  const ElfW(Phdr) *phdr;
+  size_t phnum;
   const char *name;
   bool is_main;
 } caller_object;
@@ -183,6 +186,8 @@ static int find_caller(struct dl_phdr_info *info, size_t size, void *p) {
       c->lo = lo;
       c->hi = lo + ph->p_memsz;
       c->name = info->dlpi_name;
+      c->phdr = info->dlpi_phdr;
+      c->phnum = info->dlpi_phnum;
       return 1;
     }
   }
@@ -234,7 +239,7 @@ static void check_caller(uintptr_t pc) {
     if (ud_shim.rts[i]->bias == c.bias)
       return;
   if (ud_file_has_go(c.name))
-    attach(c.name, c.name, c.bias, true);
+    attach(c.name, c.name, c.bias, c.phdr, c.phnum, true);
 }
 
 /* A library's initialiser may run before the shim's constructor: the
@@ -264,6 +269,8 @@ typedef struct main_probe {
   uintptr_t addr;
   bool inside;
   uint64_t bias;
+  const ElfW(Phdr) *phdr;
+  size_t phnum;
   bool seen;
 } main_probe;
 
@@ -273,6 +280,8 @@ static int probe_main(struct dl_phdr_info *info, size_t size, void *p) {
   (void)size;
   m->seen = true;
   m->bias = info->dlpi_addr;
+  m->phdr = info->dlpi_phdr;
+  m->phnum = info->dlpi_phnum;
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     if (ph->p_type != PT_LOAD)
@@ -305,6 +314,6 @@ __attribute__((constructor)) static void ud_shim_init(void) {
     struct stat a, b;
     bool same = n > 0 && stat(path, &a) == 0 && stat("/proc/self/exe", &b) == 0 &&
                 a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-    attach(same ? path : "/proc/self/exe", path, mp.bias, false);
+    attach(same ? path : "/proc/self/exe", path, mp.bias, mp.phdr, mp.phnum, false);
   }
 }

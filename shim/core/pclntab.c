@@ -92,7 +92,7 @@ static int locate(ud_pclntab *t, const uint8_t **hdr, uint64_t *avail, ud_err *e
   } else if (ud_image_symbol(img, "runtime.firstmoduledata", &addr, NULL)) {
     const uint8_t *md = ud_image_at(img, addr, 8);
     if (md) {
-      addr = rd64(md);
+      addr = ud_image_addr(img, md);
       found = true;
     }
   }
@@ -146,7 +146,7 @@ static const uint8_t *find_moduledata(const ud_pclntab *t, uint64_t funcname_off
   uint64_t addr;
   const uint8_t *md;
   if (ud_image_symbol(img, "runtime.firstmoduledata", &addr, NULL) &&
-      (md = ud_image_at(img, addr, MD_READ)) && rd64(md) == t->vaddr)
+      (md = ud_image_at(img, addr, MD_READ)) && ud_image_addr(img, md) == t->vaddr)
     return md;
   uint64_t va, fsz;
   uint32_t flags;
@@ -156,7 +156,8 @@ static const uint8_t *find_moduledata(const ud_pclntab *t, uint64_t funcname_off
     uint64_t n;
     const uint8_t *p = ud_image_span(img, va, &n);
     for (uint64_t off = (8 - va % 8) % 8; p && off + MD_READ <= n; off += 8)
-      if (rd64(p + off) == t->vaddr && rd64(p + off + MD_FUNCNAMETAB) == t->vaddr + funcname_off)
+      if (ud_image_addr(img, p + off) == t->vaddr &&
+          ud_image_addr(img, p + off + MD_FUNCNAMETAB) == t->vaddr + funcname_off)
         return p + off;
   }
   return NULL;
@@ -183,11 +184,12 @@ static void moduledata_fields(ud_pclntab *t, const uint8_t *md) {
   const ud_goversion *v = ud_goversion_find(ud_image_go_release(t->img), &exact);
   if (v == NULL)
     return;
-  uint64_t rodata = rd64(md + v->md_rodata), gofunc = rd64(md + v->md_gofunc);
-  uint64_t limit = v->md_epclntab ? rd64(md + v->md_epclntab) : t->vaddr;
+  const ud_image *img = t->img;
+  uint64_t rodata = ud_image_addr(img, md + v->md_rodata), gofunc = ud_image_addr(img, md + v->md_gofunc);
+  uint64_t limit = v->md_epclntab ? ud_image_addr(img, md + v->md_epclntab) : t->vaddr;
   if (rodata != 0 && rodata <= gofunc && gofunc < limit && limit >= t->vaddr)
     t->gofunc = gofunc;
-  uint64_t types = rd64(md + v->md_types), etypes = rd64(md + v->md_etypes);
+  uint64_t types = ud_image_addr(img, md + v->md_types), etypes = ud_image_addr(img, md + v->md_etypes);
   if (types != 0 && types < etypes && etypes - types < (1ull << 32) &&
       in_data_segment(t->img, types, etypes))
     t->types = types, t->etypes = etypes;
@@ -217,7 +219,7 @@ ud_pclntab *ud_pclntab_open(const ud_image *img, ud_err *err) {
   t->func_size = go120 ? 44 : 40;
   t->funcid_off = go120 ? 40 : 36;
   t->nfunc = rd64(h + 8);
-  uint64_t text_start = rd64(h + 24);
+  uint64_t text_start = ud_image_addr(img, h + 24); /* pcHeader.textStart, relocated */
   uint64_t o_names = rd64(h + 32), o_cu = rd64(h + 40), o_file = rd64(h + 48),
            o_pc = rd64(h + 56), o_pcln = rd64(h + 64);
   if (!sub_region(h, avail, o_names, o_cu, &t->funcnames) ||
@@ -251,8 +253,8 @@ ud_pclntab *ud_pclntab_open(const ud_image *img, ud_err *err) {
     t->text = text_start;
   else if (ud_image_symbol(img, "runtime.text", &sym, NULL))
     t->text = sym;
-  else if (md && rd64(md + MD_TEXT))
-    t->text = rd64(md + MD_TEXT);
+  else if (md && ud_image_addr(img, md + MD_TEXT))
+    t->text = ud_image_addr(img, md + MD_TEXT);
   else {
     uint64_t end;
     if (!ud_image_text(img, &t->text, &end)) {
