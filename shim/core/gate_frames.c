@@ -31,25 +31,19 @@ static const char *callee_name(const callee_set *s, uint64_t target) {
   return NULL;
 }
 
-/* Every function named in `names` (all of each name). */
+/* Every function named in `names` (all of each name), from the table's
+ * name index. */
 static void collect(const ud_pclntab *tab, const char *const *names, size_t nnames,
                     callee_set *out) {
-  size_t nf = ud_pclntab_nfuncs(tab);
   out->n = 0;
-  for (size_t i = 0; i < nf && out->n < MAX_CALLEES; i++) {
-    ud_func f;
-    if (!ud_pclntab_func_at(tab, i, &f))
-      continue;
-    const char *name = ud_func_name(&f);
-    if (name == NULL || strncmp(name, "runtime.", 8) != 0)
-      continue;
-    for (size_t k = 0; k < nnames; k++)
-      if (strcmp(name, names[k]) == 0) {
-        out->entry[out->n] = f.entry;
-        out->name[out->n] = names[k];
-        out->n++;
-        break;
-      }
+  for (size_t k = 0; k < nnames; k++) {
+    ud_func f[UD_PCLNTAB_PER_NAME];
+    size_t n = ud_pclntab_funcs_by_name(tab, names[k], f, UD_PCLNTAB_PER_NAME);
+    for (size_t j = 0; j < n && out->n < MAX_CALLEES; j++) {
+      out->entry[out->n] = f[j].entry;
+      out->name[out->n] = names[k];
+      out->n++;
+    }
   }
 }
 

@@ -47,7 +47,70 @@ struct ud_pclntab {
   uint32_t func_size; /* fixed part of a _func record */
   uint32_t funcid_off;
   region funcnames, cutab, filetab, pctab, pcln;
+  /* The index of the names the core looks up (indexed_names), made in one
+   * pass at open: for each, the function indices carrying it. */
+  uint32_t named[UD_PCLNTAB_INDEXED][UD_PCLNTAB_PER_NAME];
+  uint8_t nnamed[UD_PCLNTAB_INDEXED];
+  size_t nexports;
 };
+
+/* Every function the core finds by name, sorted (strcmp order). A name
+ * outside this list is still found, by a pass of its own. */
+static const char *const indexed_names[UD_PCLNTAB_INDEXED] = {
+    "crosscall2",
+    "gosave_systemstack_switch",
+    "runtime.asmcgocall",
+    "runtime.cgocall",
+    "runtime.cgocallback",
+    "runtime.cgocallbackg",
+    "runtime.cgocallbackg1",
+    "runtime.copystack",
+    "runtime.entersyscall",
+    "runtime.exit",
+    "runtime.malg",
+    "runtime.newobject",
+    "runtime.newstack",
+    "runtime.reentersyscall",
+    "runtime.shrinkstack",
+    "runtime.systemstack_switch",
+};
+
+static int indexed_slot(const char *name) {
+  int lo = 0, hi = UD_PCLNTAB_INDEXED - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2, c = strcmp(name, indexed_names[mid]);
+    if (c == 0)
+      return mid;
+    if (c < 0)
+      hi = mid - 1;
+    else
+      lo = mid + 1;
+  }
+  return -1;
+}
+
+/* One pass over the names: the indexed ones, and the Go functions exported
+ * to C (cmd/cgo's _cgoexp_HASH_NAME, PKG._cgoexp_HASH_NAME in some
+ * releases). Only names starting with "runtime.", "gosave_" or "crosscall"
+ * are compared against the list. */
+static void index_names(ud_pclntab *t) {
+  for (size_t i = 0; i < t->nfunc; i++) {
+    ud_func f;
+    if (!ud_pclntab_func_at(t, i, &f))
+      continue;
+    const char *name = ud_func_name(&f);
+    if (strncmp(name, "_cgoexp_", 8) == 0 || strstr(name, "._cgoexp_") != NULL) {
+      t->nexports++;
+      continue;
+    }
+    if (strncmp(name, "runtime.", 8) != 0 && strncmp(name, "gosave_", 7) != 0 &&
+        strncmp(name, "crosscall", 9) != 0)
+      continue;
+    int k = indexed_slot(name);
+    if (k >= 0 && t->nnamed[k] < UD_PCLNTAB_PER_NAME)
+      t->named[k][t->nnamed[k]++] = (uint32_t)i;
+  }
+}
 
 static inline uint32_t rd32(const uint8_t *p) {
   uint32_t v;
@@ -269,6 +332,7 @@ ud_pclntab *ud_pclntab_open(const ud_image *img, ud_err *err) {
    * leaves every FUNCDATA absent rather than wrong. */
   if (ud_image_symbol(img, go120 ? "go:func.*" : "go.func.*", &sym, NULL))
     t->gofunc = sym;
+  index_names(t);
   return t;
 fail:
   free(t);
@@ -330,7 +394,26 @@ bool ud_pclntab_find_func(const ud_pclntab *tab, uint64_t pc, ud_func *out) {
   return out->entry <= pc && pc < out->end;
 }
 
+size_t ud_pclntab_funcs_by_name(const ud_pclntab *tab, const char *name, ud_func *out, size_t cap) {
+  int k = indexed_slot(name);
+  size_t n = 0;
+  if (k >= 0) {
+    for (size_t j = 0; j < tab->nnamed[k]; j++)
+      if (n < cap && ud_pclntab_func_at(tab, tab->named[k][j], &out[n]))
+        n++;
+    return n;
+  }
+  for (size_t i = 0; i < tab->nfunc && n < cap; i++)
+    if (ud_pclntab_func_at(tab, i, &out[n]) && strcmp(ud_func_name(&out[n]), name) == 0)
+      n++;
+  return n;
+}
+
+size_t ud_pclntab_nexports(const ud_pclntab *tab) { return tab->nexports; }
+
 bool ud_pclntab_func_by_name(const ud_pclntab *tab, const char *name, ud_func *out) {
+  if (indexed_slot(name) >= 0)
+    return ud_pclntab_funcs_by_name(tab, name, out, 1) == 1;
   for (size_t i = 0; i < tab->nfunc; i++) {
     ud_func f;
     if (ud_pclntab_func_at(tab, i, &f) && strcmp(ud_func_name(&f), name) == 0) {

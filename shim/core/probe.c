@@ -20,21 +20,6 @@ __attribute__((format(printf, 2, 3))) static void reason(ud_probe *p, const char
     memcpy(p->reasons[p->nreasons++], buf, sizeof buf);
 }
 
-/* Go functions exported to C: cmd/cgo names the Go side of each //export
- * _cgoexp_HASH_NAME (PKG._cgoexp_HASH_NAME in some releases), in the
- * function table of every build mode, stripped or not. */
-static size_t count_exports(const ud_pclntab *tab) {
-  size_t n = 0, nf = ud_pclntab_nfuncs(tab);
-  for (size_t i = 0; i < nf; i++) {
-    ud_func f;
-    const char *name;
-    if (ud_pclntab_func_at(tab, i, &f) && (name = ud_func_name(&f)) != NULL &&
-        (strncmp(name, "_cgoexp_", 8) == 0 || strstr(name, "._cgoexp_") != NULL))
-      n++;
-  }
-  return n;
-}
-
 static void describe_gate(ud_probe_gate *g) {
   ud_err err = {0};
   if (ud_gate_slots(&g->gate, g->slots, g->live_at_y, UD_PROBE_SLOTS, &g->nslots, &g->frame_size,
@@ -110,9 +95,14 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab
   p->go_dwarf = ud_image_has_go_dwarf(img);
   p->dwarf_separate = ud_image_dwarf_separate(img);
   p->dwarf = ud_image_has_dwarf(img) || p->dwarf_separate != NULL;
-  /* crosscall2, the C-to-Go entry (Go variables named _cgo_* exist in pure
-   * Go programs too) */
-  p->cgo = ud_image_symbol(img, "crosscall2", NULL, NULL);
+  /* cgo: crosscall2, the C-to-Go entry of runtime/cgo (Go variables named
+   * _cgo_* exist in pure Go programs too), in the function table, where
+   * every build mode has it, stripped or not (a c-shared library's .dynsym
+   * need not export it, a c-archive host's .symtab may be gone); the
+   * dynamic symbol still counts where there is no table. */
+  ud_func cc2;
+  p->cgo = (tab != NULL && ud_pclntab_func_by_name(tab, "crosscall2", &cc2)) ||
+           ud_image_symbol(img, "crosscall2", NULL, NULL);
 
   if (tab == NULL) {
     reason(p, "no readable Go function table%s%s", tab_error && tab_error[0] ? ": " : "",
@@ -150,6 +140,6 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab
   p->sites_ok = ud_sites_find(img, tab, &p->sites, &err);
   if (!p->sites_ok)
     reason(p, "hook site: %s", err.msg);
-  p->nexports = count_exports(tab);
+  p->nexports = ud_pclntab_nexports(tab);
   p->nothing_to_watch = p->nreasons == 0 && p->nexports == 0;
 }
