@@ -37,6 +37,7 @@ typedef struct ud_rt {
   ud_gate_table gates;
   ud_sites sites;     /* link-time */
   const ud_options *opt; /* the process's, read-only once started */
+  bool names_at_report;  /* DWARF not read at start-up: a report names its slot from it */
 } ud_rt;
 
 /* Probes the image, describes its gates and hooks its runtime (rt.c).

@@ -38,7 +38,7 @@ static void describe_gate(ud_probe_gate *g) {
   g->usable = true;
 }
 
-static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p) {
+static void probe_gates(const ud_image *img, const ud_pclntab *tab, bool with_dwarf, ud_probe *p) {
   ud_gate found[UD_PROBE_GATES];
   ud_err err = {0};
   if (ud_gates_find(img, tab, found, UD_PROBE_GATES, &p->ngates_total, &err) != UD_OK) {
@@ -65,7 +65,7 @@ static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p)
   for (size_t i = 0; i < p->ngates; i++)
     any_cand |= p->gates[i].ncand > 0;
   ud_err derr = {0};
-  ud_dwarfvars *dv = any_cand && p->dwarf ? ud_dwarfvars_open(img, &derr) : NULL;
+  ud_dwarfvars *dv = with_dwarf && any_cand && p->dwarf ? ud_dwarfvars_open(img, &derr) : NULL;
   for (size_t i = 0; i < p->ngates; i++) {
     ud_probe_gate *g = &p->gates[i];
     for (size_t k = 0; k < g->nslots; k++)
@@ -84,6 +84,11 @@ static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p)
 }
 
 void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab_error, ud_probe *p) {
+  ud_probe_binary_opt(img, tab, tab_error, true, p);
+}
+
+void ud_probe_binary_opt(const ud_image *img, const ud_pclntab *tab, const char *tab_error,
+                         bool with_dwarf, ud_probe *p) {
   memset(p, 0, sizeof *p);
   p->go_version = ud_image_go_version(img);
   p->release = ud_image_go_release(img);
@@ -92,8 +97,9 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab
   p->pie = ud_image_is_pie(img) && !p->library;
   p->dynamic = ud_image_is_dynamic(img);
   p->symtab = ud_image_has_symtab(img);
-  p->go_dwarf = ud_image_has_go_dwarf(img);
-  p->dwarf_separate = ud_image_dwarf_separate(img);
+  p->dwarf_read = with_dwarf;
+  p->go_dwarf = with_dwarf && ud_image_has_go_dwarf(img);
+  p->dwarf_separate = with_dwarf ? ud_image_dwarf_separate(img) : NULL;
   p->dwarf = ud_image_has_dwarf(img) || p->dwarf_separate != NULL;
   /* cgo: crosscall2, the C-to-Go entry of runtime/cgo (Go variables named
    * _cgo_* exist in pure Go programs too), in the function table, where
@@ -123,7 +129,7 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab
   }
 
   ud_err err = {0};
-  p->layout_ok = ud_layout_load(img, tab, &p->layout, &p->sources, &err) == UD_OK;
+  p->layout_ok = ud_layout_load_opt(img, tab, with_dwarf, &p->layout, &p->sources, &err) == UD_OK;
   if (!p->layout_ok) {
     snprintf(p->layout_error, sizeof p->layout_error, "%s", err.msg);
     reason(p, "runtime layout: %s", err.msg);
@@ -135,7 +141,7 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab
       reason(p, "where goroutines in C are parked: %s", err.msg);
     }
   }
-  probe_gates(img, tab, p);
+  probe_gates(img, tab, with_dwarf, p);
   err = (ud_err){0};
   p->sites_ok = ud_sites_find(img, tab, &p->sites, &err);
   if (!p->sites_ok)

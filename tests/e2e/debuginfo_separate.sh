@@ -40,7 +40,7 @@ for tc in $(undead_toolchains); do
       note "$tc $v: doctor --debuginfo-path: $(grep '^  DWARF' "$d/doctor-root.txt")"
 
     pre=$d/shim
-    rc=$(UNDEAD_OPTIONS=verbosity=1 run_shim "$pre" "$d/link/prog")
+    rc=$(UNDEAD_OPTIONS=verbosity=1:check_layout_dwarf=1 run_shim "$pre" "$d/link/prog")
     grep -q 'layout from type descriptors, agreeing: DWARF, table go' "$pre.err" ||
       note "$tc $v: the shim did not read the separate DWARF: $(head -1 "$pre.err")"
     if [ "$v" = undead ]; then
@@ -48,7 +48,7 @@ for tc in $(undead_toolchains); do
     else
       [ "$rc" = 0 ] && ! grep -q 'SUMMARY: undead' "$pre.err" || note "$tc $v: not clean (exit $rc)"
     fi
-    rc=$(DEBUGINFOD_URLS=http://debuginfod.invalid UNDEAD_OPTIONS=verbosity=1 run_shim "$pre.net" "$d/nolink")
+    rc=$(DEBUGINFOD_URLS=http://debuginfod.invalid UNDEAD_OPTIONS=verbosity=1:check_layout_dwarf=1 run_shim "$pre.net" "$d/nolink")
     grep -q 'layout from type descriptors, agreeing: table go[0-9.]*;' "$pre.net.err" ||
       note "$tc $v: with DEBUGINFOD_URLS: $(head -1 "$pre.net.err")"
     echo "$tc $v: debuglink and build-id DWARF read; $([ "$v" = undead ] && echo caught || echo clean)"
