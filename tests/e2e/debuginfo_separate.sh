@@ -7,8 +7,11 @@
 #     layout): doctor --debuginfo-path ROOT reads it, without it there is
 #     no DWARF;
 #   - the seed bug is still caught from the debuglinked binary;
-#   - with DEBUGINFOD_URLS set, the shim does not look for separate files
-#     (that may use the network), and still works from the descriptors.
+#   - with DEBUGINFOD_URLS set, the shim looks only on this machine (never
+#     through debuginfod, tests/e2e/no_debuginfod.sh), and a binary with no
+#     debug file to find still works from the descriptors.
+# The shim reads DWARF at start-up only with check_layout_dwarf=1, which
+# the runs here set.
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
 shim_need
