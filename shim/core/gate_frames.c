@@ -3,10 +3,13 @@
  *
  * asmcgocall is assembly (ABI0); Go code calls it directly, and the ABI
  * wrapper that Go gives it carries the same name in the function table, so
- * every function named runtime.asmcgocall counts as a Y callee. A whole-text
- * byte scan for E8 rel32 whose target is one of them picks the few functions
- * worth decoding; those are then decoded instruction by instruction, so a
- * stray E8 inside another instruction never makes a gate. */
+ * every function named runtime.asmcgocall counts as a Y callee. asmcgocall
+ * is the runtime's own (no other package may call it), so a byte scan of
+ * the runtime package's text (ud_pclntab_runtime_text: a fraction of a
+ * large program's) for E8 rel32 whose target is one of them picks the few
+ * functions worth decoding; those are then decoded instruction by
+ * instruction, so a stray E8 inside another instruction never makes a
+ * gate. */
 #include "gate_frames.h"
 
 #include <stdio.h>
@@ -61,6 +64,10 @@ int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out, size
   uint64_t text_lo, text_hi;
   if (!ud_image_text(img, &text_lo, &text_hi) || text_hi <= text_lo + 5)
     return ud_fail(err, UD_E_CORRUPT, "%s: no text section", ud_image_path(img));
+  uint64_t rt_lo, rt_hi;
+  if (ud_pclntab_runtime_text(tab, &rt_lo, &rt_hi) && rt_lo >= text_lo && rt_hi <= text_hi &&
+      rt_hi > rt_lo + 5)
+    text_lo = rt_lo, text_hi = rt_hi;
   const uint8_t *text = ud_image_at(img, text_lo, text_hi - text_lo);
   if (text == NULL)
     return ud_fail(err, UD_E_CORRUPT, "%s: the text is not in the file", ud_image_path(img));

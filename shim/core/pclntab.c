@@ -52,6 +52,7 @@ struct ud_pclntab {
   uint32_t named[UD_PCLNTAB_INDEXED][UD_PCLNTAB_PER_NAME];
   uint8_t nnamed[UD_PCLNTAB_INDEXED];
   size_t nexports;
+  uint64_t runtime_lo, runtime_hi; /* from the first runtime.* function to the end of the last */
 };
 
 /* Every function the core finds by name, sorted (strcmp order). A name
@@ -103,9 +104,14 @@ static void index_names(ud_pclntab *t) {
       t->nexports++;
       continue;
     }
-    if (strncmp(name, "runtime.", 8) != 0 && strncmp(name, "gosave_", 7) != 0 &&
-        strncmp(name, "crosscall", 9) != 0)
+    if (strncmp(name, "runtime.", 8) == 0) {
+      if (t->runtime_lo == 0 || f.entry < t->runtime_lo)
+        t->runtime_lo = f.entry;
+      if (f.end > t->runtime_hi)
+        t->runtime_hi = f.end;
+    } else if (strncmp(name, "gosave_", 7) != 0 && strncmp(name, "crosscall", 9) != 0) {
       continue;
+    }
     int k = indexed_slot(name);
     if (k >= 0 && t->nnamed[k] < UD_PCLNTAB_PER_NAME)
       t->named[k][t->nnamed[k]++] = (uint32_t)i;
@@ -410,6 +416,12 @@ size_t ud_pclntab_funcs_by_name(const ud_pclntab *tab, const char *name, ud_func
 }
 
 size_t ud_pclntab_nexports(const ud_pclntab *tab) { return tab->nexports; }
+
+bool ud_pclntab_runtime_text(const ud_pclntab *tab, uint64_t *lo, uint64_t *hi) {
+  *lo = tab->runtime_lo;
+  *hi = tab->runtime_hi;
+  return tab->runtime_hi > tab->runtime_lo;
+}
 
 bool ud_pclntab_func_by_name(const ud_pclntab *tab, const char *name, ud_func *out) {
   if (indexed_slot(name) >= 0)

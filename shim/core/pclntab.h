@@ -76,6 +76,9 @@ size_t ud_pclntab_funcs_by_name(const ud_pclntab *tab, const char *name, ud_func
 /* The Go functions exported to C (//export: cmd/cgo's _cgoexp_ functions),
  * counted in the same pass. */
 size_t ud_pclntab_nexports(const ud_pclntab *tab);
+/* The text from the first function of the runtime package (runtime.*) to
+ * the end of its last, from the same pass; false if it has none. */
+bool ud_pclntab_runtime_text(const ud_pclntab *tab, uint64_t *lo, uint64_t *hi);
 
 const char *ud_func_name(const ud_func *f);
 int32_t ud_func_args(const ud_func *f);      /* argument area size in bytes */
