@@ -78,13 +78,13 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
     const ud_gate_info *g0 = &rt->gates.gates[0];
     ud_log("active: %s %s%s: %zu gate frame(s) (%s X=%s:%d Y=%s:%d, %zu undead candidate slot(s)); "
            "runtime.copystack hooked at %zu growth + %zu shrink site(s), the callback return in "
-           "runtime.cgocallbackg%s%s; layout from %s%s%s%s; %zu exported Go function(s)%s",
+           "runtime.cgocallbackg%s%s; layout from %s%s%s; %s%zu exported Go function(s)%s",
            rt->go_version, library ? "Go library " : "", rt->path, rt->gates.n, g0->func_name, g0->x_file, g0->x_line, g0->y_file,
            g0->y_line, rt->gates.ncand, p->sites.growth.n, p->sites.shrink.n,
            opt->move_on_callback ? ", stack moved at every callback (move_on_callback)" : "",
            p->sites.exit_entry ? "" : " (no exit hook: no counts at exit)", rt->layout.source,
            rt->layout.agreed[0] ? ", agreeing: " : "", rt->layout.agreed,
-           p->dwarf_read ? "" : " (DWARF not read: check_layout_dwarf=0)", p->nexports,
+           p->dwarf_read ? "" : "DWARF not read (check_layout_dwarf=0); ", p->nexports,
            p->nothing_to_watch ? ": no callback can open a gate, nothing will be checked" : "");
   }
   if (opt->verbosity >= 2)
