@@ -1,4 +1,6 @@
-/* image: ELF64 x86-64 files through libelf, mapped once.
+/* image: ELF64 x86-64 images: files through libelf, mapped once, or
+ * objects loaded in this process, read in place (ud_image_open_loaded,
+ * near the end of this file).
  *
  * The image maps the file itself (private copy-on-write pages, no descriptor
  * kept) and hands the mapping to libelf (elf_memory), which parses the

@@ -105,10 +105,10 @@ struct Dwarf *ud_image_dwarf(const ud_image *img, ud_err *err);
 /* Frees the DWARF view (inflated sections, libdw's state); a later
  * ud_image_dwarf opens it again. */
 void ud_image_release_dwarf(ud_image *img);
-/* Ends libelf's handle and the DWARF view, freeing all they allocated
- * (libelf and libdw allocate from the process's malloc): the image keeps
- * only its own mapping and indexes, enough for everything but DWARF. The
- * shim calls it once started. */
+/* Ends libelf's handle and the DWARF view, freeing all they allocated: the
+ * image keeps only its own mapping (a file's) or nothing (a loaded image)
+ * and its indexes; a later ud_image_dwarf reads the DWARF again (a loaded
+ * image from its file). The shim calls it once started. */
 void ud_image_drop_elf(ud_image *img);
 
 #endif
