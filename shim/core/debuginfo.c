@@ -12,13 +12,22 @@
  * A binary without DWARF of its own may have it in a separate file, where
  * distributions keep it (Debian's -dbgsym packages under
  * /usr/lib/debug/.build-id/, .gnu_debuglink, debuginfod): elfutils' libdwfl
- * finds that file, by build ID and debuglink, in the debuginfo path. Only
- * user-invoked tools may let it ask a debuginfod server (DEBUGINFOD_URLS):
- * the shim, inside a program's start-up, never goes to the network. */
+ * finds that file by build ID in the debuginfo path, and this file by
+ * .gnu_debuglink beside the binary and under the path's directories. Only
+ * user-invoked tools (network allowed, ud_debuginfo_configure) go through
+ * libdwfl's standard finder, which may ask a debuginfod server
+ * (DEBUGINFOD_URLS) and so loads libdebuginfod (and its curl and TLS
+ * libraries); the shim never calls it: nothing of that is loaded into a
+ * program, and it never goes to the network. */
 #include "debuginfo.h"
 
 #include <elf.h>
 #include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <zlib.h>
 #include <gelf.h>
 #include <libdeflate.h>
 #include <libelf.h>
@@ -47,22 +56,96 @@ void ud_debuginfo_configure(const char *path, bool network) {
   network_allowed = network;
 }
 
+/* Whether the file at fd has the CRC-32 the debuglink names. */
+static bool crc_matches(int fd, uint32_t want) {
+  unsigned char buf[65536];
+  uLong crc = crc32(0, Z_NULL, 0);
+  for (off_t off = 0;;) {
+    ssize_t n = pread(fd, buf, sizeof buf, off);
+    if (n < 0)
+      return false;
+    if (n == 0)
+      break;
+    crc = crc32(crc, buf, (uInt)n);
+    off += n;
+  }
+  return (uint32_t)crc == want;
+}
+
+/* The file named by .gnu_debuglink, where gdb and libdwfl look for it: the
+ * binary's directory, its .debug/, and each directory of the debuginfo
+ * path (absolute entries; libdwfl's default ":.debug:/usr/lib/debug")
+ * followed by the binary's directory. */
+static int find_debuglink(const char *file_name, const char *link, GElf_Word crc, char **found) {
+  if (file_name == NULL || link == NULL || link[0] == '\0' || strchr(link, '/') != NULL)
+    return -1;
+  char dir[4096];
+  const char *slash = strrchr(file_name, '/');
+  size_t dlen = slash != NULL ? (size_t)(slash - file_name) : 0;
+  if (dlen >= sizeof dir)
+    return -1;
+  memcpy(dir, file_name, dlen);
+  dir[dlen] = '\0';
+  const char *path = debuginfo_path != NULL ? debuginfo_path : ":.debug:/usr/lib/debug";
+  char cand[8192];
+  for (const char *p = path;;) {
+    const char *end = strchr(p, ':');
+    size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+    int w;
+    if (n == 0)
+      w = snprintf(cand, sizeof cand, "%s/%s", dir, link);
+    else if (p[0] == '/')
+      w = snprintf(cand, sizeof cand, "%.*s%s/%s", (int)n, p, dir, link);
+    else
+      w = snprintf(cand, sizeof cand, "%s/%.*s/%s", dir, (int)n, p, link);
+    if (w > 0 && (size_t)w < sizeof cand && strcmp(cand, file_name) != 0) {
+      int fd = open(cand, O_RDONLY | O_CLOEXEC);
+      if (fd >= 0 && crc_matches(fd, crc)) {
+        size_t l = strlen(cand) + 1;
+        if ((*found = malloc(l)) != NULL)
+          memcpy(*found, cand, l);
+        return fd;
+      }
+      if (fd >= 0)
+        close(fd);
+    }
+    if (end == NULL)
+      break;
+    p = end + 1;
+  }
+  return -1;
+}
+
+/* libdwfl's lower-level finders only: by build ID in the debuginfo path,
+ * then the debuglink. Never debuginfod. */
+static int find_debuginfo_local(Dwfl_Module *mod, void **userdata, const char *modname, Dwarf_Addr base,
+                                const char *file_name, const char *debuglink_file, GElf_Word debuglink_crc,
+                                char **debuginfo_file_name) {
+  int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+                                        debuglink_crc, debuginfo_file_name);
+  if (fd >= 0)
+    return fd;
+  fd = find_debuglink(file_name, debuglink_file, debuglink_crc, debuginfo_file_name);
+  if (fd < 0)
+    errno = ENOENT;
+  return fd;
+}
+
 /* The DWARF of a separate debug file, found by libdwfl (build ID, then
  * .gnu_debuglink) for the image at path. */
 static ud_debuginfo *open_separate(const char *path, ud_err *err) {
-  const char *urls = getenv("DEBUGINFOD_URLS");
-  if (!network_allowed && urls != NULL && urls[0] != '\0') {
-    ud_fail(err, UD_E_NOT_FOUND, "no DWARF in %s (separate debug files are not looked up while "
-            "DEBUGINFOD_URLS is set: that lookup may use the network)", path);
-    return NULL;
-  }
-  static const Dwfl_Callbacks callbacks = {
+  static const Dwfl_Callbacks local = {
+      .find_elf = dwfl_build_id_find_elf,
+      .find_debuginfo = find_debuginfo_local,
+      .debuginfo_path = &debuginfo_path,
+  };
+  static const Dwfl_Callbacks standard = {
       .find_elf = dwfl_build_id_find_elf,
       .find_debuginfo = dwfl_standard_find_debuginfo,
       .debuginfo_path = &debuginfo_path,
   };
   ud_debuginfo *di = calloc(1, sizeof *di);
-  if (di == NULL || (di->dwfl = dwfl_begin(&callbacks)) == NULL) {
+  if (di == NULL || (di->dwfl = dwfl_begin(network_allowed ? &standard : &local)) == NULL) {
     free(di);
     ud_fail(err, UD_E_NOMEM, "out of memory");
     return NULL;

@@ -3,10 +3,13 @@
  *
  * asmcgocall is assembly (ABI0); Go code calls it directly, and the ABI
  * wrapper that Go gives it carries the same name in the function table, so
- * every function named runtime.asmcgocall counts as a Y callee. A whole-text
- * byte scan for E8 rel32 whose target is one of them picks the few functions
- * worth decoding; those are then decoded instruction by instruction, so a
- * stray E8 inside another instruction never makes a gate. */
+ * every function named runtime.asmcgocall counts as a Y callee. asmcgocall
+ * is the runtime's own (no other package may call it), so a byte scan of
+ * the runtime package's text (ud_pclntab_runtime_text: a fraction of a
+ * large program's) for E8 rel32 whose target is one of them picks the few
+ * functions worth decoding; those are then decoded instruction by
+ * instruction, so a stray E8 inside another instruction never makes a
+ * gate. */
 #include "gate_frames.h"
 
 #include <stdio.h>
@@ -31,25 +34,19 @@ static const char *callee_name(const callee_set *s, uint64_t target) {
   return NULL;
 }
 
-/* Every function named in `names` (all of each name). */
+/* Every function named in `names` (all of each name), from the table's
+ * name index. */
 static void collect(const ud_pclntab *tab, const char *const *names, size_t nnames,
                     callee_set *out) {
-  size_t nf = ud_pclntab_nfuncs(tab);
   out->n = 0;
-  for (size_t i = 0; i < nf && out->n < MAX_CALLEES; i++) {
-    ud_func f;
-    if (!ud_pclntab_func_at(tab, i, &f))
-      continue;
-    const char *name = ud_func_name(&f);
-    if (name == NULL || strncmp(name, "runtime.", 8) != 0)
-      continue;
-    for (size_t k = 0; k < nnames; k++)
-      if (strcmp(name, names[k]) == 0) {
-        out->entry[out->n] = f.entry;
-        out->name[out->n] = names[k];
-        out->n++;
-        break;
-      }
+  for (size_t k = 0; k < nnames; k++) {
+    ud_func f[UD_PCLNTAB_PER_NAME];
+    size_t n = ud_pclntab_funcs_by_name(tab, names[k], f, UD_PCLNTAB_PER_NAME);
+    for (size_t j = 0; j < n && out->n < MAX_CALLEES; j++) {
+      out->entry[out->n] = f[j].entry;
+      out->name[out->n] = names[k];
+      out->n++;
+    }
   }
 }
 
@@ -67,6 +64,10 @@ int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out, size
   uint64_t text_lo, text_hi;
   if (!ud_image_text(img, &text_lo, &text_hi) || text_hi <= text_lo + 5)
     return ud_fail(err, UD_E_CORRUPT, "%s: no text section", ud_image_path(img));
+  uint64_t rt_lo, rt_hi;
+  if (ud_pclntab_runtime_text(tab, &rt_lo, &rt_hi) && rt_lo >= text_lo && rt_hi <= text_hi &&
+      rt_hi > rt_lo + 5)
+    text_lo = rt_lo, text_hi = rt_hi;
   const uint8_t *text = ud_image_at(img, text_lo, text_hi - text_lo);
   if (text == NULL)
     return ud_fail(err, UD_E_CORRUPT, "%s: the text is not in the file", ud_image_path(img));

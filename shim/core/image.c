@@ -1,4 +1,6 @@
-/* image: ELF64 x86-64 files through libelf, mapped once.
+/* image: ELF64 x86-64 images: files through libelf, mapped once, or
+ * objects loaded in this process, read in place (ud_image_open_loaded,
+ * near the end of this file).
  *
  * The image maps the file itself (private copy-on-write pages, no descriptor
  * kept) and hands the mapping to libelf (elf_memory), which parses the
@@ -24,14 +26,15 @@
 #include <unistd.h>
 
 typedef struct ud_section {
-  const char *name; /* into the mapping's section name table */
-  uint64_t addr, size, offset;
+  const char *name; /* into the section name table */
+  uint64_t addr, size, offset, flags;
   uint32_t type, link;
 } ud_section;
 
 typedef struct ud_segment {
   uint64_t vaddr, memsz, filesz, offset;
   uint32_t flags;
+  const uint8_t *data; /* the bytes at vaddr: in the file's mapping, or the loaded segment */
 } ud_segment;
 
 typedef struct ud_symtab {
@@ -43,9 +46,13 @@ typedef struct ud_symtab {
 
 struct ud_image {
   char *path;
-  Elf *elf; /* NULL once dropped */
-  const uint8_t *map;
-  size_t size;
+  Elf *elf; /* NULL once dropped, and always for a loaded image */
+  const uint8_t *map; /* the file's mapping; NULL for a loaded image */
+  size_t size;        /* the file's */
+  bool loaded;        /* read from the process's own segments (ud_image_open_loaded) */
+  uint64_t reloc;     /* what the loader added to every address word (the bias of a
+                       * loaded ET_DYN object; 0 for a file) */
+  char *shstr;        /* a loaded image's section names, read with pread */
   uint16_t type;
   ud_section *secs;
   size_t nsecs;
@@ -65,22 +72,33 @@ static bool in_file(const ud_image *img, uint64_t off, uint64_t len) {
   return off <= img->size && len <= img->size - off;
 }
 
+/* A section's bytes: in the file's mapping, or, for a loaded image, only
+ * where the loader mapped them (SHF_ALLOC); NULL otherwise. */
+static const uint8_t *section_bytes(const ud_image *img, const ud_section *s) {
+  if (s->type == SHT_NOBITS || !in_file(img, s->offset, s->size))
+    return NULL;
+  if (img->loaded)
+    return (s->flags & SHF_ALLOC) ? ud_image_at(img, s->addr, s->size) : NULL;
+  return img->map + s->offset;
+}
+
 static bool load_symtab(ud_image *img, const char *name, ud_symtab *out) {
   for (size_t i = 0; i < img->nsecs; i++) {
     const ud_section *s = &img->secs[i];
     if (strcmp(s->name, name) != 0 || s->type == SHT_NOBITS)
       continue;
-    if (!in_file(img, s->offset, s->size) || s->link >= img->nsecs || s->offset % 8 != 0)
+    if (s->link >= img->nsecs || s->offset % 8 != 0)
       return false;
     const ud_section *str = &img->secs[s->link];
-    if (str->type == SHT_NOBITS || !in_file(img, str->offset, str->size) || str->size == 0)
+    const uint8_t *syms = section_bytes(img, s), *strs = section_bytes(img, str);
+    if (syms == NULL || strs == NULL || str->size == 0 || (uintptr_t)syms % 8 != 0)
       return false;
     /* A terminated table makes every in-range name a terminated string. */
-    if (img->map[str->offset + str->size - 1] != 0)
+    if (strs[str->size - 1] != 0)
       return false;
-    out->syms = (const Elf64_Sym *)(img->map + s->offset);
+    out->syms = (const Elf64_Sym *)syms;
     out->n = s->size / sizeof(Elf64_Sym);
-    out->str = (const char *)img->map + str->offset;
+    out->str = (const char *)strs;
     out->strsize = str->size;
     return true;
   }
@@ -121,7 +139,8 @@ static const char *go_string_at(const ud_image *img, uint64_t vaddr, int ptrsize
   const uint8_t *hdr = ud_image_at(img, vaddr, 2 * (uint64_t)ptrsize);
   if (!hdr)
     return NULL;
-  uint64_t data = rd_uint(hdr, ptrsize), n = rd_uint(hdr + ptrsize, ptrsize);
+  uint64_t data = ptrsize == 8 ? ud_image_addr(img, hdr) : rd_uint(hdr, ptrsize),
+           n = rd_uint(hdr + ptrsize, ptrsize);
   if (n == 0 || n > 256)
     return NULL;
   const char *s = ud_image_at(img, data, n);
@@ -168,7 +187,8 @@ static void read_buildinfo(ud_image *img, const uint8_t *p, size_t avail) {
   if (ptrsize != 4 && ptrsize != 8)
     return;
   uint64_t n = 0;
-  const char *s = go_string_at(img, rd_uint(p + 16, ptrsize), ptrsize, &n);
+  const char *s = go_string_at(img, ptrsize == 8 ? ud_image_addr(img, p + 16) : rd_uint(p + 16, ptrsize),
+                              ptrsize, &n);
   if (s)
     set_version(img, s, n);
 }
@@ -186,7 +206,7 @@ static void find_go_version(ud_image *img) {
       if (!(s->flags & PF_W))
         continue;
       uint64_t n = s->filesz < (1u << 20) ? s->filesz : (1u << 20);
-      const uint8_t *p = img->map + s->offset;
+      const uint8_t *p = s->data;
       for (uint64_t off = 0; off + 32 <= n; off += 16)
         if (p[off] == 0xff && memcmp(p + off, buildinfo_magic, 14) == 0) {
           read_buildinfo(img, p + off, n - off);
@@ -242,6 +262,7 @@ static int index_sections(ud_image *img, ud_err *err) {
       s->addr = sh.sh_addr;
       s->size = sh.sh_size;
       s->offset = sh.sh_offset;
+      s->flags = sh.sh_flags;
       s->type = sh.sh_type;
       s->link = sh.sh_link;
     }
@@ -274,7 +295,7 @@ static int index_segments(ud_image *img, ud_err *err) {
       if (ph.p_vaddr + ph.p_memsz < ph.p_vaddr)
         break;
       img->loads[img->nloads++] = (ud_segment){ph.p_vaddr, ph.p_memsz, ph.p_filesz,
-                                               ph.p_offset, ph.p_flags};
+                                               ph.p_offset, ph.p_flags, img->map + ph.p_offset};
       break;
     case PT_INTERP: img->has_interp = true; break;
     case PT_DYNAMIC: img->has_dynamic = true; break;
@@ -415,6 +436,7 @@ void ud_image_close(ud_image *img) {
     munmap((void *)img->map, img->size);
   free(img->secs);
   free(img->loads);
+  free(img->shstr);
   free(img->path);
   free(img);
 }
@@ -429,7 +451,7 @@ const void *ud_image_at(const ud_image *img, uint64_t vaddr, uint64_t len) {
     uint64_t off = vaddr - s->vaddr;
     if (off > s->filesz || len > s->filesz - off)
       continue;
-    return img->map + s->offset + off;
+    return s->data + off;
   }
   return NULL;
 }
@@ -440,7 +462,7 @@ const void *ud_image_span(const ud_image *img, uint64_t vaddr, uint64_t *avail) 
     if (vaddr < s->vaddr || vaddr - s->vaddr >= s->filesz)
       continue;
     *avail = s->filesz - (vaddr - s->vaddr);
-    return img->map + s->offset + (vaddr - s->vaddr);
+    return s->data + (vaddr - s->vaddr);
   }
   *avail = 0;
   return NULL;
@@ -468,12 +490,8 @@ bool ud_image_section(const ud_image *img, const char *name, uint64_t *vaddr,
       *vaddr = s->addr;
     if (size)
       *size = s->size;
-    if (data) {
-      if (s->type == SHT_NOBITS || !in_file(img, s->offset, s->size))
-        *data = NULL;
-      else
-        *data = img->map + s->offset;
-    }
+    if (data)
+      *data = section_bytes(img, s);
     return true;
   }
   return false;
@@ -538,11 +556,40 @@ void ud_image_release_dwarf(ud_image *img) {
   img->dwarf_tried = false;
 }
 
+/* A loaded image's DWARF is not in memory: libelf reads the file's
+ * section headers and debug sections with pread (ELF_C_READ: nothing
+ * mapped), debuginfo.c copies what it needs, and the handle and the
+ * descriptor are gone before this returns. */
+static ud_debuginfo *open_file_dwarf(ud_image *img) {
+  if (elf_version(EV_CURRENT) == EV_NONE) {
+    ud_fail(&img->dwarf_err, UD_E_IO, "libelf: %s", elf_errmsg(-1));
+    return NULL;
+  }
+  int fd = open(img->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    ud_fail(&img->dwarf_err, UD_E_IO, "%s: %s", img->path, strerror(errno));
+    return NULL;
+  }
+  Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+  ud_debuginfo *di = NULL;
+  if (elf == NULL)
+    ud_fail(&img->dwarf_err, UD_E_NOT_ELF, "%s: %s", img->path, elf_errmsg(-1));
+  else
+    di = ud_debuginfo_open(elf, img->path, &img->dwarf_err);
+  if (elf != NULL)
+    elf_end(elf);
+  close(fd);
+  return di;
+}
+
 struct Dwarf *ud_image_dwarf(const ud_image *cimg, ud_err *err) {
   ud_image *img = (ud_image *)cimg; /* the cache is not part of its value */
   if (!img->dwarf_tried) {
     img->dwarf_tried = true;
-    img->dwarf = ud_debuginfo_open(img->elf, img->path, &img->dwarf_err);
+    if (img->loaded)
+      img->dwarf = open_file_dwarf(img);
+    else
+      img->dwarf = ud_debuginfo_open(img->elf, img->path, &img->dwarf_err);
   }
   if (img->dwarf == NULL) {
     if (err != NULL)
@@ -557,3 +604,137 @@ void ud_image_drop_elf(ud_image *img) {
     elf_end(img->elf);
   img->elf = NULL;
 }
+
+uint64_t ud_image_addr(const ud_image *img, const void *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  if (v == 0 || img->reloc == 0)
+    return v;
+  return v >= img->reloc ? v - img->reloc : UINT64_MAX; /* not an address the loader made */
+}
+
+/* The loaded image's section headers, with pread: kept as a table of their
+ * own (names in img->shstr), nothing mapped. Absent or unreadable headers
+ * are as good as none: what the shim needs has other routes (the segments,
+ * the function table's own search). */
+static void read_section_headers(ud_image *img, int fd, const Elf64_Ehdr *eh) {
+  if (eh->e_shoff == 0 || eh->e_shnum == 0 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+      eh->e_shstrndx >= eh->e_shnum ||
+      !in_file(img, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
+    return;
+  size_t n = eh->e_shnum;
+  Elf64_Shdr *sh = malloc(n * sizeof *sh);
+  img->secs = calloc(n, sizeof *img->secs);
+  if (sh == NULL || img->secs == NULL ||
+      pread(fd, sh, n * sizeof *sh, (off_t)eh->e_shoff) != (ssize_t)(n * sizeof *sh))
+    goto out;
+  const Elf64_Shdr *strsh = &sh[eh->e_shstrndx];
+  if (strsh->sh_type == SHT_NOBITS || strsh->sh_size == 0 || strsh->sh_size > (1u << 20) ||
+      !in_file(img, strsh->sh_offset, strsh->sh_size) || (img->shstr = malloc(strsh->sh_size)) == NULL ||
+      pread(fd, img->shstr, strsh->sh_size, (off_t)strsh->sh_offset) != (ssize_t)strsh->sh_size ||
+      img->shstr[strsh->sh_size - 1] != 0)
+    goto out;
+  for (size_t i = 0; i < n; i++) {
+    ud_section *s = &img->secs[i];
+    if (sh[i].sh_name >= strsh->sh_size) {
+      s->name = "";
+      continue;
+    }
+    *s = (ud_section){img->shstr + sh[i].sh_name, sh[i].sh_addr, sh[i].sh_size, sh[i].sh_offset,
+                      sh[i].sh_flags, sh[i].sh_type, sh[i].sh_link};
+  }
+  img->nsecs = n;
+out:
+  if (img->nsecs == 0) {
+    free(img->secs);
+    img->secs = NULL;
+  }
+  free(sh);
+}
+
+/* Whether the file's PT_LOAD headers are those the loader mapped: else the
+ * file at the path is no longer the loaded object. */
+static bool same_loads(int fd, const Elf64_Ehdr *eh, const Elf64_Phdr *ph, size_t phnum) {
+  if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum != phnum || phnum == 0 || phnum > 256)
+    return false;
+  Elf64_Phdr fph[256];
+  if (pread(fd, fph, phnum * sizeof *fph, (off_t)eh->e_phoff) != (ssize_t)(phnum * sizeof *fph))
+    return false;
+  for (size_t i = 0; i < phnum; i++)
+    if (fph[i].p_type != ph[i].p_type ||
+        (ph[i].p_type == PT_LOAD &&
+         (fph[i].p_vaddr != ph[i].p_vaddr || fph[i].p_filesz != ph[i].p_filesz ||
+          fph[i].p_offset != ph[i].p_offset || fph[i].p_flags != ph[i].p_flags)))
+      return false;
+  return true;
+}
+
+ud_image *ud_image_open_loaded(const char *path, uintptr_t bias, const void *phdr, size_t phnum,
+                               ud_err *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    ud_fail(err, UD_E_IO, "%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  Elf64_Ehdr eh;
+  ud_image *img = NULL;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ud_fail(err, UD_E_IO, "%s: not a regular file", path);
+    goto fail;
+  }
+  if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
+      eh.e_machine != EM_X86_64) {
+    ud_fail(err, UD_E_NOT_ELF, "%s: not an x86-64 ELF file", path);
+    goto fail;
+  }
+  const Elf64_Phdr *ph = phdr;
+  if (!same_loads(fd, &eh, ph, phnum)) {
+    ud_fail(err, UD_E_IO, "%s: the file is not the object loaded from it (changed since?)", path);
+    goto fail;
+  }
+  size_t plen = strlen(path) + 1;
+  img = calloc(1, sizeof *img);
+  if (img == NULL || (img->path = malloc(plen)) == NULL ||
+      (img->loads = calloc(phnum, sizeof *img->loads)) == NULL) {
+    ud_fail(err, UD_E_NOMEM, "%s: out of memory", path);
+    goto fail;
+  }
+  memcpy(img->path, path, plen);
+  img->loaded = true;
+  img->size = (size_t)st.st_size;
+  img->type = eh.e_type;
+  img->reloc = eh.e_type == ET_DYN ? bias : 0;
+  for (size_t i = 0; i < phnum; i++) {
+    switch (ph[i].p_type) {
+    case PT_LOAD:
+      /* The loader mapped [vaddr, vaddr+filesz) from the file, readable
+       * where PF_R says so. */
+      if (!(ph[i].p_flags & PF_R) || ph[i].p_vaddr + ph[i].p_memsz < ph[i].p_vaddr)
+        break;
+      img->loads[img->nloads++] = (ud_segment){
+          ph[i].p_vaddr, ph[i].p_memsz, ph[i].p_filesz < ph[i].p_memsz ? ph[i].p_filesz : ph[i].p_memsz,
+          ph[i].p_offset, ph[i].p_flags, (const uint8_t *)(bias + ph[i].p_vaddr)};
+      break;
+    case PT_INTERP: img->has_interp = true; break;
+    case PT_DYNAMIC: img->has_dynamic = true; break;
+    }
+  }
+  read_section_headers(img, fd, &eh);
+  close(fd);
+  fd = -1;
+  load_symtab(img, ".dynsym", &img->dynsym); /* .symtab is not loaded: not read */
+  for (size_t i = 0; i < img->nsecs; i++)
+    if (!strcmp(img->secs[i].name, ".debug_info") || !strcmp(img->secs[i].name, ".zdebug_info"))
+      img->has_dwarf = true;
+  find_go_version(img);
+  return img;
+fail:
+  if (fd >= 0)
+    close(fd);
+  ud_image_close(img);
+  return NULL;
+}
+
+bool ud_image_is_loaded(const ud_image *img) { return img->loaded; }

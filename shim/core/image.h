@@ -1,10 +1,18 @@
-/* image: a Go program's ELF file, read with libelf.
+/* image: a Go program's ELF image: bytes at addresses.
  *
- * The file is mapped once (private pages: never written back); every
- * pointer the image hands out points into that mapping and lives as long
- * as the image. Addresses are link-time
- * virtual addresses ("vaddr"); a running process adds the load bias
- * (0 for a non-PIE executable). */
+ * One reader, two backings. For the tools, a file (ud_image_open): mapped
+ * once (private pages, never written back), parsed with libelf. For the
+ * shim, an object already loaded in this process (ud_image_open_loaded):
+ * every byte the loader mapped (PT_LOAD: the function table, moduledata,
+ * type descriptors, text) is read in place at its run-time address, and
+ * the file is read only for what is not loaded, with pread: its section
+ * headers (kept as a small table), and DWARF when ud_image_dwarf is asked
+ * (copied, then the handle and descriptor are gone). Nothing of the file
+ * stays mapped. Every pointer the image hands out lives as long as the
+ * image (and, loaded, as long as the object). Addresses are link-time
+ * virtual addresses ("vaddr"); a running process adds the load bias (0 for
+ * a non-PIE executable). Address words read from the image's bytes go
+ * through ud_image_addr, which undoes the loader's relocation. */
 #ifndef UNDEAD_IMAGE_H
 #define UNDEAD_IMAGE_H
 
@@ -19,6 +27,19 @@ typedef struct ud_image ud_image;
 /* Opens and indexes `path`. Returns NULL and fills err on failure
  * (UD_E_IO, UD_E_NOT_ELF, UD_E_CORRUPT). Never reads past the file. */
 ud_image *ud_image_open(const char *path, ud_err *err);
+
+/* The object loaded in this process from path, at bias, with the program
+ * headers the loader used (dl_phdr_info's): UD_E_IO when the file is not
+ * that object any more (its PT_LOAD headers differ). Its .symtab is not
+ * loaded, so not read (ud_image_symbol sees .dynsym). */
+ud_image *ud_image_open_loaded(const char *path, uintptr_t bias, const void *phdr, size_t phnum,
+                               ud_err *err);
+bool ud_image_is_loaded(const ud_image *img);
+
+/* The address held in the 8-byte word at p (bytes the image handed out),
+ * as a link-time vaddr: a loaded ET_DYN object's words were relocated by
+ * the loader (bias added); a file's were not. 0 stays 0. */
+uint64_t ud_image_addr(const ud_image *img, const void *p);
 
 /* Whether the file at path is an x86-64 ELF built with Go: it has a Go
  * function table section (.gopclntab) or Go's build info (.go.buildinfo,
@@ -84,10 +105,10 @@ struct Dwarf *ud_image_dwarf(const ud_image *img, ud_err *err);
 /* Frees the DWARF view (inflated sections, libdw's state); a later
  * ud_image_dwarf opens it again. */
 void ud_image_release_dwarf(ud_image *img);
-/* Ends libelf's handle and the DWARF view, freeing all they allocated
- * (libelf and libdw allocate from the process's malloc): the image keeps
- * only its own mapping and indexes, enough for everything but DWARF. The
- * shim calls it once started. */
+/* Ends libelf's handle and the DWARF view, freeing all they allocated: the
+ * image keeps only its own mapping (a file's) or nothing (a loaded image)
+ * and its indexes; a later ud_image_dwarf reads the DWARF again (a loaded
+ * image from its file). The shim calls it once started. */
 void ud_image_drop_elf(ud_image *img);
 
 #endif

@@ -254,6 +254,11 @@ const char *ud_layout_source_name(enum ud_layout_source s) {
 
 int ud_layout_load(const ud_image *img, const ud_pclntab *tab, ud_layout *out,
                    ud_layout_sources *sources, ud_err *err) {
+  return ud_layout_load_opt(img, tab, true, out, sources, err);
+}
+
+int ud_layout_load_opt(const ud_image *img, const ud_pclntab *tab, bool with_dwarf, ud_layout *out,
+                       ud_layout_sources *sources, ud_err *err) {
   ud_layout_sources local;
   ud_layout_sources *s = sources != NULL ? sources : &local;
   memset(s, 0, sizeof *s);
@@ -264,7 +269,8 @@ int ud_layout_load(const ud_image *img, const ud_pclntab *tab, ud_layout *out,
     switch (i) {
     case UD_LSRC_TYPES: rc = ud_layout_from_types(img, tab, l, s->where, sizeof s->where, &e); break;
     case UD_LSRC_DWARF:
-      rc = ud_layout_from_dwarf(img, l, &e);
+      rc = with_dwarf ? ud_layout_from_dwarf(img, l, &e)
+                      : ud_fail(&e, UD_E_NOT_FOUND, "not read (check_layout_dwarf=0)");
       break;
     default: rc = ud_layout_from_table(ud_image_go_release(img), l, &e); break;
     }

@@ -80,6 +80,11 @@ const char *ud_layout_source_name(enum ud_layout_source s);
  * no source can be read, UD_E_CORRUPT when two disagree. */
 int ud_layout_load(const ud_image *img, const ud_pclntab *tab, ud_layout *out,
                    ud_layout_sources *sources, ud_err *err);
+/* The same, with DWARF read only when with_dwarf (else that source is
+ * "not read": the type descriptors and the table still cross-check each
+ * other). */
+int ud_layout_load_opt(const ud_image *img, const ud_pclntab *tab, bool with_dwarf, ud_layout *out,
+                       ud_layout_sources *sources, ud_err *err);
 
 /* The pieces, for tests and `undead doctor`. */
 int ud_layout_from_types(const ud_image *img, const ud_pclntab *tab, ud_layout *out,

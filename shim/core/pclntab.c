@@ -47,7 +47,76 @@ struct ud_pclntab {
   uint32_t func_size; /* fixed part of a _func record */
   uint32_t funcid_off;
   region funcnames, cutab, filetab, pctab, pcln;
+  /* The index of the names the core looks up (indexed_names), made in one
+   * pass at open: for each, the function indices carrying it. */
+  uint32_t named[UD_PCLNTAB_INDEXED][UD_PCLNTAB_PER_NAME];
+  uint8_t nnamed[UD_PCLNTAB_INDEXED];
+  size_t nexports;
+  uint64_t runtime_lo, runtime_hi; /* from the first runtime.* function to the end of the last */
 };
+
+/* Every function the core finds by name, sorted (strcmp order). A name
+ * outside this list is still found, by a pass of its own. */
+static const char *const indexed_names[UD_PCLNTAB_INDEXED] = {
+    "crosscall2",
+    "gosave_systemstack_switch",
+    "runtime.asmcgocall",
+    "runtime.cgocall",
+    "runtime.cgocallback",
+    "runtime.cgocallbackg",
+    "runtime.cgocallbackg1",
+    "runtime.copystack",
+    "runtime.entersyscall",
+    "runtime.exit",
+    "runtime.malg",
+    "runtime.newobject",
+    "runtime.newstack",
+    "runtime.reentersyscall",
+    "runtime.shrinkstack",
+    "runtime.systemstack_switch",
+};
+
+static int indexed_slot(const char *name) {
+  int lo = 0, hi = UD_PCLNTAB_INDEXED - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2, c = strcmp(name, indexed_names[mid]);
+    if (c == 0)
+      return mid;
+    if (c < 0)
+      hi = mid - 1;
+    else
+      lo = mid + 1;
+  }
+  return -1;
+}
+
+/* One pass over the names: the indexed ones, and the Go functions exported
+ * to C (cmd/cgo's _cgoexp_HASH_NAME, PKG._cgoexp_HASH_NAME in some
+ * releases). Only names starting with "runtime.", "gosave_" or "crosscall"
+ * are compared against the list. */
+static void index_names(ud_pclntab *t) {
+  for (size_t i = 0; i < t->nfunc; i++) {
+    ud_func f;
+    if (!ud_pclntab_func_at(t, i, &f))
+      continue;
+    const char *name = ud_func_name(&f);
+    if (strncmp(name, "_cgoexp_", 8) == 0 || strstr(name, "._cgoexp_") != NULL) {
+      t->nexports++;
+      continue;
+    }
+    if (strncmp(name, "runtime.", 8) == 0) {
+      if (t->runtime_lo == 0 || f.entry < t->runtime_lo)
+        t->runtime_lo = f.entry;
+      if (f.end > t->runtime_hi)
+        t->runtime_hi = f.end;
+    } else if (strncmp(name, "gosave_", 7) != 0 && strncmp(name, "crosscall", 9) != 0) {
+      continue;
+    }
+    int k = indexed_slot(name);
+    if (k >= 0 && t->nnamed[k] < UD_PCLNTAB_PER_NAME)
+      t->named[k][t->nnamed[k]++] = (uint32_t)i;
+  }
+}
 
 static inline uint32_t rd32(const uint8_t *p) {
   uint32_t v;
@@ -92,7 +161,7 @@ static int locate(ud_pclntab *t, const uint8_t **hdr, uint64_t *avail, ud_err *e
   } else if (ud_image_symbol(img, "runtime.firstmoduledata", &addr, NULL)) {
     const uint8_t *md = ud_image_at(img, addr, 8);
     if (md) {
-      addr = rd64(md);
+      addr = ud_image_addr(img, md);
       found = true;
     }
   }
@@ -146,7 +215,7 @@ static const uint8_t *find_moduledata(const ud_pclntab *t, uint64_t funcname_off
   uint64_t addr;
   const uint8_t *md;
   if (ud_image_symbol(img, "runtime.firstmoduledata", &addr, NULL) &&
-      (md = ud_image_at(img, addr, MD_READ)) && rd64(md) == t->vaddr)
+      (md = ud_image_at(img, addr, MD_READ)) && ud_image_addr(img, md) == t->vaddr)
     return md;
   uint64_t va, fsz;
   uint32_t flags;
@@ -156,7 +225,8 @@ static const uint8_t *find_moduledata(const ud_pclntab *t, uint64_t funcname_off
     uint64_t n;
     const uint8_t *p = ud_image_span(img, va, &n);
     for (uint64_t off = (8 - va % 8) % 8; p && off + MD_READ <= n; off += 8)
-      if (rd64(p + off) == t->vaddr && rd64(p + off + MD_FUNCNAMETAB) == t->vaddr + funcname_off)
+      if (ud_image_addr(img, p + off) == t->vaddr &&
+          ud_image_addr(img, p + off + MD_FUNCNAMETAB) == t->vaddr + funcname_off)
         return p + off;
   }
   return NULL;
@@ -183,11 +253,12 @@ static void moduledata_fields(ud_pclntab *t, const uint8_t *md) {
   const ud_goversion *v = ud_goversion_find(ud_image_go_release(t->img), &exact);
   if (v == NULL)
     return;
-  uint64_t rodata = rd64(md + v->md_rodata), gofunc = rd64(md + v->md_gofunc);
-  uint64_t limit = v->md_epclntab ? rd64(md + v->md_epclntab) : t->vaddr;
+  const ud_image *img = t->img;
+  uint64_t rodata = ud_image_addr(img, md + v->md_rodata), gofunc = ud_image_addr(img, md + v->md_gofunc);
+  uint64_t limit = v->md_epclntab ? ud_image_addr(img, md + v->md_epclntab) : t->vaddr;
   if (rodata != 0 && rodata <= gofunc && gofunc < limit && limit >= t->vaddr)
     t->gofunc = gofunc;
-  uint64_t types = rd64(md + v->md_types), etypes = rd64(md + v->md_etypes);
+  uint64_t types = ud_image_addr(img, md + v->md_types), etypes = ud_image_addr(img, md + v->md_etypes);
   if (types != 0 && types < etypes && etypes - types < (1ull << 32) &&
       in_data_segment(t->img, types, etypes))
     t->types = types, t->etypes = etypes;
@@ -217,7 +288,7 @@ ud_pclntab *ud_pclntab_open(const ud_image *img, ud_err *err) {
   t->func_size = go120 ? 44 : 40;
   t->funcid_off = go120 ? 40 : 36;
   t->nfunc = rd64(h + 8);
-  uint64_t text_start = rd64(h + 24);
+  uint64_t text_start = ud_image_addr(img, h + 24); /* pcHeader.textStart, relocated */
   uint64_t o_names = rd64(h + 32), o_cu = rd64(h + 40), o_file = rd64(h + 48),
            o_pc = rd64(h + 56), o_pcln = rd64(h + 64);
   if (!sub_region(h, avail, o_names, o_cu, &t->funcnames) ||
@@ -251,8 +322,8 @@ ud_pclntab *ud_pclntab_open(const ud_image *img, ud_err *err) {
     t->text = text_start;
   else if (ud_image_symbol(img, "runtime.text", &sym, NULL))
     t->text = sym;
-  else if (md && rd64(md + MD_TEXT))
-    t->text = rd64(md + MD_TEXT);
+  else if (md && ud_image_addr(img, md + MD_TEXT))
+    t->text = ud_image_addr(img, md + MD_TEXT);
   else {
     uint64_t end;
     if (!ud_image_text(img, &t->text, &end)) {
@@ -267,6 +338,7 @@ ud_pclntab *ud_pclntab_open(const ud_image *img, ud_err *err) {
    * leaves every FUNCDATA absent rather than wrong. */
   if (ud_image_symbol(img, go120 ? "go:func.*" : "go.func.*", &sym, NULL))
     t->gofunc = sym;
+  index_names(t);
   return t;
 fail:
   free(t);
@@ -328,7 +400,32 @@ bool ud_pclntab_find_func(const ud_pclntab *tab, uint64_t pc, ud_func *out) {
   return out->entry <= pc && pc < out->end;
 }
 
+size_t ud_pclntab_funcs_by_name(const ud_pclntab *tab, const char *name, ud_func *out, size_t cap) {
+  int k = indexed_slot(name);
+  size_t n = 0;
+  if (k >= 0) {
+    for (size_t j = 0; j < tab->nnamed[k]; j++)
+      if (n < cap && ud_pclntab_func_at(tab, tab->named[k][j], &out[n]))
+        n++;
+    return n;
+  }
+  for (size_t i = 0; i < tab->nfunc && n < cap; i++)
+    if (ud_pclntab_func_at(tab, i, &out[n]) && strcmp(ud_func_name(&out[n]), name) == 0)
+      n++;
+  return n;
+}
+
+size_t ud_pclntab_nexports(const ud_pclntab *tab) { return tab->nexports; }
+
+bool ud_pclntab_runtime_text(const ud_pclntab *tab, uint64_t *lo, uint64_t *hi) {
+  *lo = tab->runtime_lo;
+  *hi = tab->runtime_hi;
+  return tab->runtime_hi > tab->runtime_lo;
+}
+
 bool ud_pclntab_func_by_name(const ud_pclntab *tab, const char *name, ud_func *out) {
+  if (indexed_slot(name) >= 0)
+    return ud_pclntab_funcs_by_name(tab, name, out, 1) == 1;
   for (size_t i = 0; i < tab->nfunc; i++) {
     ud_func f;
     if (ud_pclntab_func_at(tab, i, &f) && strcmp(ud_func_name(&f), name) == 0) {

@@ -63,8 +63,22 @@ bool ud_pclntab_types(const ud_pclntab *tab, uint64_t *lo, uint64_t *hi);
 bool ud_pclntab_func_at(const ud_pclntab *tab, size_t index, ud_func *out);
 /* The function containing pc (entry <= pc < end). */
 bool ud_pclntab_find_func(const ud_pclntab *tab, uint64_t pc, ud_func *out);
-/* By exact name; linear, for the handful of runtime functions looked up. */
+/* By exact name: the first function carrying it. The names the core looks
+ * up (runtime.asmcgocall, runtime.copystack, crosscall2, ...: the list in
+ * pclntab.c) come from an index made in one pass over the table at open;
+ * any other name costs a pass of its own. */
+enum { UD_PCLNTAB_INDEXED = 16, UD_PCLNTAB_PER_NAME = 4 };
 bool ud_pclntab_func_by_name(const ud_pclntab *tab, const char *name, ud_func *out);
+/* Every function carrying the name (an ABI0 body and its wrapper share
+ * one), in table order, at most cap (UD_PCLNTAB_PER_NAME for an indexed
+ * name); how many were written. */
+size_t ud_pclntab_funcs_by_name(const ud_pclntab *tab, const char *name, ud_func *out, size_t cap);
+/* The Go functions exported to C (//export: cmd/cgo's _cgoexp_ functions),
+ * counted in the same pass. */
+size_t ud_pclntab_nexports(const ud_pclntab *tab);
+/* The text from the first function of the runtime package (runtime.*) to
+ * the end of its last, from the same pass; false if it has none. */
+bool ud_pclntab_runtime_text(const ud_pclntab *tab, uint64_t *lo, uint64_t *hi);
 
 const char *ud_func_name(const ud_func *f);
 int32_t ud_func_args(const ud_func *f);      /* argument area size in bytes */

@@ -20,21 +20,6 @@ __attribute__((format(printf, 2, 3))) static void reason(ud_probe *p, const char
     memcpy(p->reasons[p->nreasons++], buf, sizeof buf);
 }
 
-/* Go functions exported to C: cmd/cgo names the Go side of each //export
- * _cgoexp_HASH_NAME (PKG._cgoexp_HASH_NAME in some releases), in the
- * function table of every build mode, stripped or not. */
-static size_t count_exports(const ud_pclntab *tab) {
-  size_t n = 0, nf = ud_pclntab_nfuncs(tab);
-  for (size_t i = 0; i < nf; i++) {
-    ud_func f;
-    const char *name;
-    if (ud_pclntab_func_at(tab, i, &f) && (name = ud_func_name(&f)) != NULL &&
-        (strncmp(name, "_cgoexp_", 8) == 0 || strstr(name, "._cgoexp_") != NULL))
-      n++;
-  }
-  return n;
-}
-
 static void describe_gate(ud_probe_gate *g) {
   ud_err err = {0};
   if (ud_gate_slots(&g->gate, g->slots, g->live_at_y, UD_PROBE_SLOTS, &g->nslots, &g->frame_size,
@@ -53,7 +38,7 @@ static void describe_gate(ud_probe_gate *g) {
   g->usable = true;
 }
 
-static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p) {
+static void probe_gates(const ud_image *img, const ud_pclntab *tab, bool with_dwarf, ud_probe *p) {
   ud_gate found[UD_PROBE_GATES];
   ud_err err = {0};
   if (ud_gates_find(img, tab, found, UD_PROBE_GATES, &p->ngates_total, &err) != UD_OK) {
@@ -80,7 +65,7 @@ static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p)
   for (size_t i = 0; i < p->ngates; i++)
     any_cand |= p->gates[i].ncand > 0;
   ud_err derr = {0};
-  ud_dwarfvars *dv = any_cand && p->dwarf ? ud_dwarfvars_open(img, &derr) : NULL;
+  ud_dwarfvars *dv = with_dwarf && any_cand && p->dwarf ? ud_dwarfvars_open(img, &derr) : NULL;
   for (size_t i = 0; i < p->ngates; i++) {
     ud_probe_gate *g = &p->gates[i];
     for (size_t k = 0; k < g->nslots; k++)
@@ -99,6 +84,11 @@ static void probe_gates(const ud_image *img, const ud_pclntab *tab, ud_probe *p)
 }
 
 void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab_error, ud_probe *p) {
+  ud_probe_binary_opt(img, tab, tab_error, true, p);
+}
+
+void ud_probe_binary_opt(const ud_image *img, const ud_pclntab *tab, const char *tab_error,
+                         bool with_dwarf, ud_probe *p) {
   memset(p, 0, sizeof *p);
   p->go_version = ud_image_go_version(img);
   p->release = ud_image_go_release(img);
@@ -107,12 +97,18 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab
   p->pie = ud_image_is_pie(img) && !p->library;
   p->dynamic = ud_image_is_dynamic(img);
   p->symtab = ud_image_has_symtab(img);
-  p->go_dwarf = ud_image_has_go_dwarf(img);
-  p->dwarf_separate = ud_image_dwarf_separate(img);
+  p->dwarf_read = with_dwarf;
+  p->go_dwarf = with_dwarf && ud_image_has_go_dwarf(img);
+  p->dwarf_separate = with_dwarf ? ud_image_dwarf_separate(img) : NULL;
   p->dwarf = ud_image_has_dwarf(img) || p->dwarf_separate != NULL;
-  /* crosscall2, the C-to-Go entry (Go variables named _cgo_* exist in pure
-   * Go programs too) */
-  p->cgo = ud_image_symbol(img, "crosscall2", NULL, NULL);
+  /* cgo: crosscall2, the C-to-Go entry of runtime/cgo (Go variables named
+   * _cgo_* exist in pure Go programs too), in the function table, where
+   * every build mode has it, stripped or not (a c-shared library's .dynsym
+   * need not export it, a c-archive host's .symtab may be gone); the
+   * dynamic symbol still counts where there is no table. */
+  ud_func cc2;
+  p->cgo = (tab != NULL && ud_pclntab_func_by_name(tab, "crosscall2", &cc2)) ||
+           ud_image_symbol(img, "crosscall2", NULL, NULL);
 
   if (tab == NULL) {
     reason(p, "no readable Go function table%s%s", tab_error && tab_error[0] ? ": " : "",
@@ -133,7 +129,7 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab
   }
 
   ud_err err = {0};
-  p->layout_ok = ud_layout_load(img, tab, &p->layout, &p->sources, &err) == UD_OK;
+  p->layout_ok = ud_layout_load_opt(img, tab, with_dwarf, &p->layout, &p->sources, &err) == UD_OK;
   if (!p->layout_ok) {
     snprintf(p->layout_error, sizeof p->layout_error, "%s", err.msg);
     reason(p, "runtime layout: %s", err.msg);
@@ -145,11 +141,11 @@ void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab
       reason(p, "where goroutines in C are parked: %s", err.msg);
     }
   }
-  probe_gates(img, tab, p);
+  probe_gates(img, tab, with_dwarf, p);
   err = (ud_err){0};
   p->sites_ok = ud_sites_find(img, tab, &p->sites, &err);
   if (!p->sites_ok)
     reason(p, "hook site: %s", err.msg);
-  p->nexports = count_exports(tab);
+  p->nexports = ud_pclntab_nexports(tab);
   p->nothing_to_watch = p->nreasons == 0 && p->nexports == 0;
 }

@@ -49,6 +49,7 @@ typedef struct ud_probe {
   bool row_exact;          /* false: newer than every row */
   bool cgo, dynamic, pie, library, symtab, dwarf, go_dwarf;
   const char *dwarf_separate; /* the separate debug file read, or NULL */
+  bool dwarf_read;            /* DWARF was looked for (with_dwarf) */
   size_t nfuncs;
   uint32_t magic;
   size_t nexports;         /* Go functions exported to C (//export) */
@@ -75,6 +76,12 @@ typedef struct ud_probe {
  * read becomes a reason. tab may be NULL (no function table): tab_error
  * then says why (ud_pclntab_open's message), or is NULL. */
 void ud_probe_binary(const ud_image *img, const ud_pclntab *tab, const char *tab_error, ud_probe *p);
+/* The same, reading DWARF (the layout's cross-check, Go's DWARF or not, a
+ * separate debug file, slot names) only when with_dwarf: the shim's
+ * default start-up does without it (names come at report time,
+ * ud_gate_slot_name). ud_probe_binary is with_dwarf = true. */
+void ud_probe_binary_opt(const ud_image *img, const ud_pclntab *tab, const char *tab_error,
+                         bool with_dwarf, ud_probe *p);
 
 static inline bool ud_probe_can_work(const ud_probe *p) { return p->nreasons == 0; }
 

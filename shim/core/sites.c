@@ -59,11 +59,10 @@ static bool find_calls(const ud_image *img, const ud_pclntab *tab, ud_call_list 
 /* runtime.exit: several functions may carry the name (the ABI0 body and a
  * wrapper); the one that starts with the exit_group prologue is patched. */
 static void find_exit(const ud_image *img, const ud_pclntab *tab, ud_sites *out) {
-  size_t nf = ud_pclntab_nfuncs(tab);
+  ud_func fs[UD_PCLNTAB_PER_NAME];
+  size_t nf = ud_pclntab_funcs_by_name(tab, "runtime.exit", fs, UD_PCLNTAB_PER_NAME);
   for (size_t i = 0; i < nf; i++) {
-    ud_func f;
-    if (!ud_pclntab_func_at(tab, i, &f) || strcmp(ud_func_name(&f), "runtime.exit") != 0)
-      continue;
+    ud_func f = fs[i];
     const uint8_t *code = ud_image_at(img, f.entry, UD_EXIT_PROLOGUE_LEN);
     if (f.end - f.entry >= UD_EXIT_PROLOGUE_LEN && code != NULL &&
         memcmp(code, UD_EXIT_PROLOGUE, UD_EXIT_PROLOGUE_LEN) == 0) {

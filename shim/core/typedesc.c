@@ -30,6 +30,15 @@ static bool word(const ud_image *img, uint64_t vaddr, uint64_t *out) {
   return true;
 }
 
+/* A pointer word: relocated by the loader in a loaded image. */
+static bool addr_word(const ud_image *img, uint64_t vaddr, uint64_t *out) {
+  const void *p = ud_image_at(img, vaddr, 8);
+  if (p == NULL)
+    return false;
+  *out = ud_image_addr(img, p);
+  return true;
+}
+
 bool ud_typedesc_kind(const ud_image *img, uint64_t type, uint8_t *kind, uint64_t *size) {
   const uint8_t *t = ud_image_at(img, type, TYPE_SIZE);
   if (t == NULL)
@@ -69,7 +78,7 @@ int ud_typedesc_field(const ud_image *img, uint64_t st, const char *name, int32_
   if (!ud_typedesc_kind(img, st, &kind, &size) || kind != UD_KIND_STRUCT)
     return ud_fail(err, UD_E_CORRUPT, "type descriptor at %#llx is not a struct",
                    (unsigned long long)st);
-  if (!word(img, st + OFF_FIELDS, &data) || !word(img, st + OFF_FIELDS + 8, &n) || n > MAX_FIELDS ||
+  if (!addr_word(img, st + OFF_FIELDS, &data) || !word(img, st + OFF_FIELDS + 8, &n) || n > MAX_FIELDS ||
       ud_image_at(img, data, n * FIELD_SIZE) == NULL)
     return ud_fail(err, UD_E_CORRUPT, "the field list of the struct type at %#llx is unreadable",
                    (unsigned long long)st);
@@ -79,7 +88,7 @@ int ud_typedesc_field(const ud_image *img, uint64_t st, const char *name, int32_
     uint64_t f = data + i * FIELD_SIZE, fname, typ, foff;
     const char *s;
     size_t len;
-    if (!word(img, f, &fname) || !word(img, f + 8, &typ) || !word(img, f + 16, &foff) ||
+    if (!addr_word(img, f, &fname) || !addr_word(img, f + 8, &typ) || !word(img, f + 16, &foff) ||
         !read_name(img, fname, &s, &len))
       return ud_fail(err, UD_E_CORRUPT, "field %llu of the struct type at %#llx is unreadable",
                      (unsigned long long)i, (unsigned long long)st);
@@ -105,7 +114,7 @@ int ud_typedesc_field(const ud_image *img, uint64_t st, const char *name, int32_
 int ud_typedesc_elem(const ud_image *img, uint64_t pt, uint64_t *elem, ud_err *err) {
   uint8_t kind;
   uint64_t size;
-  if (!ud_typedesc_kind(img, pt, &kind, &size) || kind != UD_KIND_POINTER || !word(img, pt + OFF_ELEM, elem) ||
+  if (!ud_typedesc_kind(img, pt, &kind, &size) || kind != UD_KIND_POINTER || !addr_word(img, pt + OFF_ELEM, elem) ||
       !ud_typedesc_kind(img, *elem, &kind, &size))
     return ud_fail(err, UD_E_CORRUPT, "type descriptor at %#llx is not a readable pointer type",
                    (unsigned long long)pt);

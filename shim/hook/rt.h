@@ -38,6 +38,7 @@ typedef struct ud_rt {
   ud_sites sites;     /* link-time */
   const ud_options *opt; /* the process's, read-only once started */
   bool quarantine;       /* copystack's stackfree is diverted (check/quarantine.h) */
+  bool names_at_report;  /* DWARF not read at start-up: a report names its slot from it */
 } ud_rt;
 
 static inline uint64_t ud_rd64(uintptr_t addr) { return *(volatile const uint64_t *)addr; }

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "counts.h"
+#include "dwarfvars.h"
+#include "gate_frames.h"
 #include "cstack.h"
 #include "gosym.h"
 #include "gostack.h"
@@ -50,6 +52,38 @@ static void take_lock(void) {
 static void drop_lock(void) {
   __atomic_store_n(&lock_owner, 0, __ATOMIC_RELAXED);
   ud_spin_unlock(&report_lock);
+}
+
+/* Slot names from DWARF, read now rather than at start-up
+ * (check_layout_dwarf=0): reports are rare. libelf and libdw are linked
+ * into the shim and allocate from its private allocator, never the
+ * program's malloc. The DWARF of each runtime is opened once (under
+ * report_lock) and kept for the reports that follow. */
+enum { DWARF_RTS = 8 };
+static struct {
+  const ud_rt *rt;
+  ud_dwarfvars *dv; /* NULL: none (tried) */
+} dwarf_names[DWARF_RTS];
+
+static bool dwarf_slot_name(const ud_rt *rt, const ud_gate_info *gi, const ud_gate_slot *sl, char *out,
+                            size_t cap) {
+  if (!rt->names_at_report)
+    return false;
+  size_t i = 0;
+  while (i < DWARF_RTS && dwarf_names[i].rt != NULL && dwarf_names[i].rt != rt)
+    i++;
+  if (i == DWARF_RTS)
+    return false;
+  if (dwarf_names[i].rt == NULL) {
+    ud_err err = {0};
+    dwarf_names[i].rt = rt;
+    dwarf_names[i].dv = ud_dwarfvars_open(rt->img, &err);
+  }
+  ud_func fn;
+  uint64_t x_ret = gi->x_pc - rt->bias;
+  return dwarf_names[i].dv != NULL && ud_pclntab_find_func(rt->tab, x_ret - 1, &fn) &&
+         ud_gate_slot_name(rt->img, dwarf_names[i].dv, &fn, x_ret, sl->kind, sl->sp_off,
+                           gi->frame_size + 8, out, cap);
 }
 
 typedef struct gowalk {
@@ -192,7 +226,9 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
   if (v->slot != SIZE_MAX) {
     const ud_gate_slot *sl = &gi->slots[v->slot];
     r->slot_kind = sl->kind == UD_SLOT_ARG ? UD_RSLOT_ARG : UD_RSLOT_LOCAL;
-    ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s", sl->name);
+    char dname[sizeof sl->name];
+    ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s",
+               dwarf_slot_name(rt, gi, sl, dname, sizeof dname) ? dname : sl->name);
     r->slot_sp_off = sl->sp_off;
     r->slot_addr = r->frame_sp + (uint64_t)(int64_t)sl->sp_off;
     r->live_at_x = true;

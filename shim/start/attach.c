@@ -41,7 +41,7 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
     snprintf(why, cap, "out of memory");
     goto fail;
   }
-  ud_probe_binary(img, tab, err.msg, p);
+  ud_probe_binary_opt(img, tab, err.msg, opt->check_layout_dwarf, p);
   if (!ud_probe_can_work(p)) {
     first_reason(p, why, cap);
     goto fail;
@@ -54,6 +54,7 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   rt->layout = p->layout;
   rt->sites = p->sites;
   rt->opt = opt;
+  rt->names_at_report = !opt->check_layout_dwarf;
   rt->a = (ud_rt_asm){
       .copystack = p->sites.growth.callee_entry + bias,
       .reentersyscall = p->sites.cb_return.callee_entry + bias,
@@ -69,8 +70,9 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   rt->a.gate0_x = rt->gates.gates[0].x_pc;
   rt->a.has_bp = p->layout.g_syscallbp >= 0;
   rt->a.stackfree = p->sites.left_free.callee_entry + bias;
-  /* Layout and slot names are read: the DWARF is not needed again (reports
-   * never read it), and its inflated sections are the largest allocation. */
+  /* Layout and slot names are read: with check_layout_dwarf=1 the DWARF is
+   * not needed again, and its inflated sections are the largest
+   * allocation. */
   ud_image_release_dwarf(img);
   if (!ud_hook_install(rt, why, cap))
     goto fail;
@@ -81,13 +83,14 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
     const ud_gate_info *g0 = &rt->gates.gates[0];
     ud_log("active: %s %s%s: %zu gate frame(s) (%s X=%s:%d Y=%s:%d, %zu undead candidate slot(s)); "
            "runtime.copystack hooked at %zu growth + %zu shrink site(s), the callback return in "
-           "runtime.cgocallbackg%s%s%s; layout from %s%s%s; %zu exported Go function(s)%s",
+           "runtime.cgocallbackg%s%s%s; layout from %s%s%s; %s%zu exported Go function(s)%s",
            rt->go_version, library ? "Go library " : "", rt->path, rt->gates.n, g0->func_name, g0->x_file, g0->x_line, g0->y_file,
            g0->y_line, rt->gates.ncand, p->sites.growth.n, p->sites.shrink.n,
            opt->move_on_callback ? ", stack moved at every callback (move_on_callback)" : "",
            ud_hook_quarantines(rt) ? ", left stacks quarantined" : "",
            p->sites.exit_entry ? "" : " (no exit hook: no counts at exit)", rt->layout.source,
-           rt->layout.agreed[0] ? ", agreeing: " : "", rt->layout.agreed, p->nexports,
+           rt->layout.agreed[0] ? ", agreeing: " : "", rt->layout.agreed,
+           p->dwarf_read ? "" : "DWARF not read (check_layout_dwarf=0); ", p->nexports,
            p->nothing_to_watch ? ": no callback can open a gate, nothing will be checked" : "");
   }
   if (opt->verbosity >= 2)

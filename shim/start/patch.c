@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -78,7 +79,15 @@ static void write_stub(uint8_t *s, const ud_rt *rt, void *target) {
   memcpy(s + 16, &t, 8);
 }
 
-static bool write_code(uint64_t at, const uint8_t *bytes, size_t len) {
+/* Writes the patch through /proc/self/mem where it can (mem_fd >= 0): the
+ * kernel copies the page for this process without touching the mapping's
+ * protection, so the text stays one mapping in /proc/self/maps, as the
+ * loader left it (runtime/pprof builds its mapping table from there).
+ * Else, mprotect around the write (the kernel then splits the mapping at
+ * the patched pages). */
+static bool write_code(int mem_fd, uint64_t at, const uint8_t *bytes, size_t len) {
+  if (mem_fd >= 0 && pwrite(mem_fd, bytes, len, (off_t)at) == (ssize_t)len)
+    return true;
   long page = sysconf(_SC_PAGESIZE);
   uint64_t start = at & ~(uint64_t)(page - 1);
   uint64_t end = (at + len + (uint64_t)page - 1) & ~(uint64_t)(page - 1);
@@ -147,20 +156,26 @@ bool ud_hook_install(ud_rt *rt, char *why, size_t cap) {
     munmap(page, (size_t)pagesize);
     return false;
   }
+  /* Closed before this returns: the shim keeps no descriptor. */
+  int mem_fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
   size_t done = 0;
   for (; done < n; done++) {
     uint8_t insn[5] = {p[done].opcode};
     int32_t rel = (int32_t)(int64_t)((uint64_t)(uintptr_t)(page + p[done].stub * STUB_SIZE) - (p[done].at + 5));
     memcpy(insn + 1, &rel, 4);
-    if (!write_code(p[done].at, insn, 5))
+    if (!write_code(mem_fd, p[done].at, insn, 5))
       break;
   }
   if (done < n) {
     int e = errno;
     while (done-- > 0)
-      write_code(p[done].at, p[done].old, 5);
+      write_code(mem_fd, p[done].at, p[done].old, 5);
+    if (mem_fd >= 0)
+      close(mem_fd);
     snprintf(why, cap, "cannot make the Go text writable to patch it: %s", strerror(e));
     return false;
   }
+  if (mem_fd >= 0)
+    close(mem_fd);
   return true;
 }

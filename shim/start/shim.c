@@ -35,6 +35,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libunwind.h>
+
 #include "alloc.h"
 #include "attach.h"
 #include "entry.h"
@@ -113,12 +115,13 @@ static bool is_go_tool(const ud_image *img) {
   return end != NULL && !(end - p >= 5 && memcmp(end - 5, ".test", 5) == 0);
 }
 
-/* Watches the Go runtime in the image at file (shown as name), loaded with
- * this bias. */
-static void attach(const char *file, const char *name, uint64_t bias, bool library) {
+/* Watches the Go runtime in the object loaded from file (shown as name),
+ * with this bias and these program headers: read in place (image.h). */
+static void attach(const char *file, const char *name, uint64_t bias, const ElfW(Phdr) *phdr,
+                   size_t phnum, bool library) {
   char why[400];
   ud_err err = {0};
-  ud_image *img = ud_image_open(file, &err);
+  ud_image *img = ud_image_open_loaded(file, bias, phdr, phnum, &err);
   if (img == NULL) {
     if (started())
       ud_log("disabled in %s: cannot read it: %s", name, err.msg);
@@ -152,6 +155,63 @@ static void attach(const char *file, const char *name, uint64_t bias, bool libra
   pthread_mutex_unlock(&attach_lock);
 }
 
+static bool seen_before(uintptr_t bias);
+
+/* Go libraries whose runtime started without passing through the shim's
+ * pthread_create: loaded with RTLD_DEEPBIND (the library binds its own
+ * pthread_create to libc's first) or by dlmopen into another namespace
+ * (where the shim is not loaded). Their runtimes run unwatched, and by the
+ * time the shim could see them they are running: never patched late. One
+ * line each at exit, so that no runtime is missed silently. */
+typedef struct unwatched {
+  const char *names[UD_MAX_RUNTIMES];
+  size_t n;
+} unwatched;
+
+static int find_unwatched(struct dl_phdr_info *info, size_t size, void *p) {
+  unwatched *u = p;
+  (void)size;
+  if (info->dlpi_name == NULL || info->dlpi_name[0] == '\0' || seen_before(info->dlpi_addr))
+    return 0;
+  for (size_t i = 0; i < __atomic_load_n(&ud_shim.nrts, __ATOMIC_ACQUIRE); i++)
+    if (ud_shim.rts[i]->bias == info->dlpi_addr)
+      return 0;
+  bool exec = false;
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    exec |= info->dlpi_phdr[i].p_type == PT_LOAD && (info->dlpi_phdr[i].p_flags & PF_X);
+  if (exec && u->n < UD_MAX_RUNTIMES && ud_file_has_go(info->dlpi_name))
+    u->names[u->n++] = info->dlpi_name;
+  return 0;
+}
+
+/* dl_iterate_phdr sees the caller's namespace only: the others (dlmopen)
+ * are on the loader's debugger list (r_debug_extended, r_version 2). */
+static void find_unwatched_namespaces(unwatched *u) {
+  void *base = &_r_debug;
+  __asm__("" : "+r"(base)); /* the loader's object is the extended one when r_version >= 2 */
+  struct r_debug_extended *ns = base;
+  if (ns->base.r_version < 2)
+    return;
+  for (ns = ns->r_next; ns != NULL; ns = ns->r_next)
+    for (struct link_map *l = ns->base.r_map; l != NULL; l = l->l_next)
+      if (l->l_name != NULL && l->l_name[0] == '/' && u->n < UD_MAX_RUNTIMES && ud_file_has_go(l->l_name))
+        u->names[u->n++] = l->l_name;
+}
+
+static void report_unwatched(void) {
+  if (switched_off)
+    return;
+  unwatched u = {.n = 0};
+  dl_iterate_phdr(find_unwatched, &u);
+  find_unwatched_namespaces(&u);
+  if (u.n == 0 || !started())
+    return;
+  for (size_t i = 0; i < u.n; i++)
+    ud_log("not watched: Go library %s: its runtime started without calling the shim's "
+           "pthread_create (loaded with RTLD_DEEPBIND, or by dlmopen into another namespace): "
+           "nothing in it was checked", u.names[i]);
+}
+
 int ud_on_exit(ud_rt *rt, int status) {
   return ud_end_process(&ud_shim.opt, rt->path, rt->go_version, status);
 }
@@ -162,6 +222,7 @@ int ud_on_exit(ud_rt *rt, int status) {
  * (halt_on_error=0) the process ends here with the options' exitcode,
  * once its stdio buffers are flushed as exit would have. */
 __attribute__((destructor)) static void ud_shim_fini(void) {
+  report_unwatched();
   if (__atomic_load_n(&ud_shim.nrts, __ATOMIC_ACQUIRE) == 0)
     return;
   int status = ud_end_process(&ud_shim.opt, ud_shim.rts[0]->path, ud_shim.rts[0]->go_version, -1);
@@ -182,6 +243,7 @@ static pthread_create_fn real_pthread_create;
 enum { SEEN_MAX = 64 };
 typedef struct seen_object {
   uintptr_t bias, lo, hi;
+  bool interceptor; /* defines its own pthread_create and passes the call on */
 } seen_object;
 static seen_object seen[SEEN_MAX];
 static size_t nseen;
@@ -190,6 +252,8 @@ typedef struct caller_object {
   uintptr_t pc;
   bool found;
   uintptr_t bias, lo, hi; /* the object's load bias; the segment holding pc */
+  const ElfW(Phdr) *phdr;
+  size_t phnum;
   const char *name;
   bool is_main;
 } caller_object;
@@ -206,6 +270,8 @@ static int find_caller(struct dl_phdr_info *info, size_t size, void *p) {
       c->lo = lo;
       c->hi = lo + ph->p_memsz;
       c->name = info->dlpi_name;
+      c->phdr = info->dlpi_phdr;
+      c->phnum = info->dlpi_phnum;
       return 1;
     }
   }
@@ -221,29 +287,83 @@ static bool seen_before(uintptr_t bias) {
   return false;
 }
 
-static bool seen_pc(uintptr_t pc) {
+static const seen_object *seen_pc(uintptr_t pc) {
   size_t n = __atomic_load_n(&nseen, __ATOMIC_ACQUIRE);
   for (size_t i = 0; i < n; i++)
     if (pc >= seen[i].lo && pc < seen[i].hi)
-      return true;
-  return false;
+      return &seen[i];
+  return NULL;
+}
+
+/* Whether the object (name, holding the segment [lo, hi)) defines a
+ * pthread_create of its own: a sanitizer runtime's interceptor (libasan,
+ * libtsan) or another wrapper, which calls the shim's as the next one. The
+ * shim's caller is then the wrapper, not the object creating the thread. */
+static bool defines_pthread_create(const char *name, uintptr_t bias) {
+  if (name == NULL || name[0] == '\0')
+    return false;
+  void *h = dlopen(name, RTLD_LAZY | RTLD_NOLOAD);
+  if (h == NULL)
+    return false;
+  void *f = dlsym(h, "pthread_create");
+  Dl_info info;
+  bool own = f != NULL && f != (void *)pthread_create && dladdr(f, &info) != 0 &&
+             (uintptr_t)info.dli_fbase >= bias && info.dli_fname != NULL && strcmp(info.dli_fname, name) == 0;
+  dlclose(h);
+  return own;
+}
+
+static void look_at_caller(uintptr_t pc);
+
+/* Through a wrapper: the frames above the shim's pthread_create, past the
+ * wrapper's, name the object that really creates the thread (libunwind,
+ * from the wrappers' unwind tables). Only for calls that come through a
+ * wrapper. */
+static void look_through_wrapper(void) {
+  void *frames[24];
+  int n = unw_backtrace(frames, 24);
+  bool in_wrapper = false;
+  for (int i = 0; i < n; i++) {
+    uintptr_t pc = (uintptr_t)frames[i];
+    const seen_object *s = seen_pc(pc);
+    if (s != NULL && s->interceptor) {
+      in_wrapper = true;
+      continue;
+    }
+    if (!in_wrapper)
+      continue; /* the shim's own frames */
+    look_at_caller(pc);
+    return;
+  }
 }
 
 /* The caller of pthread_create, if it is an object not looked at yet that
- * holds a Go runtime, is attached before its thread starts. */
+ * holds a Go runtime, is attached before its thread starts; a call through
+ * a wrapper is looked through. */
 static void check_caller(uintptr_t pc) {
+  const seen_object *s = seen_pc(pc);
+  if (s == NULL) {
+    look_at_caller(pc);
+    s = seen_pc(pc);
+  }
+  if (s != NULL && s->interceptor)
+    look_through_wrapper();
+}
+
+static void look_at_caller(uintptr_t pc) {
   if (seen_pc(pc))
     return;
   caller_object c = {.pc = pc, .is_main = true};
   dl_iterate_phdr(find_caller, &c);
   if (!c.found || seen_before(c.bias))
     return;
+  bool interceptor = !c.is_main && defines_pthread_create(c.name, c.bias);
   /* Past SEEN_MAX objects, callers are looked at each time (a few
    * reads of an ELF header), never left out. */
   pthread_mutex_lock(&attach_lock);
   bool fresh = !seen_before(c.bias);
   if (fresh && nseen < SEEN_MAX) {
-    seen[nseen] = (seen_object){c.bias, c.lo, c.hi};
+    seen[nseen] = (seen_object){c.bias, c.lo, c.hi, interceptor};
     __atomic_store_n(&nseen, nseen + 1, __ATOMIC_RELEASE);
   }
   pthread_mutex_unlock(&attach_lock);
@@ -257,7 +377,7 @@ static void check_caller(uintptr_t pc) {
     if (ud_shim.rts[i]->bias == c.bias)
       return;
   if (ud_file_has_go(c.name))
-    attach(c.name, c.name, c.bias, true);
+    attach(c.name, c.name, c.bias, c.phdr, c.phnum, true);
 }
 
 /* A library's initialiser may run before the shim's constructor: the
@@ -287,6 +407,8 @@ typedef struct main_probe {
   uintptr_t addr;
   bool inside;
   uint64_t bias;
+  const ElfW(Phdr) *phdr;
+  size_t phnum;
   bool seen;
 } main_probe;
 
@@ -296,6 +418,8 @@ static int probe_main(struct dl_phdr_info *info, size_t size, void *p) {
   (void)size;
   m->seen = true;
   m->bias = info->dlpi_addr;
+  m->phdr = info->dlpi_phdr;
+  m->phnum = info->dlpi_phnum;
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     if (ph->p_type != PT_LOAD)
@@ -328,6 +452,6 @@ __attribute__((constructor)) static void ud_shim_init(void) {
     struct stat a, b;
     bool same = n > 0 && stat(path, &a) == 0 && stat("/proc/self/exe", &b) == 0 &&
                 a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-    attach(same ? path : "/proc/self/exe", path, mp.bias, false);
+    attach(same ? path : "/proc/self/exe", path, mp.bias, mp.phdr, mp.phnum, false);
   }
 }

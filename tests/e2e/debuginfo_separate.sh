@@ -7,8 +7,11 @@
 #     layout): doctor --debuginfo-path ROOT reads it, without it there is
 #     no DWARF;
 #   - the seed bug is still caught from the debuglinked binary;
-#   - with DEBUGINFOD_URLS set, the shim does not look for separate files
-#     (that may use the network), and still works from the descriptors.
+#   - with DEBUGINFOD_URLS set, the shim looks only on this machine (never
+#     through debuginfod, tests/e2e/no_debuginfod.sh), and a binary with no
+#     debug file to find still works from the descriptors.
+# The shim reads DWARF at start-up only with check_layout_dwarf=1, which
+# the runs here set.
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
 shim_need
@@ -40,7 +43,7 @@ for tc in $(undead_toolchains); do
       note "$tc $v: doctor --debuginfo-path: $(grep '^  DWARF' "$d/doctor-root.txt")"
 
     pre=$d/shim
-    rc=$(UNDEAD_OPTIONS=verbosity=1 run_shim "$pre" "$d/link/prog")
+    rc=$(UNDEAD_OPTIONS=verbosity=1:check_layout_dwarf=1 run_shim "$pre" "$d/link/prog")
     grep -q 'layout from type descriptors, agreeing: DWARF, table go' "$pre.err" ||
       note "$tc $v: the shim did not read the separate DWARF: $(head -1 "$pre.err")"
     if [ "$v" = undead ]; then
@@ -48,7 +51,7 @@ for tc in $(undead_toolchains); do
     else
       [ "$rc" = 0 ] && ! grep -q 'SUMMARY: undead' "$pre.err" || note "$tc $v: not clean (exit $rc)"
     fi
-    rc=$(DEBUGINFOD_URLS=http://debuginfod.invalid UNDEAD_OPTIONS=verbosity=1 run_shim "$pre.net" "$d/nolink")
+    rc=$(DEBUGINFOD_URLS=http://debuginfod.invalid UNDEAD_OPTIONS=verbosity=1:check_layout_dwarf=1 run_shim "$pre.net" "$d/nolink")
     grep -q 'layout from type descriptors, agreeing: table go[0-9.]*;' "$pre.net.err" ||
       note "$tc $v: with DEBUGINFOD_URLS: $(head -1 "$pre.net.err")"
     echo "$tc $v: debuglink and build-id DWARF read; $([ "$v" = undead ] && echo caught || echo clean)"

@@ -48,6 +48,7 @@ static void test_defaults(void) {
   ud_options_default(&o);
   CHECK(strcmp(o.log_path, "stderr") == 0);
   CHECK(o.halt_on_error && o.abort_on_error && o.check_relocations && !o.help);
+  CHECK(!o.check_layout_dwarf); /* DWARF is read at start-up only when asked */
   CHECK(o.exitcode == 66 && o.verbosity == 0 && o.format == UD_FORMAT_TEXT);
   ud_options p = good(NULL);
   CHECK(memcmp(&o, &p, sizeof o) == 0);
@@ -58,6 +59,7 @@ static void test_defaults(void) {
 }
 
 static void test_values(void) {
+  CHECK(good("check_layout_dwarf=1").check_layout_dwarf);
   ud_options o = good("halt_on_error=0:abort_on_error=0:check_relocations=0:help=1");
   CHECK(!o.halt_on_error && !o.abort_on_error && !o.check_relocations && o.help);
   o = good("exitcode=0:verbosity=2");

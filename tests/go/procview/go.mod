@@ -1,0 +1,3 @@
+module procview
+
+go 1.19
