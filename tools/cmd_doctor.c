@@ -66,7 +66,7 @@ static void print_calls(const char *what, const ud_call_list *l) {
   printf("\n");
 }
 
-static void print_slots(const ud_probe_gate *g, bool candidates) {
+static void print_slots(const ud_gate_desc *g, bool candidates) {
   for (size_t k = 0; k < g->nslots; k++)
     if (g->live_at_y[k] != candidates)
       printf(" %s@sp+%d%s%s", g->slots[k].kind == UD_SLOT_ARG ? "arg" : "local", g->slots[k].sp_off,
@@ -127,7 +127,7 @@ static void print_text(const char *path, const ud_probe *p) {
          p->nexports ? " (//export: C can call back into Go)" : ": C cannot call back into Go");
   printf("  gate frames      %zu\n", p->ngates_total);
   for (size_t i = 0; i < p->ngates; i++) {
-    const ud_probe_gate *g = &p->gates[i];
+    const ud_gate_desc *g = &p->gates[i];
     printf("    %s X %#llx %s:%d (after %s) Y %#llx %s:%d\n", g->name, (unsigned long long)g->gate.x_ret,
            ud_report_basename(g->x_file), g->x_line,
            g->gate.x_callee ? g->gate.x_callee : "runtime.entersyscall",
@@ -229,7 +229,7 @@ static void print_json(const char *path, const ud_probe *p) {
   json_calls("left_stack_free", &p->sites.left_free);
   printf("},\"gates\":[");
   for (size_t i = 0; i < p->ngates; i++) {
-    const ud_probe_gate *g = &p->gates[i];
+    const ud_gate_desc *g = &p->gates[i];
     printf("%s{\"func\":", i ? "," : "");
     jstr(g->name);
     printf(",\"x\":{\"pc\":\"%#llx\",\"file\":", (unsigned long long)g->gate.x_ret);

@@ -9,7 +9,7 @@
 
 #include "cmd.h"
 #include "dwarfvars.h"
-#include "gate_frames.h"
+#include "gate_funcs.h"
 #include "image.h"
 #include "json_write.h"
 #include "pclntab.h"
@@ -46,7 +46,7 @@ typedef struct site {
 } site;
 
 typedef struct gate_view {
-  const ud_gate *g;
+  const ud_gate_func *g;
   site x, y;
   ud_frame_layout frame;
   size_t live_x, live_y;
@@ -54,7 +54,7 @@ typedef struct gate_view {
   size_t nslots;
 } gate_view;
 
-static void site_of(const ud_gate *g, uint64_t ret, const char *callee, site *s) {
+static void site_of(const ud_gate_func *g, uint64_t ret, const char *callee, site *s) {
   s->ret = ret;
   s->callee = callee;
   /* the CALL instruction itself: ret - 1 lies inside it */
@@ -180,12 +180,12 @@ int cmd_scan(int argc, char **argv) {
     ud_image_close(img);
     return scan_fail(&err);
   }
-  ud_gate *gates = NULL;
+  ud_gate_func *gates = NULL;
   gate_view *views = NULL;
   size_t ng = 0, total = 0;
   ud_dwarfvars *dv = NULL;
 
-  if (ud_gates_find(img, tab, NULL, 0, &ng, &err) != UD_OK)
+  if (ud_gate_funcs_find(img, tab, NULL, 0, &ng, &err) != UD_OK)
     goto out;
   gates = calloc(ng ? ng : 1, sizeof *gates);
   views = calloc(ng ? ng : 1, sizeof *views);
@@ -194,7 +194,7 @@ int cmd_scan(int argc, char **argv) {
     goto out;
   }
   size_t ng2;
-  if (ud_gates_find(img, tab, gates, ng, &ng2, &err) != UD_OK)
+  if (ud_gate_funcs_find(img, tab, gates, ng, &ng2, &err) != UD_OK)
     goto out;
   for (size_t i = 0; i < ng; i++) {
     gate_view *v = &views[i];

@@ -8,10 +8,10 @@ size_t ud_gate_table_load(ud_gate_table *t, const ud_probe *p, uint64_t bias) {
   t->park_pc = p->park.pc + bias;
   t->park_spdelta = p->park.spdelta;
   for (size_t i = 0; i < p->ngates; i++) {
-    const ud_probe_gate *pg = &p->gates[i];
+    const ud_gate_desc *pg = &p->gates[i];
     if (!pg->usable)
       continue;
-    ud_gate_info *gi = &t->gates[t->n++];
+    ud_gate_entry *gi = &t->gates[t->n++];
     gi->func_name = pg->name;
     gi->x_pc = pg->gate.x_ret + bias;
     gi->y_pc = pg->gate.y_ret + bias;
@@ -36,21 +36,21 @@ size_t ud_gate_table_load(ud_gate_table *t, const ud_probe *p, uint64_t bias) {
   return t->n;
 }
 
-const ud_gate_info *ud_gate_by_x(const ud_gate_table *t, uint64_t x_pc) {
+const ud_gate_entry *ud_gate_by_x(const ud_gate_table *t, uint64_t x_pc) {
   for (size_t i = 0; i < t->n; i++)
     if (t->gates[i].x_pc == x_pc)
       return &t->gates[i];
   return NULL;
 }
 
-const ud_gate_info *ud_gate_by_y(const ud_gate_table *t, uint64_t y_pc) {
+const ud_gate_entry *ud_gate_by_y(const ud_gate_table *t, uint64_t y_pc) {
   for (size_t i = 0; i < t->n; i++)
     if (t->gates[i].y_pc == y_pc)
       return &t->gates[i];
   return NULL;
 }
 
-bool ud_gate_claim(const ud_gate_info *gi, size_t key) {
+bool ud_gate_claim(const ud_gate_entry *gi, size_t key) {
   if (key >= UD_GATE_NKEYS)
     return false;
   uint8_t *flag = (uint8_t *)&gi->reported[key]; /* the one mutable field */

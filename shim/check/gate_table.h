@@ -27,7 +27,7 @@ typedef struct ud_gate_slot {
   char name[48];     /* Go variable, or "" */
 } ud_gate_slot;
 
-typedef struct ud_gate_info {
+typedef struct ud_gate_entry {
   const char *func_name;
   uint64_t x_pc, y_pc;          /* run-time return addresses */
   const char *x_callee, *y_callee;
@@ -37,10 +37,10 @@ typedef struct ud_gate_info {
   size_t nslots, ncand;
   ud_gate_slot slots[UD_GATE_MAX_SLOTS];
   uint8_t reported[UD_GATE_NKEYS]; /* set once a report named the slot */
-} ud_gate_info;
+} ud_gate_entry;
 
 typedef struct ud_gate_table {
-  ud_gate_info gates[UD_GATE_MAX];
+  ud_gate_entry gates[UD_GATE_MAX];
   size_t n, ncand;   /* ncand: undead candidates over all gates */
   uint64_t y_min, y_max; /* every gate's Y is in [y_min, y_max] */
   uint64_t park_pc;  /* run-time: g.sched.pc of a goroutine parked in C */
@@ -51,12 +51,12 @@ typedef struct ud_gate_table {
 size_t ud_gate_table_load(ud_gate_table *t, const ud_probe *p, uint64_t bias);
 
 /* The gate whose X (run-time) is x_pc, or NULL. */
-const ud_gate_info *ud_gate_by_x(const ud_gate_table *t, uint64_t x_pc);
+const ud_gate_entry *ud_gate_by_x(const ud_gate_table *t, uint64_t x_pc);
 /* The gate whose Y (run-time) is y_pc, or NULL. */
-const ud_gate_info *ud_gate_by_y(const ud_gate_table *t, uint64_t y_pc);
+const ud_gate_entry *ud_gate_by_y(const ud_gate_table *t, uint64_t y_pc);
 
 /* Marks key (a slot index or UD_GATE_KEY_*) of gate gi reported; true the
  * first time. */
-bool ud_gate_claim(const ud_gate_info *gi, size_t key);
+bool ud_gate_claim(const ud_gate_entry *gi, size_t key);
 
 #endif

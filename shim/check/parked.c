@@ -25,7 +25,7 @@ size_t ud_find_parked(const ud_gate_table *t, uint64_t from, uint64_t lo, uint64
       }
     }
     uint64_t w = rd64(a);
-    const ud_gate_info *gi;
+    const ud_gate_entry *gi;
     if (w - t->y_min <= span && (gi = ud_gate_by_y(t, w)) != NULL && rd64(a - below) == t->park_pc)
       out[n++] = (ud_parked){.gi = gi, .sp = a + 8};
     a -= 8;

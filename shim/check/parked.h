@@ -17,7 +17,7 @@
 #include "gate_table.h"
 
 typedef struct ud_parked {
-  const ud_gate_info *gi;
+  const ud_gate_entry *gi;
   uint64_t sp; /* the candidate frame's SP (just above Y) */
 } ud_parked;
 

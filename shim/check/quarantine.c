@@ -17,7 +17,7 @@ typedef struct armed_move {
   int64_t goid;
   uint64_t hi, newsize;
   bool growth;
-  const ud_gate_info *gate;
+  const ud_gate_entry *gate;
 } armed_move;
 static __thread armed_move armed __attribute__((tls_model("initial-exec")));
 
@@ -29,7 +29,7 @@ typedef struct held {
   int64_t goid;
   uint64_t newsize;
   bool growth;
-  const ud_gate_info *gate;
+  const ud_gate_entry *gate;
   uint64_t seq;              /* the move's number, from 1 */
   size_t nframes;
   ud_goframe frames[UD_QUARANTINE_FRAMES]; /* on the left stack, innermost first */
@@ -41,7 +41,7 @@ static uint64_t ring_bytes, moves;
 static int ring_lock;
 
 void ud_quarantine_arm(const ud_rt *rt, const ud_gview *gv, uint64_t newsize, bool growth,
-                       const ud_gate_info *gate) {
+                       const ud_gate_entry *gate) {
   armed = (armed_move){.rt = rt, .g = gv->g, .goid = gv->goid, .hi = gv->stack_hi,
                        .newsize = newsize, .growth = growth, .gate = gate};
   ud_quarantine_armed_lo = gv->stack_lo;

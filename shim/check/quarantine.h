@@ -44,7 +44,7 @@ extern __thread uint64_t ud_quarantine_armed_lo __attribute__((tls_model("initia
  * copy): the stack [lo, hi) it is leaving will be held, not freed. gate:
  * the innermost gate frame open (may be NULL), for the report. */
 void ud_quarantine_arm(const ud_rt *rt, const ud_gview *gv, uint64_t newsize, bool growth,
-                       const ud_gate_info *gate);
+                       const ud_gate_entry *gate);
 
 /* From ud_tramp_stackfree: copystack frees [lo, hi). Returns the range the
  * runtime is to free instead ({0, 0}: nothing, the stack is held). */

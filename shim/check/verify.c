@@ -15,7 +15,7 @@ enum { MAX_FRAMES = UD_GATE_MAX * 4 };
 
 /* A gate frame found on a goroutine's stack. */
 typedef struct gate_frame {
-  const ud_gate_info *gi;
+  const ud_gate_entry *gi;
   uint64_t sp;     /* the frame's SP */
   bool at_x;       /* the innermost gate at callback return: parked at X */
   bool confirmed;  /* seen by the frame walk */
@@ -141,7 +141,7 @@ static bool stale_frame_pointer(uint64_t bp, uint64_t lo, uint64_t hi, const ud_
  * left g.sched.bp, and so the BP register the goroutine resumes with,
  * pointing into the stack it left; the frames made since saved it).
  * Reported once per gate. */
-static void report_frame_pointer(const ud_rt *rt, const ud_gate_info *gi, int32_t depth,
+static void report_frame_pointer(const ud_rt *rt, const ud_gate_entry *gi, int32_t depth,
                                  const ud_gview *v, enum ud_trigger trigger, const char *from,
                                  uint64_t at, uint64_t val, uint64_t slo, uint64_t shi,
                                  uint64_t newsize, uint64_t pc, uint64_t sp, bool pc_is_ret) {
@@ -178,7 +178,7 @@ static void report_move_in_syscall(const ud_rt *rt, uintptr_t gp, uint64_t ssp, 
   ud_gview v;
   ud_read_g(L, gp, &v);
   uint64_t spc = ud_field(gp, L->g_syscallpc);
-  const ud_gate_info *gi = ud_gate_by_x(&rt->gates, spc);
+  const ud_gate_entry *gi = ud_gate_by_x(&rt->gates, spc);
   if (gi != NULL ? !ud_gate_claim(gi, UD_GATE_KEY_MOVE_IN_SYSCALL)
                  : __atomic_exchange_n(&reported_no_gate, 1, __ATOMIC_RELAXED) != 0)
     return;
@@ -235,7 +235,7 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
                          ncgo, &v, growth ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK,
                          "sched.bp", fp_at, fp_val, fp_lo, fp_hi, newsize, v.sched_pc, v.sched_sp, false);
   for (size_t k = 0; k < fr.n; k++) {
-    const ud_gate_info *gi = fr.f[k].gi;
+    const ud_gate_entry *gi = fr.f[k].gi;
     for (size_t j = 0; j < gi->nslots; j++) {
       if (gi->slots[j].live_at_y)
         continue; /* the copier adjusts it */
@@ -258,7 +258,7 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
 }
 
 /* A g.syscall* word about to be restored that lies outside the stack. */
-static void report_syscall_word(const ud_rt *rt, const ud_gate_info *gi, int32_t depth,
+static void report_syscall_word(const ud_rt *rt, const ud_gate_entry *gi, int32_t depth,
                                 const ud_gview *v, const ud_ranges *h, enum ud_kind kind,
                                 const char *field, uint64_t value, uint64_t pc, uint64_t sp) {
   ud_violation viol = {
@@ -279,7 +279,7 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
                            uint64_t rbp) {
   const ud_layout *L = &rt->layout;
   UD_COUNT(callbacks, 1);
-  const ud_gate_info *gi = ud_gate_by_x(&rt->gates, pc);
+  const ud_gate_entry *gi = ud_gate_by_x(&rt->gates, pc);
   if (gi == NULL)
     return; /* not returning into a gate (a C thread's callback) */
   UD_COUNT(gate_returns, 1);
@@ -320,7 +320,7 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
     fr.f[fr.n++] = (gate_frame){.gi = gi, .sp = sp, .at_x = true};
   settle(rt, &fr, m != 0 ? ncgo - 1 : -1);
   for (size_t k = 0; k < fr.n; k++) {
-    const ud_gate_info *fg = fr.f[k].gi;
+    const ud_gate_entry *fg = fr.f[k].gi;
     for (size_t j = 0; j < fg->nslots; j++) {
       uint64_t addr = fr.f[k].sp + (uint64_t)(int64_t)fg->slots[j].sp_off;
       if (addr < lo || addr + 8 > hi)

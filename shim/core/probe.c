@@ -20,7 +20,7 @@ __attribute__((format(printf, 2, 3))) static void reason(ud_probe *p, const char
     memcpy(p->reasons[p->nreasons++], buf, sizeof buf);
 }
 
-static void describe_gate(ud_probe_gate *g) {
+static void describe_gate(ud_gate_desc *g) {
   ud_err err = {0};
   if (ud_gate_slots(&g->gate, g->slots, g->live_at_y, UD_PROBE_SLOTS, &g->nslots, &g->frame_size,
                     &err) != UD_OK) {
@@ -39,16 +39,16 @@ static void describe_gate(ud_probe_gate *g) {
 }
 
 static void probe_gates(const ud_image *img, const ud_pclntab *tab, bool with_dwarf, ud_probe *p) {
-  ud_gate found[UD_PROBE_GATES];
+  ud_gate_func found[UD_PROBE_GATES];
   ud_err err = {0};
-  if (ud_gates_find(img, tab, found, UD_PROBE_GATES, &p->ngates_total, &err) != UD_OK) {
+  if (ud_gate_funcs_find(img, tab, found, UD_PROBE_GATES, &p->ngates_total, &err) != UD_OK) {
     snprintf(p->gates_error, sizeof p->gates_error, "cannot find the gate frames: %s", err.msg);
     reason(p, "%s", p->gates_error);
     return;
   }
   p->ngates = p->ngates_total < UD_PROBE_GATES ? p->ngates_total : UD_PROBE_GATES;
   for (size_t i = 0; i < p->ngates; i++) {
-    ud_probe_gate *g = &p->gates[i];
+    ud_gate_desc *g = &p->gates[i];
     g->gate = found[i];
     g->name = ud_func_name(&g->gate.fn);
     if (!ud_func_fileline(&g->gate.fn, g->gate.x_ret - 1, &g->x_file, &g->x_line))
@@ -67,7 +67,7 @@ static void probe_gates(const ud_image *img, const ud_pclntab *tab, bool with_dw
   ud_err derr = {0};
   ud_dwarfvars *dv = with_dwarf && any_cand && p->dwarf ? ud_dwarfvars_open(img, &derr) : NULL;
   for (size_t i = 0; i < p->ngates; i++) {
-    ud_probe_gate *g = &p->gates[i];
+    ud_gate_desc *g = &p->gates[i];
     for (size_t k = 0; k < g->nslots; k++)
       ud_gate_slot_name(img, dv, &g->gate.fn, g->gate.x_ret, g->slots[k].kind, g->slots[k].sp_off,
                         g->frame_size + 8, g->names[k], sizeof g->names[k]);

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gate_frames.h"
+#include "gate_funcs.h"
 #include "goversion.h"
 #include "image.h"
 #include "layout.h"
@@ -27,8 +27,8 @@ enum { UD_PROBE_GATES = 16, UD_PROBE_SLOTS = 48, UD_PROBE_REASONS = 12 };
 
 /* A gate frame and the pointer slots live at X, each marked live at Y or
  * not (an undead candidate). */
-typedef struct ud_probe_gate {
-  ud_gate gate;
+typedef struct ud_gate_desc {
+  ud_gate_func gate;
   const char *name;            /* the function's */
   const char *x_file, *y_file; /* source positions of the X and Y calls ("" unknown) */
   int32_t x_line, y_line;
@@ -39,7 +39,7 @@ typedef struct ud_probe_gate {
   ud_live_slot slots[UD_PROBE_SLOTS];
   bool live_at_y[UD_PROBE_SLOTS];
   char names[UD_PROBE_SLOTS][48]; /* the Go variable, or "" (ud_gate_slot_name) */
-} ud_probe_gate;
+} ud_gate_desc;
 
 typedef struct ud_probe {
   /* the binary */
@@ -62,7 +62,7 @@ typedef struct ud_probe {
   ud_gate_park park;
   char park_error[256];
   size_t ngates, nusable, ngates_total;
-  ud_probe_gate gates[UD_PROBE_GATES];
+  ud_gate_desc gates[UD_PROBE_GATES];
   char gates_error[320];
   bool sites_ok;
   ud_sites sites;

@@ -14,7 +14,7 @@
 
 #include "counts.h"
 #include "dwarfvars.h"
-#include "gate_frames.h"
+#include "gate_funcs.h"
 #include "cstack.h"
 #include "gosym.h"
 #include "gostack.h"
@@ -65,7 +65,7 @@ static struct {
   ud_dwarfvars *dv; /* NULL: none (tried) */
 } dwarf_names[DWARF_RTS];
 
-static bool dwarf_slot_name(const ud_rt *rt, const ud_gate_info *gi, const ud_gate_slot *sl, char *out,
+static bool dwarf_slot_name(const ud_rt *rt, const ud_gate_entry *gi, const ud_gate_slot *sl, char *out,
                             size_t cap) {
   if (!rt->names_at_report)
     return false;
@@ -162,7 +162,7 @@ static void stop_program(const ud_options *opt) {
 /* Takes the report lock and fills what every kind has: the process, the
  * goroutine, the gate (gi may be NULL), the time. */
 static ud_report *report_begin(const ud_rt *rt, enum ud_kind kind, enum ud_trigger trigger,
-                               int64_t goid, const ud_gate_info *gi) {
+                               int64_t goid, const ud_gate_entry *gi) {
   int32_t tid = my_tid();
   if (__atomic_load_n(&lock_owner, __ATOMIC_RELAXED) == tid) {
     if (!ending) {
@@ -217,7 +217,7 @@ static void report_finish(const ud_rt *rt, ud_report *r) {
 }
 
 void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
-  const ud_gate_info *gi = v->gate;
+  const ud_gate_entry *gi = v->gate;
   ud_report *r = report_begin(rt, v->kind, v->trigger, v->goid, gi);
   uint64_t walk_hi = v->walk_hi;
   r->frame_sp = v->frame_sp;

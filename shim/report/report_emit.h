@@ -27,7 +27,7 @@
 typedef struct ud_violation {
   enum ud_kind kind;
   enum ud_trigger trigger;
-  const ud_gate_info *gate;     /* NULL: no gate (a move in a plain system call) */
+  const ud_gate_entry *gate;     /* NULL: no gate (a move in a plain system call) */
   int32_t gate_depth;    /* 1 = the goroutine's outermost open gate */
   uint64_t frame_sp;     /* the gate frame's SP in the stack walked */
   int64_t goid;
@@ -57,7 +57,7 @@ typedef struct ud_left_stack_write {
   const ud_rt *rt;
   enum ud_trigger when;        /* quarantine-release or exit */
   int64_t goid;
-  const ud_gate_info *gate;    /* the innermost gate open at the move, or NULL */
+  const ud_gate_entry *gate;    /* the innermost gate open at the move, or NULL */
   bool growth;                 /* the move: growth (else shrink) */
   uint64_t newsize;
   uint64_t addr, value;        /* the first word written, and what it holds */

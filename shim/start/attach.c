@@ -80,7 +80,7 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   if (opt->quarantine && !rt->quarantine)
     ud_log("quarantine is off in %s: %s", rt->path, p->sites.left_free.error);
   if (opt->verbosity >= 1) {
-    const ud_gate_info *g0 = &rt->gates.gates[0];
+    const ud_gate_entry *g0 = &rt->gates.gates[0];
     ud_log("active: %s %s%s: %zu gate frame(s) (%s X=%s:%d Y=%s:%d, %zu undead candidate slot(s)); "
            "runtime.copystack hooked at %zu growth + %zu shrink site(s), the callback return in "
            "runtime.cgocallbackg%s%s%s; layout from %s%s%s; %s%zu exported Go function(s)%s",
@@ -95,7 +95,7 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   }
   if (opt->verbosity >= 2)
     for (size_t i = 0; i < rt->gates.n; i++) {
-      const ud_gate_info *gi = &rt->gates.gates[i];
+      const ud_gate_entry *gi = &rt->gates.gates[i];
       for (size_t k = 0; k < gi->nslots; k++)
         ud_log("  gate %s slot sp+%d %s%s%s live at X%s", gi->func_name, gi->slots[k].sp_off,
                gi->slots[k].kind == UD_SLOT_ARG ? "arg" : "local", gi->slots[k].name[0] ? " " : "",

@@ -15,7 +15,7 @@ int main(void) {
   p.park.pc = 0x5008;
   p.park.spdelta = 8;
   p.ngates = 3;
-  p.gates[0] = (ud_probe_gate){.gate = {.fn = fn, .x_ret = 0x1010, .y_ret = 0x1040}, .name = "runtime.cgocall",
+  p.gates[0] = (ud_gate_desc){.gate = {.fn = fn, .x_ret = 0x1010, .y_ret = 0x1040}, .name = "runtime.cgocall",
                                .x_file = "cgocall.go", .x_line = 167, .y_file = "cgocall.go", .y_line = 185,
                                .usable = true, .frame_size = 48, .nslots = 3, .ncand = 2};
   p.gates[0].slots[0] = (ud_live_slot){.sp_off = 32, .kind = UD_SLOT_LOCAL};
@@ -23,8 +23,8 @@ int main(void) {
   p.gates[0].slots[2] = (ud_live_slot){.sp_off = 64, .kind = UD_SLOT_ARG};
   p.gates[0].live_at_y[0] = true;
   strcpy(p.gates[0].names[2], "arg");
-  p.gates[1] = (ud_probe_gate){.gate = {.fn = fn, .x_ret = 0x1080, .y_ret = 0x1090}, .usable = false};
-  p.gates[2] = (ud_probe_gate){.gate = {.fn = fn, .x_ret = 0x10a0, .y_ret = 0x10c0}, .usable = true,
+  p.gates[1] = (ud_gate_desc){.gate = {.fn = fn, .x_ret = 0x1080, .y_ret = 0x1090}, .usable = false};
+  p.gates[2] = (ud_gate_desc){.gate = {.fn = fn, .x_ret = 0x10a0, .y_ret = 0x10c0}, .usable = true,
                                .frame_size = 16, .nslots = 0};
   ud_gate_table t;
   const uint64_t bias = 0x7f0000000000;
@@ -32,7 +32,7 @@ int main(void) {
   CHECK(t.n == 2 && t.ncand == 2);
   CHECK(t.park_pc == 0x5008 + bias && t.park_spdelta == 8);
   CHECK(t.y_min == 0x1040 + bias && t.y_max == 0x10c0 + bias);
-  const ud_gate_info *g = ud_gate_by_x(&t, 0x1010 + bias);
+  const ud_gate_entry *g = ud_gate_by_x(&t, 0x1010 + bias);
   CHECK(g == &t.gates[0] && g->y_pc == 0x1040 + bias && g->frame_size == 48 && g->nslots == 3);
   CHECK(strcmp(g->func_name, "runtime.cgocall") == 0 && g->x_line == 167 && g->y_line == 185);
   CHECK(g->slots[0].live_at_y && !g->slots[1].live_at_y && !g->slots[2].live_at_y);

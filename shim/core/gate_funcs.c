@@ -10,7 +10,7 @@
  * functions worth decoding; those are then decoded instruction by
  * instruction, so a stray E8 inside another instruction never makes a
  * gate. */
-#include "gate_frames.h"
+#include "gate_funcs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +50,7 @@ static void collect(const ud_pclntab *tab, const char *const *names, size_t nnam
   }
 }
 
-int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out, size_t cap,
+int ud_gate_funcs_find(const ud_image *img, const ud_pclntab *tab, ud_gate_func *out, size_t cap,
                   size_t *n, ud_err *err) {
   static const char *const y_names[] = {"runtime.asmcgocall"};
   static const char *const x_names[] = {"runtime.entersyscall", "runtime.reentersyscall"};
@@ -146,7 +146,7 @@ static int live_at(const ud_func *f, uint64_t pc, ud_frame_layout *fl, ud_live_s
   return UD_OK;
 }
 
-int ud_gate_slots(const ud_gate *g, ud_live_slot *out, bool *live_at_y, size_t cap, size_t *n,
+int ud_gate_slots(const ud_gate_func *g, ud_live_slot *out, bool *live_at_y, size_t cap, size_t *n,
                   int32_t *frame_size, ud_err *err) {
   enum { BUF = 128 };
   ud_live_slot xb[BUF], yb[BUF], *xs = NULL, *ys = NULL;

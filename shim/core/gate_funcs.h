@@ -1,14 +1,21 @@
-/* gate_frames: finding the gate frames of a Go binary.
+/* gate_funcs: finding the gate functions of a Go binary.
  *
- * A gate frame is a function that saves the syscall PC/SP (calls
- * runtime.entersyscall or runtime.reentersyscall: the return address of that
- * call is "X") and later, in the same frame, calls into foreign code
- * (runtime.asmcgocall: return address "Y"), so that Go code can run in
- * callbacks between the two. The GC traces such a frame at X while a
+ * Three things carry the word "gate", one name each:
+ *   - a gate function (ud_gate_func, here): a function of the binary that
+ *     saves the syscall PC/SP (calls runtime.entersyscall or
+ *     runtime.reentersyscall: the return address of that call is "X") and
+ *     later, in the same frame, calls into foreign code (runtime.asmcgocall:
+ *     return address "Y"), so that Go code can run in callbacks between the
+ *     two; runtime.cgocall is the one every release has;
+ *   - its description, X and Y with their source lines and the pointer slots
+ *     live at X: ud_gate_desc (probe.h, link-time) and, in a watched
+ *     runtime, ud_gate_entry (check/gate_table.h, run-time addresses);
+ *   - a gate frame: an activation of a gate function found on a
+ *     goroutine's stack, parked at Y while C runs (check/parked.h). The GC traces such a frame at X while a
  * callback's stack copy adjusts it at Y; a pointer slot live at X but dead at
  * Y is an undead candidate. */
-#ifndef UNDEAD_GATE_FRAMES_H
-#define UNDEAD_GATE_FRAMES_H
+#ifndef UNDEAD_GATE_FUNCS_H
+#define UNDEAD_GATE_FUNCS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,16 +26,16 @@
 #include "pclntab.h"
 #include "stackmap.h"
 
-typedef struct ud_gate {
+typedef struct ud_gate_func {
   ud_func fn;
   uint64_t x_ret;     /* return address of the entersyscall call */
   uint64_t y_ret;     /* return address of the asmcgocall call */
   const char *x_callee; /* name of the function called at X */
-} ud_gate;
+} ud_gate_func;
 
 /* Every (X, Y) pair: X before Y in the same function. Sets *n to the total,
  * writes at most cap. */
-int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out,
+int ud_gate_funcs_find(const ud_image *img, const ud_pclntab *tab, ud_gate_func *out,
                   size_t cap, size_t *n, ud_err *err);
 
 /* The pointer slots live at X of gate g, in X's order, each with whether
@@ -36,7 +43,7 @@ int ud_gates_find(const ud_image *img, const ud_pclntab *tab, ud_gate *out,
  * not adjusted by the copier), and the frame size. X and Y must be one
  * frame (the same spdelta), else UD_E_UNSUPPORTED. Writes at most cap,
  * sets *n to the total. */
-int ud_gate_slots(const ud_gate *g, ud_live_slot *out, bool *live_at_y, size_t cap, size_t *n,
+int ud_gate_slots(const ud_gate_func *g, ud_live_slot *out, bool *live_at_y, size_t cap, size_t *n,
                   int32_t *frame_size, ud_err *err);
 
 /* Where asmcgocall parks a goroutine while its C code runs:
