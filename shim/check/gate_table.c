@@ -3,6 +3,13 @@
 
 #include <string.h>
 
+/* The report-once flags of every gate entry loaded in the process (at most
+ * 8 runtimes of UD_GATE_MAX gates), handed out at load. */
+enum { CLAIM_ENTRIES = 8 * UD_GATE_MAX };
+static uint8_t claimed[CLAIM_ENTRIES][UD_GATE_NKEYS];
+static uint8_t claimed_spare[UD_GATE_NKEYS]; /* past that, shared */
+static size_t nclaimed;
+
 size_t ud_gate_table_load(ud_gate_table *t, const ud_probe *p, uint64_t bias) {
   memset(t, 0, sizeof *t);
   t->park_pc = p->park.pc + bias;
@@ -12,6 +19,8 @@ size_t ud_gate_table_load(ud_gate_table *t, const ud_probe *p, uint64_t bias) {
     if (!pg->usable)
       continue;
     ud_gate_entry *gi = &t->gates[t->n++];
+    size_t c = __atomic_fetch_add(&nclaimed, 1, __ATOMIC_RELAXED);
+    gi->reported = c < CLAIM_ENTRIES ? claimed[c] : claimed_spare;
     gi->func_name = pg->name;
     gi->x_pc = pg->gate.x_ret + bias;
     gi->y_pc = pg->gate.y_ret + bias;
@@ -53,6 +62,5 @@ const ud_gate_entry *ud_gate_by_y(const ud_gate_table *t, uint64_t y_pc) {
 bool ud_gate_claim(const ud_gate_entry *gi, size_t key) {
   if (key >= UD_GATE_NKEYS)
     return false;
-  uint8_t *flag = (uint8_t *)&gi->reported[key]; /* the one mutable field */
-  return __atomic_exchange_n(flag, 1, __ATOMIC_ACQ_REL) == 0;
+  return __atomic_exchange_n(&gi->reported[key], 1, __ATOMIC_ACQ_REL) == 0;
 }

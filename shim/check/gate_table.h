@@ -36,7 +36,9 @@ typedef struct ud_gate_entry {
   int32_t frame_size;           /* spdelta at X (== at Y) */
   size_t nslots, ncand;
   ud_gate_slot slots[UD_GATE_MAX_SLOTS];
-  uint8_t reported[UD_GATE_NKEYS]; /* set once a report named the slot */
+  uint8_t *reported;  /* UD_GATE_NKEYS flags, set once a report named the key;
+                       * the only state written after start-up, kept outside
+                       * the read-only entry (gate_table.c) */
 } ud_gate_entry;
 
 typedef struct ud_gate_table {

@@ -110,7 +110,7 @@ void ud_history_add(const void *rt, uintptr_t g, int64_t goid, uint64_t lo, uint
   unlock();
 }
 
-bool ud_history_take(const void *rt, uintptr_t g, int64_t goid, ud_ranges *out, bool drop) {
+static bool lookup(const void *rt, uintptr_t g, int64_t goid, ud_ranges *out, bool drop) {
   if (table == NULL)
     return false;
   lock();
@@ -122,4 +122,12 @@ bool ud_history_take(const void *rt, uintptr_t g, int64_t goid, ud_ranges *out, 
     remove_at((size_t)(r - table));
   unlock();
   return ok;
+}
+
+bool ud_history_copy(const void *rt, uintptr_t g, int64_t goid, ud_ranges *out) {
+  return lookup(rt, g, goid, out, false);
+}
+
+bool ud_history_take(const void *rt, uintptr_t g, int64_t goid, ud_ranges *out) {
+  return lookup(rt, g, goid, out, true);
 }

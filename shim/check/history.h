@@ -29,9 +29,12 @@ bool ud_history_init(void);
 /* Records [lo, hi) as a stack goroutine (rt, g, goid) left. */
 void ud_history_add(const void *rt, uintptr_t g, int64_t goid, uint64_t lo, uint64_t hi);
 
-/* Copies the goroutine's record into *out; false if it has none. With drop,
- * the record is removed. */
-bool ud_history_take(const void *rt, uintptr_t g, int64_t goid, ud_ranges *out, bool drop);
+/* Copies the goroutine's record into *out; false if it has none (a record
+ * of an earlier goroutine on the same g is dropped). */
+bool ud_history_copy(const void *rt, uintptr_t g, int64_t goid, ud_ranges *out);
+/* The same, and the record is removed (the goroutine's outermost callback
+ * is returning to C). */
+bool ud_history_take(const void *rt, uintptr_t g, int64_t goid, ud_ranges *out);
 
 /* Records in the table, read without the lock. */
 extern size_t ud_history_count;

@@ -216,7 +216,7 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
   if (growth && newsize == hi - lo)
     UD_COUNT(forced_moves, 1);
   ud_ranges h;
-  bool moved_before = ud_history_take(rt, gp, v.goid, &h, false);
+  bool moved_before = ud_history_copy(rt, gp, v.goid, &h);
   ud_history_add(rt, gp, v.goid, lo, hi);
   frames fr = {.walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .lo = lo, .hi = hi};
   find_parked(rt, v.sched_sp, lo, hi, &fr);
@@ -294,7 +294,7 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
   uintptr_t m = ud_g_cgo_m(L, g);
   int32_t ncgo = m != 0 ? ud_m_ncgo(L, m) : 0; /* 0: no M in a cgo call */
   ud_ranges h;
-  bool have = ud_history_take(rt, g, v.goid, &h, ncgo <= 1);
+  bool have = ncgo <= 1 ? ud_history_take(rt, g, v.goid, &h) : ud_history_copy(rt, g, v.goid, &h);
   int32_t depth = m != 0 ? ncgo : 1;
   if (!sp_ok && ud_gate_claim(gi, UD_GATE_KEY_SYSCALLSP)) {
     report_syscall_word(rt, gi, depth, &v, have ? &h : NULL, UD_KIND_STALE_SYSCALL_SP, "syscallsp", sp,
