@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # A runtime developer's toolchain: Go built from source (a copy of the
-# machine's GOROOT, VERSION "devel go1.28-...", src/make.bash), with a bug of
+# machine's GOROOT, VERSION "devel go1.N-..." naming the release its sources
+# are, as a development tree's VERSION does, src/make.bash), with a bug of
 # the class put back in its runtime sources the way a developer editing the
 # runtime would (the three KeepAlive lines at the end of runtime.cgocall,
 # Go issue 17785), then `go test -exec "undead run --stress --"` on a cgo
 # test (tests/go/gotest): the test fails with an undead report, and the
-# shim names the devel release as newer than every known one. make.bash
+# shim's active line names the devel release. make.bash
 # takes minutes: UNDEAD_LONG=1 only.
 set -uo pipefail
 . "$(dirname "$0")/suite_lib.sh"
@@ -13,7 +14,8 @@ need_shim
 [ "${UNDEAD_LONG:-0}" = 1 ] || { echo "make.bash takes minutes: run with --long"; echo PASS; exit 0; }
 src=$("$GO_CUR" env GOROOT) || fail "no Go at $GO_CUR"
 root=$UNDEAD_WORK/go-devel
-version="devel go1.28-undead-keepalive"
+release=$("$GO_CUR" env GOVERSION | sed -E 's/^go(1\.[0-9]+).*/\1/')
+version="devel go$release-undead-keepalive"
 if [ ! -x "$root/bin/go" ] || [ "$(head -1 "$root/VERSION" 2>/dev/null)" != "$version" ]; then
   rm -rf "$root"
   cp -r "$src" "$root" && chmod -R u+w "$root" || fail "copy of $src"
@@ -32,13 +34,13 @@ fi
 
 log=$UNDEAD_WORK/devel_toolchain.log
 (cd "$UNDEAD_ROOT/tests/go/gotest" && GOROOT=$root PATH=$root/bin:$PATH GOFLAGS=-mod=mod \
-  UNDEAD_OPTIONS=verbosity=1 timeout 900 "$root/bin/go" test -count=1 \
+  UNDEAD_OPTIONS=verbosity=1 timeout 900 "$root/bin/go" test -v -count=1 \
   -exec "$UNDEAD run --stress --" .) >"$log" 2>&1
 rc=$?
 reps=$(report_count "$log")
 [ "$rc" != 0 ] && [ "$reps" -gt 0 ] ||
   { tail -30 "$log"; fail "go test with the devel toolchain: exit $rc, $reps report(s); want a failure with a report"; }
-grep -q '^undead: active: devel go1.28' "$log" || { grep '^undead' "$log" | head -3; fail "no active line naming the devel release"; }
+grep -q "^undead: active: devel go$release" "$log" || { grep '^undead' "$log" | head -3; fail "no active line naming the devel release"; }
 echo "devel toolchain ($version): go test failed with $reps report(s):"
 grep -m1 'SUMMARY: undead' "$log" | sed 's/^/    /'
 echo PASS
