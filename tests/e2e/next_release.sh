@@ -38,7 +38,9 @@ taddr=$(sed -n 's/^    type descriptors \(0x[0-9a-f]*\),.*/\1/p' "$work/undead.d
 [ -n "$taddr" ] || fail "doctor did not say where runtime.g's descriptor is"
 python3 "$PLANT" "$work/undead" "$work/planted" "$taddr" syscallsp 8 >/dev/null && chmod +x "$work/planted" ||
   fail "cannot plant"
-rc=$(UNDEAD_OPTIONS=verbosity=1 run_shim "$work/planted" "$work/planted")
+# A release newer than every row has no exact table row to agree with:
+# the DWARF cross-check (check_layout_dwarf=1) is what tells the offset wrong.
+rc=$(UNDEAD_OPTIONS=verbosity=1:check_layout_dwarf=1 run_shim "$work/planted" "$work/planted")
 n=$(grep -c '^undead: ' "$work/planted.err")
 [ "$rc" = 0 ] && [ "$n" = 1 ] &&
   grep -q '^undead: disabled in .*: runtime layout: g\.syscallsp is at [0-9]* in the type descriptors but at [0-9]* in the DWARF$' "$work/planted.err" ||

@@ -37,7 +37,8 @@ listing=$(dpkg-deb -c "$deb") || fail "dpkg-deb -c"
 files=$(echo "$listing" | awk '$1 !~ /^d/ { print $NF }' | sort)
 want=$(printf '%s\n' ./usr/bin/undead "./usr/lib/$triplet/undead/libundead.so" \
   ./usr/share/doc/undead/README.md.gz ./usr/share/doc/undead/changelog.gz \
-  ./usr/share/doc/undead/copyright ./usr/share/man/man1/undead.1.gz | sort)
+  ./usr/share/doc/undead/copyright ./usr/share/man/man1/undead.1.gz \
+  ./usr/share/lintian/overrides/undead | sort)
 [ "$files" = "$want" ] || { diff <(echo "$want") <(echo "$files"); fail "contents differ from the expected files (< expected, > in the package)"; }
 echo "$listing" | awk '$2 != "root/root"' | grep -q . && fail "a file not owned by root/root"
 echo "$listing" | grep -q -- '^-rwxr-xr-x .*\./usr/bin/undead$' || fail "usr/bin/undead not 0755"
