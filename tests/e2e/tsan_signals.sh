@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Go's testsanitizers cases tsan15 (issue 66427: C threads call back into Go
+# Go's testsanitizers cases tsan15 (Go issue 66427: C threads call back into Go
 # while another thread sends them signals) and tsan11 (a signal handler set
 # up in C before Go's), built as that suite builds them (-fsanitize=thread,
 # gcc's static libtsan), run under `undead run --` as the suite runs them
