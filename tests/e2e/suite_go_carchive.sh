@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# long-only
 # Go's c-archive tests (cmd/cgo/internal/testcarchive: C programs with a Go
 # archive linked in, signals, threads) under go test -exec "undead run --"
 # and --stress, the C programs inheriting the shim. UNDEAD_LONG=1 only.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# long-only
 # Go's cgo test suite (cmd/cgo/internal/test) under go test -exec "undead
 # run --" and --stress, against the same suite without the shim (suite_cgo.sh
 # runs its test binary with LD_PRELOAD). UNDEAD_LONG=1 only.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# long-only
 # Go's c-shared tests (cmd/cgo/internal/testcshared: C programs loading Go
 # libraries) under go test -exec "undead run --" and --stress, the C
 # programs inheriting the shim. UNDEAD_LONG=1 only.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# long-only
 # Go's sanitizer tests (cmd/cgo/internal/testsanitizers: MSan, ASan, TSan,
 # LSan programs) under go test -exec "undead run --" and --stress, the
 # sanitizer programs inheriting the shim; its ASan cases must run, not skip.
