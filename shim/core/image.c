@@ -232,6 +232,15 @@ static void find_go_version(ud_image *img) {
   }
 }
 
+/* What both openers (the file, the loaded image) derive once the sections
+ * are indexed: whether DWARF is there, and the Go version. */
+static void finish_open(ud_image *img) {
+  for (size_t i = 0; i < img->nsecs; i++)
+    if (!strcmp(img->secs[i].name, ".debug_info") || !strcmp(img->secs[i].name, ".zdebug_info"))
+      img->has_dwarf = true;
+  find_go_version(img);
+}
+
 static int index_sections(ud_image *img, ud_err *err) {
   size_t shnum, shstrndx;
   if (elf_getshdrnum(img->elf, &shnum) != 0)
@@ -416,10 +425,7 @@ ud_image *ud_image_open(const char *path, ud_err *err) {
     goto fail;
   load_symtab(img, ".symtab", &img->symtab);
   load_symtab(img, ".dynsym", &img->dynsym);
-  for (size_t i = 0; i < img->nsecs; i++)
-    if (!strcmp(img->secs[i].name, ".debug_info") || !strcmp(img->secs[i].name, ".zdebug_info"))
-      img->has_dwarf = true;
-  find_go_version(img);
+  finish_open(img);
   return img;
 fail:
   ud_image_close(img);
@@ -725,10 +731,7 @@ ud_image *ud_image_open_loaded(const char *path, uintptr_t bias, const void *phd
   close(fd);
   fd = -1;
   load_symtab(img, ".dynsym", &img->dynsym); /* .symtab is not loaded: not read */
-  for (size_t i = 0; i < img->nsecs; i++)
-    if (!strcmp(img->secs[i].name, ".debug_info") || !strcmp(img->secs[i].name, ".zdebug_info"))
-      img->has_dwarf = true;
-  find_go_version(img);
+  finish_open(img);
   return img;
 fail:
   if (fd >= 0)

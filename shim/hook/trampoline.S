@@ -16,6 +16,38 @@
  * callee. */
 #include "rt_asm.h"
 
+/* Every integer register Go may pass arguments in or keep live across the
+ * patched call but %rax, %rbx and %rbp, which each trampoline keeps itself:
+ * 12 words (96 bytes) below the trampoline's frame pointer. */
+	.macro SAVE_GO_REGS
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	.endm
+	.macro RESTORE_GO_REGS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	.endm
+
 	.text
 
 /* CALL runtime.copystack sites (newstack, shrinkstack). copystack always
@@ -35,18 +67,7 @@ ud_tramp_copystack:
 	.cfi_def_cfa_register %rbp
 	pushq	%rax
 	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	SAVE_GO_REGS
 	andq	$-16, %rsp
 	movq	%r12, %rdi		/* rt */
 	movq	%rax, %rsi		/* gp */
@@ -54,18 +75,7 @@ ud_tramp_copystack:
 	movq	8(%rbp), %rcx		/* return address into newstack/shrinkstack */
 	call	ud_on_copystack
 	leaq	-112(%rbp), %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
+	RESTORE_GO_REGS
 	popq	%rbx
 	popq	%rax
 	popq	%rbp
@@ -198,18 +208,7 @@ ud_tramp_stackfree:
 	.cfi_offset %rbp, -16
 	movq	%rsp, %rbp
 	.cfi_def_cfa_register %rbp
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	SAVE_GO_REGS
 	andq	$-16, %rsp
 	movq	%r12, %rdi		/* rt */
 	movq	%rax, %rsi		/* lo */
@@ -217,18 +216,7 @@ ud_tramp_stackfree:
 	call	ud_quarantine_take	/* the range to free: %rax, %rdx */
 	movq	%rdx, %rbx
 	leaq	-96(%rbp), %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
+	RESTORE_GO_REGS
 	popq	%rbp
 	.cfi_def_cfa %rsp, 8
 	xorps	%xmm15, %xmm15
