@@ -1,5 +1,5 @@
 /* rt_asm: the part of a ud_rt the trampolines read (trampoline.S), at
- * fixed offsets shared by C and assembly. rt.c checks them with
+ * fixed offsets shared by C and assembly. start/attach.c checks them with
  * _Static_assert. */
 #ifndef UNDEAD_RT_ASM_H
 #define UNDEAD_RT_ASM_H

@@ -1,6 +1,6 @@
 /* The trampolines: where the patched runtime code arrives.
  *
- * Each watched runtime has its own stubs (hook.c), `movabs $rt, %r12;
+ * Each watched runtime has its own stubs (start/patch.c), `movabs $rt, %r12;
  * jmp *trampoline`, so on entry %r12 holds the ud_rt (rt_asm.h gives the
  * offsets read here). %r12 and %r13 are scratch registers in Go's
  * ABIInternal: no caller expects them preserved across a call, and no

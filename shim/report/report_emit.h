@@ -7,7 +7,7 @@
  *     heap (the shim's private allocator only);
  *   - one report at a time, under the shim's report lock. */
 /* report_emit: turning a violation into an undead report (the model in
- * report/report.h), writing it in the chosen format where log_path says
+ * reportlib/report.h), writing it in the chosen format where log_path says
  * (report_out.h), then stopping the program as the options say. One report
  * at a time (a lock of its own guards the one static report). */
 #ifndef UNDEAD_REPORT_EMIT_H

@@ -1,4 +1,4 @@
-/* hook: stubs and code patches (see hook.h). */
+/* patch: stubs and code patches (see patch.h). */
 #include "patch.h"
 
 #include <errno.h>
