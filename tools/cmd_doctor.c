@@ -123,6 +123,14 @@ static void print_text(const char *path, const ud_probe *p) {
            (unsigned long long)p->sites.exit_entry);
   else
     printf("    %-15s MISSING (no counts at exit): %s\n", "exit", p->sites.exit_error);
+  if (p->sites.resume_error[0] == 0)
+    printf("    %-15s asmcgocall resumes at %s, %d byte(s) below its return address (saved at F%+d, "
+           "g at F%+d, F = (g0.sched.sp - %d) & %#llx)\n",
+           "resume point", p->sites.resume.depth ? "g.stack.hi - the saved depth" : "the saved SP itself",
+           p->sites.resume.ret_off, p->sites.resume.word_disp, p->sites.resume.g_disp,
+           p->sites.resume.frame_sub, (unsigned long long)p->sites.resume.frame_and);
+  else
+    printf("    %-15s not checked: %s\n", "resume point", p->sites.resume_error);
   printf("  exported Go      %zu function(s)%s\n", p->nexports,
          p->nexports ? " (//export: C can call back into Go)" : ": C cannot call back into Go");
   printf("  gate frames      %zu\n", p->ngates_total);
@@ -227,6 +235,13 @@ static void print_json(const char *path, const ud_probe *p) {
   json_calls("callback_run", &p->sites.cb_run);
   json_calls("callback_return", &p->sites.cb_return);
   json_calls("left_stack_free", &p->sites.left_free);
+  printf(",\"resume_point\":");
+  if (p->sites.resume_error[0] == 0)
+    printf("{\"rule\":\"%s\",\"frame_sub\":%d,\"word_disp\":%d,\"g_disp\":%d,\"ret_off\":%d}",
+           p->sites.resume.depth ? "depth" : "absolute", p->sites.resume.frame_sub,
+           p->sites.resume.word_disp, p->sites.resume.g_disp, p->sites.resume.ret_off);
+  else
+    printf("null");
   printf("},\"gates\":[");
   for (size_t i = 0; i < p->ngates; i++) {
     const ud_gate_desc *g = &p->gates[i];

@@ -275,6 +275,75 @@ static void report_syscall_word(const ud_rt *rt, const ud_gate_entry *gi, int32_
   ud_emit(rt->opt, rt, &viol);
 }
 
+/* Where a goroutine resumed at SP resume finds asmcgocall's return address. */
+static uint64_t resume_y(const ud_rt *rt, uint64_t resume) {
+  return resume + (uint64_t)(int64_t)rt->sites.resume.ret_off;
+}
+
+/* Where the gate's call of asmcgocall left its return address Y, just
+ * below the gate frame at sp on the current stack [lo, hi): where the
+ * goroutine must resume. 0 if not found. */
+static uint64_t resume_wanted(const ud_gate_entry *gi, uint64_t sp, uint64_t lo, uint64_t hi) {
+  for (uint64_t a = sp - 8; a + 64 >= sp && a >= lo && a + 8 <= hi; a -= 8)
+    if (ud_rd64(a) == gi->y_pc)
+      return a;
+  return 0;
+}
+
+/* Where asmcgocall will resume goroutine g when the C function the
+ * innermost gate called returns (shape 5 of the class), computed as its
+ * code does (the resume rule, sites.h). Its frame F on the system stack
+ * hangs off cgocallback's frame at g0.sched.sp, whose 0(SP) holds the
+ * g0.sched.sp asmcgocall started from (the runtime's unwindm relies on the
+ * same word); F is taken only if it holds g, so a callback on a thread
+ * that C made (no asmcgocall below it) is never judged. */
+static bool resume_point(const ud_rt *rt, uintptr_t g, uint64_t hi, uint64_t *word_at,
+                         uint64_t *word, uint64_t *resume) {
+  const ud_layout *L = &rt->layout;
+  const ud_resume_rule *R = &rt->sites.resume;
+  uintptr_t m = (uintptr_t)ud_field(g, L->g_m);
+  uintptr_t g0 = m != 0 ? (uintptr_t)ud_field(m, L->m_g0) : 0;
+  if (g0 == 0 || rt->sites.resume_error[0] != 0)
+    return false;
+  uint64_t lo0 = ud_field(g0, L->g_stack_lo), hi0 = ud_field(g0, L->g_stack_hi);
+  uint64_t cb = ud_field(g0, L->g_sched_sp);
+  if (!in_range(cb, lo0, hi0) || cb + 8 > hi0 || (cb & 7) != 0)
+    return false;
+  uint64_t start = ud_rd64(cb);
+  if (start <= cb || start > hi0)
+    return false;
+  uint64_t f = (start - (uint64_t)(int64_t)R->frame_sub) & (uint64_t)R->frame_and;
+  uint64_t at = f + (uint64_t)(int64_t)R->word_disp, gat = f + (uint64_t)(int64_t)R->g_disp;
+  if (f <= cb || at + 8 > hi0 || gat + 8 > hi0 || ud_rd64(gat) != g)
+    return false;
+  *word_at = at;
+  *word = ud_rd64(at);
+  *resume = R->depth ? hi - *word : *word;
+  return true;
+}
+
+/* asmcgocall will resume the goroutine somewhere other than on its gate's
+ * return address Y: the word it saved was not kept relative to the stack
+ * that moved. */
+static void report_resume_point(const ud_rt *rt, const ud_gate_entry *gi, int32_t depth,
+                                const ud_gview *v, const ud_ranges *h, uint64_t at, uint64_t word,
+                                uint64_t resume, uint64_t pc, uint64_t sp) {
+  ud_violation viol = {
+      .kind = UD_KIND_STALE_RESUME_POINT, .trigger = UD_TRIGGER_CALLBACK_RETURN, .gate = gi,
+      .gate_depth = depth, .frame_sp = sp, .goid = v->goid, .slot = SIZE_MAX,
+      .g_field = "asmcgocall's saved SP", .value = resume, .points_to = UD_REGION_OUTSIDE_STACK,
+      .new_lo = v->stack_lo, .new_hi = v->stack_hi, .walk_pc = pc, .walk_sp = sp,
+      .walk_lo = v->stack_lo, .walk_hi = v->stack_hi, .walk_pc_is_ret = true, .word_at = at,
+      .word = word, .word_is_depth = rt->sites.resume.depth,
+      .resume_want = resume_wanted(gi, sp, v->stack_lo, v->stack_hi),
+  };
+  uint64_t a, b;
+  if (stale_target(h, resume, v->stack_lo, v->stack_hi, &a, &b) != UD_REGION_NONE)
+    viol.points_to = UD_REGION_EARLIER_STACK, viol.stale_lo = a, viol.stale_hi = b, viol.old_lo = a,
+    viol.old_hi = b;
+  ud_emit(rt->opt, rt, &viol);
+}
+
 void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp,
                            uint64_t rbp) {
   const ud_layout *L = &rt->layout;
@@ -311,6 +380,14 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
   if (stale_frame_pointer(rbp, lo, hi, &h, &at, &val, &slo, &shi))
     report_frame_pointer(rt, gi, depth, &v, UD_TRIGGER_CALLBACK_RETURN, "BP", at, val, slo, shi, 0,
                          pc, sp, true);
+  /* The gate resumes where asmcgocall was called from: just below its
+   * frame at sp, where the call's return address Y is. */
+  uint64_t w_at, w, resume;
+  if (resume_point(rt, g, hi, &w_at, &w, &resume) &&
+      !(in_range(resume, lo, hi) && resume_y(rt, resume) + 8 <= hi &&
+        ud_rd64(resume_y(rt, resume)) == gi->y_pc) &&
+      ud_gate_claim(gi, UD_GATE_KEY_RESUME_POINT))
+    report_resume_point(rt, gi, depth, &v, &h, w_at, w, resume, pc, sp);
   /* The innermost gate is at X with its frame at sp; the outer ones are
    * parked at Y above it. */
   frames fr = {.walk_pc = pc, .walk_sp = sp, .lo = lo, .hi = hi};

@@ -25,7 +25,9 @@
  * (sp, and bp from Go 1.23) must lie in the goroutine's current stack, and,
  * if the stack moved during its callbacks, no slot live at X in any open
  * gate frame may point into a stack it left (history.h) - the check that
- * also catches moves the first check did not see (check_relocations=0).
+ * also catches moves the first check did not see (check_relocations=0) -
+ * and the SP asmcgocall will restore when C returns (computed by its own
+ * rule, sites.h) must be the innermost gate's, on the current stack.
  *
  * A goroutine has a gate open exactly when its M has a cgo call in
  * progress (m.ncgo > 0) while the goroutine runs Go code: one gate frame

@@ -146,6 +146,13 @@ void ud_probe_binary_opt(const ud_image *img, const ud_pclntab *tab, const char 
   p->sites_ok = ud_sites_find(img, tab, &p->sites, &err);
   if (!p->sites_ok)
     reason(p, "hook site: %s", err.msg);
+  /* asmcgocall's own read of g.stack.hi is one more witness of the layout:
+   * a rule that disagrees with it is not followed */
+  if (p->sites.resume_error[0] == 0 && p->sites.resume.depth && p->layout_ok &&
+      p->sites.resume.hi_disp != p->layout.g_stack_hi)
+    snprintf(p->sites.resume_error, sizeof p->sites.resume_error,
+             "runtime.asmcgocall reads g.stack.hi at +%d, the layout has it at +%d",
+             p->sites.resume.hi_disp, p->layout.g_stack_hi);
   p->nexports = ud_pclntab_nexports(tab);
   p->nothing_to_watch = p->nreasons == 0 && p->nexports == 0;
 }

@@ -74,6 +74,20 @@ static void find_exit(const ud_image *img, const ud_pclntab *tab, ud_sites *out)
            "no runtime.exit starting with the exit_group system call");
 }
 
+/* runtime.asmcgocall's resume rule (x86.h). */
+static void find_resume(const ud_image *img, const ud_pclntab *tab, ud_sites *out) {
+  ud_func fs[UD_PCLNTAB_PER_NAME];
+  size_t nf = ud_pclntab_funcs_by_name(tab, "runtime.asmcgocall", fs, UD_PCLNTAB_PER_NAME);
+  for (size_t i = 0; i < nf; i++) {
+    const uint8_t *code = fs[i].end > fs[i].entry ? ud_image_at(img, fs[i].entry, fs[i].end - fs[i].entry) : NULL;
+    if (code != NULL && ud_x86_resume_rule(code, fs[i].end - fs[i].entry, fs[i].entry, &out->resume))
+      return;
+  }
+  snprintf(out->resume_error, sizeof out->resume_error,
+           nf ? "runtime.asmcgocall does not restore SP the way the check knows"
+              : "no runtime.asmcgocall");
+}
+
 bool ud_sites_find(const ud_image *img, const ud_pclntab *tab, ud_sites *out, ud_err *err) {
   memset(out, 0, sizeof *out);
   out->growth = (ud_call_list){.caller = "runtime.newstack", .callee = "runtime.copystack"};
@@ -88,6 +102,7 @@ bool ud_sites_find(const ud_image *img, const ud_pclntab *tab, ud_sites *out, ud
   out->left_free = (ud_call_list){.caller = "runtime.copystack", .callee = "runtime.stackfree"};
   find_calls(img, tab, &out->left_free, true); /* optional: its error says why not */
   find_exit(img, tab, out);
+  find_resume(img, tab, out);
   if (first != NULL)
     return ud_fail(err, UD_E_NOT_FOUND, "%s", first), false;
   return true;

@@ -13,7 +13,10 @@
  *     the stack just left (quarantine=1 holds it instead; optional);
  *   - runtime.exit (ABI0: `MOVL 8(SP), DI; MOVL $SYS_exit_group, AX;
  *     SYSCALL`), where the shim writes its counts before the process ends
- *     (Go never runs C destructors).
+ *     (Go never runs C destructors);
+ * and, read but not patched, how runtime.asmcgocall puts the goroutine
+ * back on its stack when C returns (x86.h's ud_resume_rule), which the
+ * callback-return check follows to where the gate will resume.
  * The same lists serve the shim (which patches them) and `undead doctor`
  * (which prints them): one answer. */
 #ifndef UNDEAD_SITES_H
@@ -26,6 +29,7 @@
 #include "ud_error.h"
 #include "image.h"
 #include "pclntab.h"
+#include "x86.h"
 
 enum { UD_SITES_MAX = 8 };
 
@@ -45,6 +49,8 @@ typedef struct ud_sites {
   ud_call_list left_free;/* copystack -> stackfree (the stack it left); optional */
   uint64_t exit_entry;   /* runtime.exit's first instruction, 0 if not found */
   char exit_error[200];
+  ud_resume_rule resume; /* valid when resume_error is "" */
+  char resume_error[200];
 } ud_sites;
 
 /* The bytes runtime.exit starts with, on every release from 1.19. */
@@ -53,7 +59,8 @@ typedef struct ud_sites {
 
 /* Fills *out. Returns false (with the first error in err) when a list the
  * shim needs is unusable; each list's own error says why. The exit site is
- * optional: without it the counts are not written at exit. */
+ * optional: without it the counts are not written at exit; so is the
+ * resume rule: without it the resume point is not checked. */
 bool ud_sites_find(const ud_image *img, const ud_pclntab *tab, ud_sites *out, ud_err *err);
 
 #endif

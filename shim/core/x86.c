@@ -253,3 +253,150 @@ int ud_x86_param_spill(const uint8_t *code, size_t len, uint64_t vaddr, uint64_t
   }
   return reached && stores == 1 ? param : -1;
 }
+
+/* What a register holds in asmcgocall's restore sequence (ud_resume_rule). */
+enum reg_kind { R_NONE, R_SLOT, R_HI, R_DEPTH };
+typedef struct reg_state {
+  enum reg_kind kind;
+  int32_t slot;   /* R_SLOT: loaded from slot(SP); R_HI, R_DEPTH: the g's slot */
+  int32_t hi;     /* R_HI, R_DEPTH: the g field's offset */
+  int32_t word;   /* R_DEPTH: the slot subtracted */
+} reg_state;
+
+static bool is_reg(const ZydisDecodedOperand *o, ZydisRegister r) {
+  return o->type == ZYDIS_OPERAND_TYPE_REGISTER && o->reg.value == r;
+}
+
+/* [base + disp], no index, 64 bits wide. */
+static bool mem64(const ZydisDecodedOperand *o, int *base, int32_t *disp) {
+  if (o->type != ZYDIS_OPERAND_TYPE_MEMORY || o->mem.index != ZYDIS_REGISTER_NONE || o->size != 64 ||
+      o->mem.segment == ZYDIS_REGISTER_FS || o->mem.segment == ZYDIS_REGISTER_GS)
+    return false;
+  *base = gpr64(o->mem.base);
+  *disp = o->mem.disp.has_displacement ? (int32_t)o->mem.disp.value : 0;
+  return *base >= 0;
+}
+
+bool ud_x86_resume_rule(const uint8_t *code, size_t len, uint64_t vaddr, ud_resume_rule *out) {
+  ZydisDecoder dec;
+  ZydisDecodedInstruction insn;
+  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+  reg_state regs[16];
+  /* Registers holding the goroutine's SP (MOVQ SP, DX): how far below the
+   * return address, or -1. Kept across the calls before the switch (the
+   * runtime's gosave_systemstack_switch keeps DX). */
+  int32_t spcopy[16], pushed = 0, sub_off = -1;
+  struct { int32_t disp, off; } stores[4];
+  size_t nstores = 0;
+  enum { FIND_SWITCH, FRAME, BODY, RESTORE } phase = FIND_SWITCH;
+  bool have_sub = false, have_and = false;
+  memset(out, 0, sizeof *out);
+  memset(regs, 0, sizeof regs);
+  for (int i = 0; i < 16; i++)
+    spcopy[i] = -1;
+  if (!decoder_init(&dec))
+    return false;
+  for (size_t off = 0; off < len; off += insn.length) {
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&dec, code + off, len - off, &insn, ops)))
+      return false;
+    if (insn.mnemonic == ZYDIS_MNEMONIC_RET)
+      return false;
+    bool two = insn.operand_count_visible == 2;
+    int base, dst = two ? gpr64(ops[0].reg.value) : -1;
+    int32_t disp;
+    if (insn.mnemonic == ZYDIS_MNEMONIC_CALL) {
+      memset(regs, 0, sizeof regs); /* a call clobbers them all */
+      if (phase == BODY || phase == FRAME)
+        phase = have_sub && have_and ? RESTORE : FIND_SWITCH;
+      continue;
+    }
+    if (phase == FIND_SWITCH) {
+      /* MOVQ (g_sched+gobuf_sp)(SI), SP */
+      if (insn.mnemonic == ZYDIS_MNEMONIC_MOV && two && is_reg(&ops[0], ZYDIS_REGISTER_RSP) &&
+          mem64(&ops[1], &base, &disp) && base != 4) {
+        phase = FRAME, have_sub = have_and = false;
+        continue;
+      }
+      /* the prologue, and the copy of SP the word is made from */
+      if (insn.mnemonic == ZYDIS_MNEMONIC_PUSH)
+        pushed += 8;
+      else if (insn.mnemonic == ZYDIS_MNEMONIC_SUB && two && is_reg(&ops[0], ZYDIS_REGISTER_RSP) &&
+               ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE)
+        pushed += (int32_t)ops[1].imm.value.s;
+      else if (insn.mnemonic == ZYDIS_MNEMONIC_MOV && two && dst >= 0 && is_reg(&ops[1], ZYDIS_REGISTER_RSP))
+        spcopy[dst] = pushed;
+      else if (dst >= 0 && (ops[0].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+        spcopy[dst] = -1;
+      continue;
+    }
+    if (phase == FRAME || phase == BODY) {
+      if (two && is_reg(&ops[0], ZYDIS_REGISTER_RSP) && ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+        if (insn.mnemonic == ZYDIS_MNEMONIC_SUB && !have_sub && phase == FRAME)
+          out->frame_sub = (int32_t)ops[1].imm.value.s, have_sub = true;
+        else if (insn.mnemonic == ZYDIS_MNEMONIC_AND && have_sub && !have_and)
+          out->frame_and = ops[1].imm.value.s, have_and = true, phase = BODY;
+        else
+          return false; /* SP changed some other way */
+        continue;
+      }
+      int src = two && ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER ? gpr64(ops[1].reg.value) : -1;
+      if (src >= 0 && spcopy[src] >= 0) {
+        if (insn.mnemonic == ZYDIS_MNEMONIC_SUB && dst >= 0) /* depth = hi - SP */
+          sub_off = spcopy[src];
+        else if (insn.mnemonic == ZYDIS_MNEMONIC_MOV && mem64(&ops[0], &base, &disp) && base == 4 &&
+                 nstores < 4) /* the SP itself */
+          stores[nstores].disp = disp, stores[nstores++].off = spcopy[src];
+      }
+      continue;
+    }
+    /* RESTORE: after the call, until SP is written from a register */
+    if (insn.mnemonic == ZYDIS_MNEMONIC_MOV && two && is_reg(&ops[0], ZYDIS_REGISTER_RSP) &&
+        ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER) {
+      int src = gpr64(ops[1].reg.value);
+      if (src < 0)
+        return false;
+      const reg_state *r = &regs[src];
+      if (r->kind == R_DEPTH) {
+        out->depth = true, out->word_disp = r->word, out->g_disp = r->slot, out->hi_disp = r->hi;
+        out->ret_off = sub_off;
+        return sub_off >= 0;
+      }
+      if (r->kind != R_SLOT)
+        return false;
+      /* the word is the SP itself; the g is the one other slot loaded */
+      int others = 0;
+      for (int i = 0; i < 16; i++)
+        if (i != src && regs[i].kind == R_SLOT && regs[i].slot != r->slot)
+          out->g_disp = regs[i].slot, others++;
+      out->depth = false, out->word_disp = r->slot, out->ret_off = -1;
+      for (size_t i = 0; i < nstores; i++)
+        if (stores[i].disp == r->slot)
+          out->ret_off = stores[i].off;
+      return others == 1 && out->ret_off >= 0;
+    }
+    if (two && ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER && dst >= 0 && ops[0].size == 64) {
+      reg_state next = {R_NONE, 0, 0, 0};
+      if (insn.mnemonic == ZYDIS_MNEMONIC_MOV && mem64(&ops[1], &base, &disp)) {
+        if (base == 4)
+          next = (reg_state){R_SLOT, disp, 0, 0};
+        else if (regs[base].kind == R_SLOT)
+          next = (reg_state){R_HI, regs[base].slot, disp, 0};
+      } else if (insn.mnemonic == ZYDIS_MNEMONIC_SUB && regs[dst].kind == R_HI &&
+                 mem64(&ops[1], &base, &disp) && base == 4) {
+        next = (reg_state){R_DEPTH, regs[dst].slot, regs[dst].hi, disp};
+      }
+      regs[dst] = next;
+      continue;
+    }
+    /* any other write to a register forgets what it held */
+    for (unsigned i = 0; i < insn.operand_count; i++)
+      if (ops[i].type == ZYDIS_OPERAND_TYPE_REGISTER && (ops[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
+        int r = gpr64(ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, ops[i].reg.value));
+        if (r == 4)
+          return false; /* SP written otherwise before the restore */
+        if (r >= 0)
+          regs[r].kind = R_NONE;
+      }
+  }
+  return false;
+}

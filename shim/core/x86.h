@@ -61,4 +61,39 @@ bool ud_x86_lea_then_store(const uint8_t *code, size_t len, uint64_t vaddr, int 
 int ud_x86_param_spill(const uint8_t *code, size_t len, uint64_t vaddr, uint64_t x_ret,
                        int32_t sp_disp);
 
+/* How asmcgocall puts a goroutine back on its own stack when the C
+ * function returns, read from its code (shape 5 of the class: saving the
+ * absolute SP instead of the depth below g.stack.hi resumes the goroutine
+ * on a stack a callback left). The Go-stack path of asmcgocall:
+ *
+ *     [PUSHQ BP; MOVQ SP, BP]              ; ret_off bytes pushed
+ *     MOVQ SP, DX                          ; the goroutine's SP
+ *     ...
+ *     MOVQ (g_sched+gobuf_sp)(SI), SP      ; onto g0's stack
+ *     SUBQ $frame_sub, SP
+ *     ANDQ $frame_and, SP                  ; the frame F
+ *     ...                                  ; F+g_disp: the g; F+word_disp: the word
+ *     CALL ...                             ; the C function (or a landing pad)
+ *     MOVQ g_disp(SP), DI
+ *     MOVQ hi_disp(DI), SI                 ; g.stack.hi   } depth: absent when the
+ *     SUBQ word_disp(SP), SI               ; minus depth  } word is the SP itself
+ *     MOVQ SI, SP                          ; the resume SP
+ *
+ * Registers are tracked only through plain MOVs and the one SUB. */
+typedef struct ud_resume_rule {
+  bool depth;         /* resume SP = g.stack.hi - word; false: the word itself */
+  int32_t frame_sub;  /* F = (g0.sched.sp - frame_sub) & frame_and */
+  int64_t frame_and;
+  int32_t word_disp;  /* the word at F + word_disp */
+  int32_t g_disp;     /* the goroutine at F + g_disp */
+  int32_t hi_disp;    /* depth: the offset of g.stack.hi the code reads */
+  int32_t ret_off;    /* the SP saved is this far below asmcgocall's return
+                       * address (what its prologue pushed): a goroutine
+                       * resumed right finds the return address Y there */
+} ud_resume_rule;
+
+/* Reads the rule from asmcgocall's code [vaddr, vaddr + len), up to its
+ * first RET. False when the code does not have that shape. */
+bool ud_x86_resume_rule(const uint8_t *code, size_t len, uint64_t vaddr, ud_resume_rule *out);
+
 #endif

@@ -233,6 +233,11 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
     r->slot_addr = r->frame_sp + (uint64_t)(int64_t)sl->sp_off;
     r->live_at_x = true;
     r->live_at_y = sl->live_at_y;
+  } else if (v->kind == UD_KIND_STALE_RESUME_POINT) {
+    r->slot_kind = UD_RSLOT_SYSTEM_WORD;
+    ud_str_fmt(r->slot_name, sizeof r->slot_name, "asmcgocall's saved %s",
+               v->word_is_depth ? "depth" : "SP");
+    r->slot_addr = v->word_at;
   } else {
     r->slot_kind = UD_RSLOT_G;
     ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
@@ -293,6 +298,23 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
                (unsigned long long)v->value, link, (unsigned long long)v->old_lo,
                (unsigned long long)v->old_hi, (unsigned long long)v->new_lo,
                (unsigned long long)v->new_hi, where);
+  } else if (v->kind == UD_KIND_STALE_RESUME_POINT) {
+    char word[48], place[96];
+    if (v->word_is_depth)
+      ud_str_fmt(word, sizeof word, "the depth %#llx", (unsigned long long)v->word);
+    else
+      ud_str_fmt(word, sizeof word, "the SP itself");
+    if (v->points_to == UD_REGION_EARLIER_STACK)
+      ud_str_fmt(place, sizeof place, "inside the stack [%#llx, %#llx) it left at an earlier move",
+                 (unsigned long long)v->old_lo, (unsigned long long)v->old_hi);
+    else
+      ud_str_fmt(place, sizeof place, "outside every stack it is known to have had");
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "stale resume point: when C returns, asmcgocall will resume goroutine %lld at SP "
+               "%#llx, %s, not on its gate's return address at %#llx (it saved %s at %#llx on "
+               "the system stack); found %s",
+               (long long)r->goid, (unsigned long long)v->value, place,
+               (unsigned long long)v->resume_want, word, (unsigned long long)v->word_at, where);
   } else if (v->kind == UD_KIND_MOVE_IN_SYSCALL) {
     ud_report_frame mover, call;
     ud_symbolize_go(rt->tab, rt->bias, v->mover_pc, 1, &mover);

@@ -44,6 +44,11 @@ typedef struct ud_violation {
   uint64_t mover_pc;           /* at a copy: the return address into newstack/shrinkstack */
   uint64_t syscall_pc;         /* move-in-syscall: g.syscallpc */
   uint64_t fp_slot;            /* stale-frame-pointer: where the stale link was read (0: the start) */
+  /* stale-resume-point (value: the SP asmcgocall will resume at) */
+  uint64_t word_at;            /* where asmcgocall's saved word is, on the system stack */
+  uint64_t word;               /* what it holds */
+  bool word_is_depth;          /* read as the depth below g.stack.hi (else as the SP) */
+  uint64_t resume_want;        /* where the gate's return address Y is (0: not found) */
 } ud_violation;
 
 /* Writes the report; returns only if the program is to go on

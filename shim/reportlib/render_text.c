@@ -163,6 +163,40 @@ static void left_stack_word(const ud_report *r, ud_out *o, pen *p) {
              ud_trigger_words(r->trigger));
 }
 
+/* asmcgocall's saved word (stale-resume-point): where it is, where the
+ * goroutine would resume, where it should. */
+static void resume_word(const ud_report *r, ud_out *o, pen *p) {
+  ansi(p, BLUE);
+  ud_out_str(o, "Slot: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "%s, at 0x%llx on the thread's system stack (asmcgocall's frame)\n", r->slot_name,
+             (unsigned long long)r->slot_addr);
+  ansi(p, BLUE);
+  ud_out_str(o, "Resume: ");
+  ansi(p, RESET);
+  ud_out_str(o, "SP ");
+  ansi(p, GREEN);
+  ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
+  ansi(p, RESET);
+  ud_out_fmt(o, " in %s", ud_region_words(r->points_to));
+  if (r->old_hi_off > 0)
+    ud_out_fmt(o, ", %lld (0x%llx) bytes below its top", (long long)r->old_hi_off,
+               (unsigned long long)r->old_hi_off);
+  ud_out_str(o, "\n");
+  ud_out_fmt(o, "        it should resume on the gate's return address Y, just below its frame "
+                "at 0x%llx\n",
+             (unsigned long long)r->frame_sp);
+  ansi(p, BLUE);
+  ud_out_str(o, "Stacks: ");
+  ansi(p, RESET);
+  if (r->old_lo || r->old_hi)
+    ud_out_fmt(o, "left [0x%llx, 0x%llx) %llu bytes -> ", (unsigned long long)r->old_lo,
+               (unsigned long long)r->old_hi, (unsigned long long)(r->old_hi - r->old_lo));
+  ud_out_fmt(o, "current [0x%llx, 0x%llx) %llu bytes (%s)\n", (unsigned long long)r->new_lo,
+             (unsigned long long)r->new_hi, (unsigned long long)(r->new_hi - r->new_lo),
+             ud_trigger_words(r->trigger));
+}
+
 void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   pen p = {o, color};
   /* Every name and field comes from a binary or a file: escaped (report.h) */
@@ -203,6 +237,10 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   ud_out_str(o, "\n");
   if (r->slot_kind == UD_RSLOT_STACK_WORD) {
     left_stack_word(r, o, &p);
+    goto stacks;
+  }
+  if (r->slot_kind == UD_RSLOT_SYSTEM_WORD) {
+    resume_word(r, o, &p);
     goto stacks;
   }
   picture(r, o, quoted);

@@ -66,6 +66,14 @@
     "adjust it (copystack adjusts g.sched.bp, Go issue 18174). Code does not address its frame "   \
     "through it, so nothing fails at once, but the frame-pointer unwinders (the execution "        \
     "tracer, profilers, debuggers) follow it into freed memory.",                                  \
+    false)                                                                                         \
+  X(UD_KIND_STALE_RESUME_POINT, "stale-resume-point", "stale resume point", "StaleResumePoint",   \
+    "When C returns, the goroutine would resume outside its gate frame",                          \
+    "asmcgocall, which runs the C function on the thread's system stack, saved where to put the " \
+    "goroutine's stack pointer back when C returns. A callback moved the goroutine's stack in "    \
+    "between, and the saved word was not kept relative to the stack (the runtime saves the depth " \
+    "below g.stack.hi for this reason): the goroutine would resume in the stack it left, on "      \
+    "freed memory, and crash later with a split-stack overflow or a fault.",                       \
     false)
 
 /* When the check ran. X(id, name, words) */
@@ -95,7 +103,8 @@
   X(UD_RSLOT_ARG, "arg")     /* an argument slot of the gate frame */                              \
   X(UD_RSLOT_LOCAL, "local") /* a local slot of the gate frame */                                  \
   X(UD_RSLOT_G, "g")         /* a field of the goroutine (g.syscallsp, g.syscallbp) */         \
-  X(UD_RSLOT_STACK_WORD, "stack-word") /* a word of a stack the goroutine left */
+  X(UD_RSLOT_STACK_WORD, "stack-word") /* a word of a stack the goroutine left */         \
+  X(UD_RSLOT_SYSTEM_WORD, "system-stack-word") /* a word the runtime saved on g0's stack */
 
 #define UD_VOCAB_ENUM(id, ...) id,
 enum ud_kind { UD_FOR_EACH_KIND(UD_VOCAB_ENUM) UD_KIND_COUNT };
