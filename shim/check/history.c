@@ -110,6 +110,16 @@ void ud_history_add(const void *rt, uintptr_t g, int64_t goid, uint64_t lo, uint
   unlock();
 }
 
+void ud_history_set_gates(const void *rt, uintptr_t g, int64_t goid, const ud_gate_memo *m) {
+  if (table == NULL)
+    return;
+  lock();
+  record *r = find(rt, g);
+  if (r != NULL && r->goid == goid)
+    r->r.gates = *m;
+  unlock();
+}
+
 static bool lookup(const void *rt, uintptr_t g, int64_t goid, ud_ranges *out, bool drop) {
   if (table == NULL)
     return false;

@@ -87,6 +87,38 @@ static void settle(const ud_rt *rt, frames *fr, int32_t want) {
   fr->n = keep;
 }
 
+/* The gates a previous move of this callback found (history.h's memo),
+ * if every one is still in place on the stack [lo, hi): its Y, and the
+ * park pc below it. */
+static bool recall_gates(const ud_rt *rt, const ud_gate_memo *m, int32_t ncgo, uint64_t lo,
+                         uint64_t hi, frames *fr) {
+  uint64_t below = (uint64_t)rt->gates.park_spdelta + 8;
+  if (m->ncgo != ncgo || m->n != (size_t)ncgo || m->n > MAX_FRAMES)
+    return false;
+  for (size_t k = 0; k < m->n; k++) {
+    const ud_gate_entry *gi = m->gate[k];
+    uint64_t sp = hi - m->depth[k];
+    if (sp - 8 - below < lo || sp > hi || ud_rd64(sp - 8) != gi->y_pc ||
+        ud_rd64(sp - 8 - below) != rt->gates.park_pc)
+      return false;
+    fr->f[k] = (gate_frame){.gi = gi, .sp = sp};
+  }
+  fr->n = m->n;
+  return true;
+}
+
+/* Remembers the gates found, when they are exactly the open cgo calls (so
+ * no stale pair is among them). */
+static void remember_gates(const ud_rt *rt, uintptr_t gp, int64_t goid, int32_t ncgo, uint64_t hi,
+                           const frames *fr) {
+  if (fr->n != (size_t)ncgo || fr->n > UD_HISTORY_GATES)
+    return;
+  ud_gate_memo m = {.ncgo = ncgo, .n = fr->n};
+  for (size_t k = 0; k < fr->n; k++)
+    m.gate[k] = fr->f[k].gi, m.depth[k] = hi - fr->f[k].sp;
+  ud_history_set_gates(rt, gp, goid, &m);
+}
+
 /* Where v points among the stacks g left (not overlapping the current
  * one, which may reuse an old range); UD_REGION_NONE if none. */
 static enum ud_region stale_target(const ud_ranges *h, uint64_t v, uint64_t cur_lo,
@@ -219,8 +251,14 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
   bool moved_before = ud_history_copy(rt, gp, v.goid, &h);
   ud_history_add(rt, gp, v.goid, lo, hi);
   frames fr = {.walk_pc = v.sched_pc, .walk_sp = v.sched_sp, .lo = lo, .hi = hi};
-  find_parked(rt, v.sched_sp, lo, hi, &fr);
-  settle(rt, &fr, ncgo);
+  /* The second and later moves of a callback find its gates where the
+   * first left them: no scan of the stack (its cost grows with the stack,
+   * like the copy's). */
+  if (!(moved_before && recall_gates(rt, &h.gates, ncgo, lo, hi, &fr))) {
+    find_parked(rt, v.sched_sp, lo, hi, &fr);
+    settle(rt, &fr, ncgo);
+    remember_gates(rt, gp, v.goid, ncgo, hi, &fr);
+  }
   UD_COUNT(gate_frames, fr.n);
   if (rt->quarantine)
     ud_quarantine_arm(rt, &v, newsize, growth, fr.n > 0 ? fr.f[fr.n - 1].gi : NULL);
@@ -364,6 +402,8 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
   int32_t ncgo = m != 0 ? ud_m_ncgo(L, m) : 0; /* 0: no M in a cgo call */
   ud_ranges h;
   bool have = ncgo <= 1 ? ud_history_take(rt, g, v.goid, &h) : ud_history_copy(rt, g, v.goid, &h);
+  if (have && ncgo > 1) /* one callback fewer: the gates remembered no longer hold */
+    ud_history_set_gates(rt, g, v.goid, &(ud_gate_memo){0});
   int32_t depth = m != 0 ? ncgo : 1;
   if (!sp_ok && ud_gate_claim(gi, UD_GATE_KEY_SYSCALLSP)) {
     report_syscall_word(rt, gi, depth, &v, have ? &h : NULL, UD_KIND_STALE_SYSCALL_SP, "syscallsp", sp,
