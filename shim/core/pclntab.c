@@ -248,9 +248,8 @@ static bool in_data_segment(const ud_image *img, uint64_t lo, uint64_t hi) {
  * releases with an epclntab field after it, below that (go:func.* inside
  * .gopclntab); types < etypes lie in read-only data. A field that fails
  * stays 0 (its data "absent"), never guessed. */
-static void moduledata_fields(ud_pclntab *t, const uint8_t *md) {
-  bool exact;
-  const ud_goversion *v = ud_goversion_find(ud_image_go_release(t->img), &exact);
+static void moduledata_fields(ud_pclntab *t, const uint8_t *md, const ud_goversion *v) {
+  t->gofunc = t->types = t->etypes = 0;
   if (v == NULL)
     return;
   const ud_image *img = t->img;
@@ -262,6 +261,49 @@ static void moduledata_fields(ud_pclntab *t, const uint8_t *md) {
   if (types != 0 && types < etypes && etypes - types < (1ull << 32) &&
       in_data_segment(t->img, types, etypes))
     t->types = types, t->etypes = etypes;
+}
+
+/* Whether the FUNCDATA that t->gofunc places reads as the runtime's stack
+ * maps: the argument map of a few runtime functions with pointer
+ * arguments has at least one stack map and between one bit and one per
+ * argument word (the stackmap header: n, nbit). A moduledata
+ * field read at another release's offset fails this for all of them. */
+static bool gofunc_fits(const ud_pclntab *t) {
+  static const char *const names[] = {"runtime.cgocall", "runtime.newobject", "runtime.mallocgc",
+                                      "runtime.gopark", "runtime.typedmemmove"};
+  int fits = 0;
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    ud_func f;
+    uint64_t va;
+    if (ud_pclntab_funcs_by_name(t, names[i], &f, 1) == 0 || ud_func_args(&f) <= 0 ||
+        !ud_func_funcdata_addr(&f, 0, &va))
+      continue;
+    const uint8_t *h = ud_image_at(t->img, va, 8);
+    if (h == NULL || rd32(h) == 0 || rd32(h) > 4096 || rd32(h + 4) == 0 ||
+        (int32_t)rd32(h + 4) > ud_func_args(&f) / 8)
+      return false;
+    fits++;
+  }
+  return fits > 0;
+}
+
+/* The release's moduledata row. A release newer than every row (a
+ * development tree may name one its sources are not) takes the newest row
+ * whose FUNCDATA base reads as stack maps; none: every FUNCDATA absent. */
+static void moduledata_choose(ud_pclntab *t, const uint8_t *md) {
+  bool exact;
+  const ud_goversion *v = ud_goversion_find(ud_image_go_release(t->img), &exact);
+  moduledata_fields(t, md, v);
+  if (v == NULL || exact || gofunc_fits(t))
+    return;
+  size_t n;
+  const ud_goversion *rows = ud_goversion_rows(&n);
+  for (size_t i = n; i-- > 0;) {
+    moduledata_fields(t, md, &rows[i]);
+    if (t->gofunc != 0 && gofunc_fits(t))
+      return;
+  }
+  t->gofunc = 0;
 }
 
 static bool sub_region(const uint8_t *base, uint64_t total, uint64_t lo, uint64_t hi, region *r) {
@@ -331,14 +373,14 @@ ud_pclntab *ud_pclntab_open(const ud_image *img, ud_err *err) {
       goto fail;
     }
   }
+  index_names(t);
   if (md)
-    moduledata_fields(t, md);
+    moduledata_choose(t, md);
   /* FUNCDATA offsets are relative to moduledata.gofunc: the go:func.* symbol
    * (go.func.* before Go 1.20) where there is a symbol table. gofunc == 0
    * leaves every FUNCDATA absent rather than wrong. */
   if (ud_image_symbol(img, go120 ? "go:func.*" : "go.func.*", &sym, NULL))
     t->gofunc = sym;
-  index_names(t);
   return t;
 fail:
   free(t);

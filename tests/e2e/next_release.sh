@@ -7,7 +7,8 @@
 # stock runtime is clean, and doctor says the release is newer than every
 # one it knows - and turns itself off, with one line naming the field and
 # the two sources, when they do not (an offset planted in a copy's type
-# descriptor, where DWARF can tell).
+# descriptor, where DWARF can tell). Older trees named go1.28 (a development
+# tree's VERSION) work too: class_toolchains' builds, stripped.
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
 shim_need
@@ -46,5 +47,19 @@ n=$(grep -c '^undead: ' "$work/planted.err")
   grep -q '^undead: disabled in .*: runtime layout: g\.syscallsp is at [0-9]* in the type descriptors but at [0-9]* in the DWARF$' "$work/planted.err" ||
   note "planted offset: exit $rc, $n line(s): $(head -2 "$work/planted.err")"
 echo "planted: $(head -1 "$work/planted.err")"
+# A development tree may name a release its sources are not (VERSION
+# "devel go1.28-..." written on a 1.26 or 1.23 tree): the moduledata row is
+# then the newest whose FUNCDATA base reads as stack maps, not the newest.
+for tc in $(class_toolchains); do
+  [ "$tc" = "$newest" ] && continue
+  have_toolchain "$tc" || continue
+  b=$(gobuild "$tc" undead-stripped "$UNDEAD_ROOT/tests/go/issue7978") || fail "build $tc undead-stripped"
+  as_next_release "$tc" "$b" "$work/older-$tc"
+  rc=$(UNDEAD_OPTIONS=verbosity=1 run_shim "$work/older-$tc" "$work/older-$tc")
+  grep -q '^undead: active: go1\.28\.0 ' "$work/older-$tc.err" && [ "$rc" = 134 ] &&
+    grep -q 'SUMMARY: undead: undead-pointer in runtime.cgocall' "$work/older-$tc.err" ||
+    note "a $tc tree named go1.28: exit $rc: $(head -1 "$work/older-$tc.err")"
+  echo "go1.28 (undead-stripped of $tc): exit $rc, $(grep -c '^SUMMARY: undead' "$work/older-$tc.err") report(s)"
+done
 [ "$bad" = 0 ] || fail "the next release is not handled as it should be"
 echo PASS
