@@ -2,8 +2,10 @@
 #include "quarantine.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 #include "counts.h"
+#include "fault.h"
 #include "gostack.h"
 #include "report_emit.h"
 #include "spinlock.h"
@@ -31,6 +33,8 @@ typedef struct held {
   bool growth;
   const ud_gate_entry *gate;
   uint64_t seq;              /* the move's number, from 1 */
+  bool protected_;           /* PROT_NONE now; its slot's guard word is set */
+  bool accessed;             /* an access to it was reported (halt_on_error=0): not checked again */
   size_t nframes;
   ud_goframe frames[UD_QUARANTINE_FRAMES]; /* on the left stack, innermost first */
 } held;
@@ -39,6 +43,53 @@ static held ring[UD_QUARANTINE_STACKS];
 static size_t ring_n, ring_first; /* ring[ring_first] is the oldest */
 static uint64_t ring_bytes, moves;
 static int ring_lock;
+
+/* guard[k]: ring[k]'s stack while it is inaccessible, as lo | its pages
+ * (lo is page-aligned; a held stack has at most UD_QUARANTINE_BYTES / 4
+ * bytes, fewer pages than the low bits hold); 0 otherwise. Written under
+ * ring_lock, read by the fault handler without it. */
+static uint64_t guard[UD_QUARANTINE_STACKS];
+_Static_assert(UD_QUARANTINE_BYTES / 4 / UD_QUARANTINE_PAGE < UD_QUARANTINE_PAGE,
+               "a held stack's page count fits below its page-aligned lo");
+
+static bool owns_pages(uint64_t lo, uint64_t hi) {
+  return lo % UD_QUARANTINE_PAGE == 0 && hi % UD_QUARANTINE_PAGE == 0 && hi > lo;
+}
+
+/* Under ring_lock. Makes ring[k]'s stack inaccessible, its guard set
+ * first; false (the stack stays accessible) when mprotect fails. */
+static bool protect_slot(size_t k) {
+  held *h = &ring[k];
+  __atomic_store_n(&guard[k], h->lo | ((h->hi - h->lo) / UD_QUARANTINE_PAGE), __ATOMIC_RELEASE);
+  if (mprotect((void *)(uintptr_t)h->lo, h->hi - h->lo, PROT_NONE) != 0) {
+    __atomic_store_n(&guard[k], 0, __ATOMIC_RELEASE);
+    return false;
+  }
+  h->protected_ = true;
+  return true;
+}
+
+/* Under ring_lock. Makes ring[k]'s stack accessible again, its guard
+ * cleared after; false if it stays inaccessible (mprotect failed). */
+static bool unprotect_slot(size_t k) {
+  held *h = &ring[k];
+  if (!h->protected_)
+    return true;
+  if (mprotect((void *)(uintptr_t)h->lo, h->hi - h->lo, PROT_READ | PROT_WRITE) != 0)
+    return false;
+  h->protected_ = false;
+  __atomic_store_n(&guard[k], 0, __ATOMIC_RELEASE);
+  return true;
+}
+
+/* Under ring_lock: the handler was replaced (ud_fault_arm said so): a
+ * fault on a held stack would reach someone else's handler, so every held
+ * stack is made accessible (they stay poison-checked). */
+static bool handler_gone;
+static void unprotect_all(void) {
+  for (size_t i = 0; i < ring_n; i++)
+    unprotect_slot((ring_first + i) % UD_QUARANTINE_STACKS);
+}
 
 void ud_quarantine_arm(const ud_rt *rt, const ud_gview *gv, uint64_t newsize, bool growth,
                        const ud_gate_entry *gate) {
@@ -82,7 +133,7 @@ static bool first_written(const held *h, uint64_t *addr, uint64_t *value, size_t
 static void check_held(const held *h, enum ud_trigger when) {
   uint64_t addr = 0, value = 0;
   size_t nwords;
-  if (!first_written(h, &addr, &value, &nwords))
+  if (h->accessed || h->protected_ || !first_written(h, &addr, &value, &nwords))
     return;
   /* The frame that held addr when the stack was left. */
   ud_left_stack_write w = {
@@ -116,24 +167,42 @@ ud_stack_range ud_quarantine_take(ud_rt *rt, uint64_t lo, uint64_t hi) {
                     snap_frame, &s);
   }
   poison(lo, hi);
-  UD_COUNT(quarantined, 1);
 
   held out;
-  bool evict = false;
+  bool evict = false, prot = false;
   ud_spin_lock(&ring_lock);
-  h.seq = ++moves;
+  size_t k;
   if (ring_n == UD_QUARANTINE_STACKS || ring_bytes + size > UD_QUARANTINE_BYTES) {
-    out = ring[ring_first];
+    k = ring_first;
+    if (!unprotect_slot(k)) {
+      /* The oldest cannot be given back: it stays held, and this stack
+       * goes to the runtime at once (poisoned, never protected). */
+      ud_spin_unlock(&ring_lock);
+      return (ud_stack_range){lo, hi};
+    }
+    out = ring[k];
     ring_bytes -= out.hi - out.lo;
-    ring[ring_first] = h;
     ring_first = (ring_first + 1) % UD_QUARANTINE_STACKS;
     evict = true;
   } else {
-    ring[(ring_first + ring_n) % UD_QUARANTINE_STACKS] = h;
+    k = (ring_first + ring_n) % UD_QUARANTINE_STACKS;
     ring_n++;
   }
+  h.seq = ++moves;
+  ring[k] = h;
   ring_bytes += size;
+  if (owns_pages(lo, hi) && !handler_gone) {
+    if (ud_fault_arm()) {
+      prot = protect_slot(k);
+    } else {
+      handler_gone = true;
+      unprotect_all();
+    }
+  }
   ud_spin_unlock(&ring_lock);
+  UD_COUNT(quarantined, 1);
+  if (prot)
+    UD_COUNT(protected, 1);
   if (!evict)
     return (ud_stack_range){0, 0};
   check_held(&out, UD_TRIGGER_QUARANTINE_RELEASE);
@@ -145,11 +214,87 @@ void ud_quarantine_check_all(void) {
     held h;
     ud_spin_lock(&ring_lock);
     bool more = i < ring_n;
-    if (more)
-      h = ring[(ring_first + i) % UD_QUARANTINE_STACKS];
+    if (more) {
+      size_t k = (ring_first + i) % UD_QUARANTINE_STACKS;
+      unprotect_slot(k); /* read below (a stack that stays inaccessible is not checked) */
+      h = ring[k];
+    }
     ud_spin_unlock(&ring_lock);
     if (!more)
       return;
     check_held(&h, UD_TRIGGER_EXIT);
   }
+}
+
+bool ud_quarantine_guards(uint64_t addr) {
+  for (size_t k = 0; k < UD_QUARANTINE_STACKS; k++) {
+    uint64_t w = __atomic_load_n(&guard[k], __ATOMIC_ACQUIRE);
+    uint64_t lo = w & ~(uint64_t)(UD_QUARANTINE_PAGE - 1);
+    if (w != 0 && addr - lo < (w & (UD_QUARANTINE_PAGE - 1)) * UD_QUARANTINE_PAGE)
+      return true;
+  }
+  return false;
+}
+
+/* Under ring_lock: the slot of the held, inaccessible stack holding addr. */
+static bool find_protected(uint64_t addr, size_t *slot) {
+  for (size_t i = 0; i < ring_n; i++) {
+    size_t k = (ring_first + i) % UD_QUARANTINE_STACKS;
+    if (ring[k].protected_ && addr >= ring[k].lo && addr < ring[k].hi) {
+      *slot = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Set while this thread reports a fault on a held stack: a second fault
+ * of its own there (the report path reading a held stack, possible only
+ * when the program's action has SA_NODEFER, else the kernel ends the
+ * process) must not wait for the first. */
+static __thread bool in_fault __attribute__((tls_model("initial-exec")));
+
+void ud_quarantine_fault(uint64_t addr, enum ud_access op, uint64_t pc, uint64_t sp,
+                         void *ucontext) {
+  if (in_fault) {
+    /* let the report go on: nothing is held inaccessible any more */
+    ud_spin_lock(&ring_lock);
+    handler_gone = true;
+    unprotect_all();
+    ud_spin_unlock(&ring_lock);
+    return;
+  }
+  /* Copied under the lock (its slot may be reused once it is let go). */
+  held h;
+  ud_spin_lock(&ring_lock);
+  size_t k;
+  bool found = find_protected(addr, &k);
+  if (found)
+    h = ring[k];
+  ud_spin_unlock(&ring_lock);
+  if (!found)
+    return; /* let go between the fault and the lock: the runtime's memory again */
+  /* The faulting thread's stack is unwound for the report, unless it is
+   * the held stack itself (Go code running on it): reading it would fault
+   * again. */
+  bool sp_held = sp >= h.lo && sp < h.hi;
+  ud_left_stack_write w = {
+      .rt = h.rt, .when = UD_TRIGGER_ACCESS, .access = op, .access_pc = pc, .access_sp = sp,
+      .ucontext = sp_held ? NULL : ucontext, .goid = h.goid, .gate = h.gate, .growth = h.growth,
+      .newsize = h.newsize, .addr = addr, .value = 0, .nwords = 0, .left_lo = h.lo,
+      .left_hi = h.hi, .new_lo = h.new_lo, .new_hi = h.new_hi, .nframes = h.nframes,
+      .frames = h.frames,
+  };
+  in_fault = true;
+  ud_emit_left_stack_write(&w);
+  in_fault = false;
+  /* halt_on_error=0: the program goes on, and the access with it: the
+   * stack is made accessible (the access then lands in the held stack, as
+   * it would have landed in the freed one) and is not checked again. */
+  ud_spin_lock(&ring_lock);
+  if (find_protected(addr, &k) && ring[k].seq == h.seq) {
+    ring[k].accessed = true;
+    unprotect_slot(k);
+  }
+  ud_spin_unlock(&ring_lock);
 }

@@ -1,13 +1,22 @@
 /* Room check/: the checks. Rules (tests/e2e/report_path_libc.sh holds the
- * checkable part):
+ * checkable part, tests/e2e/hotpath_rules.sh the rest, from each entry):
+ *   - entered from the trampolines (hook/entry.h), and from the kernel:
+ *     the SIGSEGV handler the quarantine puts in front of the program's
+ *     (fault.h) is a check too, "is this fault on a held stack", run for
+ *     every fault of the process on the signal stack; only a fault on a
+ *     held stack goes on to report/, as a violation found here does;
  *   - runs on the thread's system stack (g0), inside the program's own
- *     stack copy or callback return, on any thread, any number at once;
+ *     stack copy or callback return (or on its signal stack, at a fault),
+ *     on any thread, any number at once;
  *   - never allocates, never takes a pthread mutex, never blocks, never
  *     calls stdio: everything it needs was reserved at start-up;
  *   - reads goroutine state with plain loads (hook/rt.h) and never writes
- *     the program's memory;
- *   - may take the shim's spin lock (base/spinlock.h) for the history, and
- *     call report/ (which may then stop the program). */
+ *     the program's memory (but the stacks the quarantine holds, which it
+ *     poisons and makes inaccessible until it gives them back);
+ *   - may take the shim's spin locks (base/spinlock.h) for the history and
+ *     the quarantine, and call report/ (which may then stop the program);
+ *     the fault handler takes none for a fault that is not the
+ *     quarantine's. */
 /* verify: the checks.
  *
  * The invariant: while a goroutine is inside a callback, each gate frame

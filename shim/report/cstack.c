@@ -26,26 +26,24 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *p) {
 
 void ud_cstack_init(void) { dl_iterate_phdr(find_self, (void *)(uintptr_t)ud_cstack_init); }
 
-int ud_cstack_capture(const ud_pclntab *tab, uint64_t bias, ud_report_frame *out, int cap) {
-  unw_context_t uc;
-  unw_cursor_t cur;
-  if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
-    return 0;
+/* Names the frames from cur on, innermost first. at_pc: the first frame
+ * stopped at its IP (this function's own, or the instruction a signal
+ * interrupted) rather than at a return address; skip_self: the first
+ * frames kept are the first outside the shim. */
+static int capture(unw_cursor_t *cur, bool at_pc, bool skip_self, const ud_pclntab *tab,
+                   uint64_t bias, ud_report_frame *out, int cap) {
   int n = 0;
-  /* Only the first frame unwound (this function's own) stopped at its IP,
-   * as does one a signal interrupted; every other IP is a return address.
-   * The first frame kept is never the first unwound: the shim's frames
-   * are left out. */
-  bool at_pc = true;
   do {
     unw_word_t ip = 0, sp = 0;
-    if (unw_get_reg(&cur, UNW_REG_IP, &ip) != 0 || ip == 0)
+    if (unw_get_reg(cur, UNW_REG_IP, &ip) != 0 || ip == 0)
       break;
+    /* After the first, a frame's IP is a return address, unless the frame
+     * below it was a signal's (which stopped this one at its IP). */
     bool ret = !at_pc;
-    at_pc = unw_is_signal_frame(&cur) > 0;
-    if (n == 0 && ip >= self_lo && ip < self_hi)
+    at_pc = unw_is_signal_frame(cur) > 0;
+    if (skip_self && n == 0 && ip >= self_lo && ip < self_hi)
       continue; /* the shim's own frames: the report, the hook */
-    unw_get_reg(&cur, UNW_REG_SP, &sp);
+    unw_get_reg(cur, UNW_REG_SP, &sp);
     ud_report_frame *fr = &out[n];
     memset(fr, 0, sizeof *fr);
     fr->sp = sp;
@@ -53,12 +51,33 @@ int ud_cstack_capture(const ud_pclntab *tab, uint64_t bias, ud_report_frame *out
     if (fr->func[0] == '\0') {
       unw_word_t off = 0;
       char name[sizeof fr->func];
-      if (unw_get_proc_name(&cur, name, sizeof name, &off) == 0)
+      if (unw_get_proc_name(cur, name, sizeof name, &off) == 0)
         ud_str_fmt(fr->func, sizeof fr->func, "%.130s+%#lx", name, (unsigned long)off);
       else
         ud_str_fmt(fr->func, sizeof fr->func, "??");
     }
     n++;
-  } while (n < cap && unw_step(&cur) > 0);
+  } while (n < cap && unw_step(cur) > 0);
   return n;
+}
+
+int ud_cstack_capture(const ud_pclntab *tab, uint64_t bias, ud_report_frame *out, int cap) {
+  unw_context_t uc;
+  unw_cursor_t cur;
+  if (unw_getcontext(&uc) != 0 || unw_init_local(&cur, &uc) != 0)
+    return 0;
+  /* The first frame unwound is this function's own, stopped at its IP;
+   * the shim's frames are left out, so it is never the first kept. */
+  return capture(&cur, true, true, tab, bias, out, cap);
+}
+
+int ud_cstack_capture_at(const ud_pclntab *tab, uint64_t bias, void *ucontext,
+                         ud_report_frame *out, int cap) {
+  /* On x86-64 libunwind's context is the ucontext_t a signal handler gets;
+   * UNW_INIT_SIGNAL_FRAME says its IP is where the thread stopped, not a
+   * return address. */
+  unw_cursor_t cur;
+  if (unw_init_local2(&cur, (unw_context_t *)ucontext, UNW_INIT_SIGNAL_FRAME) != 0)
+    return 0;
+  return capture(&cur, true, false, tab, bias, out, cap);
 }

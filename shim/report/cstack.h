@@ -17,4 +17,9 @@ void ud_cstack_init(void);
  * the shim. Returns the count. */
 int ud_cstack_capture(const ud_pclntab *tab, uint64_t bias, ud_report_frame *out, int cap);
 
+/* The same from the thread state a signal handler was given (its
+ * ucontext_t): the first frame is the interrupted instruction's. */
+int ud_cstack_capture_at(const ud_pclntab *tab, uint64_t bias, void *ucontext,
+                         ud_report_frame *out, int cap);
+
 #endif

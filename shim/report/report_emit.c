@@ -343,7 +343,9 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
 
 void ud_emit_left_stack_write(const ud_left_stack_write *w) {
   const ud_rt *rt = w->rt;
-  ud_report *r = report_begin(rt, UD_KIND_LEFT_STACK_WRITE, w->when, w->goid, w->gate);
+  bool access = w->access != UD_ACCESS_NONE;
+  ud_report *r = report_begin(rt, access ? UD_KIND_LEFT_STACK_ACCESS : UD_KIND_LEFT_STACK_WRITE,
+                              w->when, w->goid, w->gate);
   r->slot_kind = UD_RSLOT_STACK_WORD;
   r->slot_addr = w->addr;
   r->value = w->value;
@@ -367,12 +369,39 @@ void ud_emit_left_stack_write(const ud_left_stack_write *w) {
         r->gate_depth = 1;
         break;
       }
-  r->c_stack_n = ud_cstack_capture(rt->tab, rt->bias, r->c_stack, UD_REPORT_MAX_FRAMES);
   char frame[200];
   if (r->old_frame_func[0])
     ud_str_fmt(frame, sizeof frame, "%s+%d", r->old_frame_func, r->old_frame_off);
   else
     ud_str_fmt(frame, sizeof frame, "no frame known");
+  if (access) {
+    /* The thread that made the access, from the instruction that faulted:
+     * its first frame names the code (Go or C) that did it. */
+    r->access = w->access;
+    r->c_stack_n = w->ucontext != NULL ? ud_cstack_capture_at(rt->tab, rt->bias, w->ucontext,
+                                                              r->c_stack, UD_REPORT_MAX_FRAMES)
+                                       : 0;
+    if (r->c_stack_n > 0 && r->c_stack[0].pc == w->access_pc) {
+      r->accessor = r->c_stack[0];
+    } else {
+      ud_symbolize_go(rt->tab, rt->bias, w->access_pc, 0, &r->accessor);
+      if (r->accessor.func[0] == '\0')
+        ud_str_fmt(r->accessor.func, sizeof r->accessor.func, "??");
+    }
+    r->accessor.sp = w->access_sp;
+    if (r->c_stack_n == 0)
+      r->c_stack[r->c_stack_n++] = r->accessor; /* not unwound: the access alone */
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "%s of a left stack: %s (pc %#llx) %s %#llx (%s at the move); goroutine %lld left "
+               "that stack [%#llx, %#llx) at a %s to %llu bytes with a cgo call open",
+               ud_access_noun(w->access), r->accessor.func, (unsigned long long)w->access_pc,
+               ud_access_verb(w->access), (unsigned long long)w->addr, frame, (long long)w->goid,
+               (unsigned long long)w->left_lo, (unsigned long long)w->left_hi,
+               w->growth ? "stack growth" : "stack shrink", (unsigned long long)w->newsize);
+    report_finish(rt, r);
+    return;
+  }
+  r->c_stack_n = ud_cstack_capture(rt->tab, rt->bias, r->c_stack, UD_REPORT_MAX_FRAMES);
   ud_str_fmt(r->summary, sizeof r->summary,
              "write into a left stack: %#llx (%s at the move) holds %#llx; goroutine %lld left "
              "that stack at a %s to %llu bytes with a cgo call open (%zu word(s) written since)",

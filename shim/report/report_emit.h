@@ -56,22 +56,33 @@ typedef struct ud_violation {
  * slot) once is the callers' doing (ud_gate_claim in verify.c). */
 void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v);
 
-/* A quarantined left stack found written (check/quarantine.h): its own
- * payload, since nothing in it is a gate frame's slot. */
+/* A quarantined left stack found written (check/quarantine.h), or an
+ * access to one that its protection caught: its own payload, since nothing
+ * in it is a gate frame's slot. access: UD_ACCESS_NONE for a word found
+ * written when the stack was checked (left-stack-write); else the access
+ * that faulted at addr (left-stack-access, when = access), made by the
+ * instruction at access_pc of the thread whose signal context ucontext is
+ * (the report's C stack is unwound from it; NULL: not unwound, the access
+ * alone). */
 typedef struct ud_left_stack_write {
   const ud_rt *rt;
-  enum ud_trigger when;        /* quarantine-release or exit */
+  enum ud_trigger when;        /* quarantine-release, exit or access */
+  enum ud_access access;
+  uint64_t access_pc, access_sp;
+  void *ucontext;
   int64_t goid;
   const ud_gate_entry *gate;    /* the innermost gate open at the move, or NULL */
   bool growth;                 /* the move: growth (else shrink) */
   uint64_t newsize;
-  uint64_t addr, value;        /* the first word written, and what it holds */
-  size_t nwords;               /* words no longer poison */
+  uint64_t addr, value;        /* the first word written, and what it holds (an access: the
+                                  address, and 0) */
+  size_t nwords;               /* words no longer poison (an access: 0) */
   uint64_t left_lo, left_hi, new_lo, new_hi;
   size_t nframes;              /* the frames on the left stack at the move */
   const ud_goframe *frames;
 } ud_left_stack_write;
 
+/* Returns only if the program is to go on (halt_on_error=0). */
 void ud_emit_left_stack_write(const ud_left_stack_write *w);
 
 /* The process is ending with this status (runtime.exit, or libc's exit in

@@ -21,6 +21,8 @@
   X(forced_moves, "of those, moves to a stack of the same size (move_on_callback)")           \
   X(gate_frames, "gate frames found and checked at those relocations")                        \
   X(quarantined, "stacks left at those relocations, held and checked for writes (quarantine)")  \
+  X(protected, "of those, made inaccessible while held (4 KiB and larger: they own their "        \
+               "pages), so that an access is caught when it is made")                            \
   X(reports, "violations reported")
 
 typedef struct ud_counts {

@@ -566,6 +566,14 @@ static void get_site(mapper *m, const jval *gate, const char *key, uint64_t *pc,
   get_str(m, s, path, "callee", callee, ccap);
 }
 
+static void get_frame(mapper *m, const jval *obj, const char *path, ud_report_frame *f) {
+  get_addr(m, obj, path, "pc", &f->pc);
+  get_addr(m, obj, path, "sp", &f->sp);
+  get_str(m, obj, path, "func", f->func, sizeof f->func);
+  get_str(m, obj, path, "file", f->file, sizeof f->file);
+  get_i32(m, obj, path, "line", &f->line);
+}
+
 static void get_frames(mapper *m, const jval *obj, const char *key, ud_report_frame *out,
                        int32_t *n) {
   const jval *a = member(m, obj, "", key, J_ARR);
@@ -583,11 +591,7 @@ static void get_frames(mapper *m, const jval *obj, const char *key, ud_report_fr
       mfail(m, "report field %s[%d] is %s, expected an object", key, i, type_name(e->type));
       return;
     }
-    get_addr(m, e, path, "pc", &out[i].pc);
-    get_addr(m, e, path, "sp", &out[i].sp);
-    get_str(m, e, path, "func", out[i].func, sizeof out[i].func);
-    get_str(m, e, path, "file", out[i].file, sizeof out[i].file);
-    get_i32(m, e, path, "line", &out[i].line);
+    get_frame(m, e, path, &out[i]);
   }
   *n = i;
 }
@@ -660,6 +664,11 @@ static void map_report(mapper *m, const jval *root, ud_report *r) {
       get_addr(m, nw, "stacks.new.", "lo", &r->new_lo);
       get_addr(m, nw, "stacks.new.", "hi", &r->new_hi);
     }
+  }
+  const jval *ac = member(m, root, "", "access", J_OBJ);
+  if (ac) {
+    r->access = (enum ud_access)get_word(m, ac, "access.", "op", UD_VOCAB_ACCESS);
+    get_frame(m, ac, "access.", &r->accessor);
   }
   get_frames(m, root, "go_stack", r->go_stack, &r->go_stack_n);
   get_frames(m, root, "c_stack", r->c_stack, &r->c_stack_n);

@@ -90,6 +90,15 @@ static void kbool(ud_out *o, const char *k, bool v, bool first) {
   ud_out_str(o, v ? "true" : "false");
 }
 
+/* A frame's members, after first (an object's first key or not). */
+static void frame_members(ud_out *o, const ud_report_frame *f, bool first) {
+  kaddr(o, "pc", f->pc, first);
+  kaddr(o, "sp", f->sp, false);
+  kstr(o, "func", f->func, false);
+  kstr(o, "file", f->file, false);
+  kint(o, "line", f->line, false);
+}
+
 static void frames(ud_out *o, const char *k, const ud_report_frame *f, int32_t n) {
   key(o, k, false);
   ud_out_mem(o, "[", 1);
@@ -99,11 +108,7 @@ static void frames(ud_out *o, const char *k, const ud_report_frame *f, int32_t n
     if (i > 0)
       ud_out_mem(o, ",", 1);
     ud_out_mem(o, "{", 1);
-    kaddr(o, "pc", f[i].pc, true);
-    kaddr(o, "sp", f[i].sp, false);
-    kstr(o, "func", f[i].func, false);
-    kstr(o, "file", f[i].file, false);
-    kint(o, "line", f[i].line, false);
+    frame_members(o, &f[i], true);
     ud_out_mem(o, "}", 1);
   }
   ud_out_mem(o, "]", 1);
@@ -179,6 +184,12 @@ void ud_report_render_json(const ud_report *r, ud_out *o) {
   kint(o, "newsize", (long long)r->newsize, true);
   range(o, "old", r->old_lo, r->old_hi);
   range(o, "new", r->new_lo, r->new_hi);
+  ud_out_mem(o, "}", 1);
+
+  key(o, "access", false);
+  ud_out_mem(o, "{", 1);
+  kstr(o, "op", ud_access_name(r->access), true);
+  frame_members(o, &r->accessor, false);
   ud_out_mem(o, "}", 1);
 
   frames(o, "go_stack", r->go_stack, r->go_stack_n);

@@ -5,7 +5,8 @@
  * violation (same ud_report_signature = same result; the number of
  * duplicates goes in properties.occurrences). The result is located at the
  * gate frame's X line, the line the GC believes the frame is at; Y is a
- * related location. The Go and C stacks are SARIF stacks. */
+ * related location, and so is the code that made the access of a
+ * left-stack-access. The Go and C stacks are SARIF stacks. */
 #include "report.h"
 
 #include <string.h>
@@ -129,6 +130,16 @@ static void result(ud_out *o, const ud_report *r, uint32_t count) {
              r->gate_func, r->y_callee, slot, r->live_at_y ? "live" : "dead");
   ud_out_str(o, "],\"relatedLocations\":[");
   location(o, r->y_file, r->y_line, r->gate_func, msg, 1);
+  if (r->access != UD_ACCESS_NONE) {
+    /* left-stack-access: the code that made the access */
+    const ud_report_frame *a = &r->accessor;
+    ud_out_init_mem(&m, msg, sizeof msg);
+    ud_out_fmt(&m, "the %s: %s (pc %#llx) %s %#llx, in the stack goroutine %lld left",
+               ud_access_noun(r->access), a->func[0] ? a->func : "??", (unsigned long long)a->pc,
+               ud_access_verb(r->access), (unsigned long long)r->slot_addr, (long long)r->goid);
+    ud_out_str(o, ",");
+    location(o, a->file, a->line, a->func, msg, 2);
+  }
   ud_out_str(o, "]");
 
   ud_out_fmt(o, ",\"partialFingerprints\":{\"undeadSignature/v1\":\"%016llx\"}",
@@ -154,6 +165,8 @@ static void result(ud_out *o, const ud_report *r, uint32_t count) {
   ud_out_json_str(o, slot);
   ud_out_fmt(o, ",\"value\":\"0x%llx\",\"pointsTo\":", (unsigned long long)r->value);
   ud_out_json_str(o, ud_region_name(r->points_to));
+  ud_out_str(o, ",\"access\":");
+  ud_out_json_str(o, ud_access_name(r->access));
   ud_out_fmt(o, ",\"oldStack\":\"[0x%llx, 0x%llx)\",\"newStack\":\"[0x%llx, 0x%llx)\"",
              (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
              (unsigned long long)r->new_lo, (unsigned long long)r->new_hi);

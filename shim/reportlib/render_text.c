@@ -197,6 +197,38 @@ static void resume_word(const ud_report *r, ud_out *o, pen *p) {
              ud_trigger_words(r->trigger));
 }
 
+/* An access to a held left stack, caught by its protection
+ * (left-stack-access): what it did, where, the code that did it, the frame
+ * the address belonged to, the two stacks. */
+static void left_stack_access(const ud_report *r, ud_out *o, pen *p) {
+  const ud_report_frame *a = &r->accessor;
+  ansi(p, BLUE);
+  ud_out_str(o, "Access: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "a %s at ", ud_access_noun(r->access));
+  ansi(p, GREEN);
+  ud_out_fmt(o, "0x%llx", (unsigned long long)r->slot_addr);
+  ansi(p, RESET);
+  ud_out_fmt(o, ", %lld (0x%llx) bytes below the top of the left stack\n", (long long)r->old_hi_off,
+             (unsigned long long)r->old_hi_off);
+  ud_out_fmt(o, "        by 0x%llx in %s", (unsigned long long)a->pc, a->func[0] ? a->func : "??");
+  if (a->file[0])
+    ud_out_fmt(o, " %s:%d", a->file, a->line);
+  ud_out_fmt(o, " on thread %d\n", r->tid);
+  ud_out_str(o, "        stopped before it happened: the held stack is inaccessible\n");
+  if (r->old_frame_func[0])
+    ud_out_fmt(o, "        at the move that address was in the frame of %s, at sp%+d\n",
+               r->old_frame_func, r->old_frame_off);
+  ansi(p, BLUE);
+  ud_out_str(o, "Stacks: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "left [0x%llx, 0x%llx) %llu bytes -> new [0x%llx, 0x%llx) %llu bytes, moved with "
+                "a cgo call open\n",
+             (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
+             (unsigned long long)(r->old_hi - r->old_lo), (unsigned long long)r->new_lo,
+             (unsigned long long)r->new_hi, (unsigned long long)(r->new_hi - r->new_lo));
+}
+
 void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   pen p = {o, color};
   /* Every name and field comes from a binary or a file: escaped (report.h) */
@@ -236,7 +268,10 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   ud_out_str(o, "      the real PC: the frame is stopped here, and a stack copy adjusts it by this PC\n");
   ud_out_str(o, "\n");
   if (r->slot_kind == UD_RSLOT_STACK_WORD) {
-    left_stack_word(r, o, &p);
+    if (r->kind == UD_KIND_LEFT_STACK_ACCESS)
+      left_stack_access(r, o, &p);
+    else
+      left_stack_word(r, o, &p);
     goto stacks;
   }
   if (r->slot_kind == UD_RSLOT_SYSTEM_WORD) {
@@ -306,7 +341,8 @@ stacks:
   ansi(&p, RESET);
   stack(o, r->go_stack, r->go_stack_n);
   ansi(&p, BLUE);
-  ud_out_fmt(o, "C stack of thread %d:\n", r->tid);
+  ud_out_fmt(o, "C stack of thread %d%s:\n", r->tid,
+             r->access != UD_ACCESS_NONE ? " at the access" : "");
   ansi(&p, RESET);
   stack(o, r->c_stack, r->c_stack_n);
 

@@ -385,9 +385,11 @@ void ud_report_signature(const ud_report *r, char *buf, size_t cap) {
    * one build of a program may have and another (go test's) not. */
   if (r->slot_kind == UD_RSLOT_G)
     ud_out_fmt(&o, "g.%s", r->slot_name);
-  else if (r->slot_kind == UD_RSLOT_STACK_WORD) /* the frame that held the word */
+  else if (r->slot_kind == UD_RSLOT_STACK_WORD) { /* the frame that held the word */
     ud_out_fmt(&o, "%s@%s+%d", ud_rslot_name(r->slot_kind), r->old_frame_func, r->old_frame_off);
-  else
+    if (r->access != UD_ACCESS_NONE) /* a read and a write of it are two defects */
+      ud_out_fmt(&o, ":%s", ud_access_name(r->access));
+  } else
     ud_out_fmt(&o, "%s@sp+%d", ud_rslot_name(r->slot_kind), r->slot_sp_off);
   ud_out_fmt(&o, "|%s:%d|%s:%d", ud_report_basename(r->x_file), r->x_line,
              ud_report_basename(r->y_file), r->y_line);

@@ -71,6 +71,12 @@ typedef struct ud_report {
   /* appended in undead-report/1; zero when the writer did not fill them */
   int64_t time_ns;        /* CLOCK_REALTIME at the report, ns since the epoch */
   uint64_t newsize;       /* at a stack copy: size of the stack being made */
+
+  /* left-stack-access: what the access did and the instruction that made
+   * it (its function named from the Go function table, or by libunwind for
+   * C); UD_ACCESS_NONE and zeros in every other report */
+  enum ud_access access;
+  ud_report_frame accessor;
 } ud_report;
 
 /* An output sink: a fixed buffer flushed to fd with write(2), or (fd < 0) a

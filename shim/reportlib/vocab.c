@@ -41,9 +41,21 @@ static const char *const slot_kinds[] = {
 #undef ROW
 };
 
+typedef struct access_row {
+  const char *name, *noun, *verb;
+} access_row;
+
+static const access_row accesses[] = {
+#define ROW(id, name, noun, verb) {name, noun, verb},
+    UD_FOR_EACH_ACCESS(ROW)
+#undef ROW
+};
+
 static const kind_row no_kind = {"?", "unknown violation", "Unknown", "?", NULL, false};
 static const trigger_row no_trigger = {"?", "unknown trigger"};
 static const region_row no_region = {"?", "an unknown region", "unknown region", false};
+
+static const access_row no_access = {"?", "unknown access", "accessed"};
 
 static const kind_row *kind(enum ud_kind k) {
   return (unsigned)k < UD_KIND_COUNT ? &kinds[k] : &no_kind;
@@ -74,13 +86,21 @@ const char *ud_rslot_name(enum ud_rslot s) {
   return (unsigned)s < UD_RSLOT_COUNT ? slot_kinds[s] : "?";
 }
 
+static const access_row *access(enum ud_access a) {
+  return (unsigned)a < UD_ACCESS_COUNT ? &accesses[a] : &no_access;
+}
+const char *ud_access_name(enum ud_access a) { return access(a)->name; }
+const char *ud_access_noun(enum ud_access a) { return access(a)->noun; }
+const char *ud_access_verb(enum ud_access a) { return access(a)->verb; }
+
 const char *ud_vocab_title(ud_vocab v) {
-  static const char *const t[] = {"kind", "trigger", "region", "slot-kind"};
+  static const char *const t[] = {"kind", "trigger", "region", "slot-kind", "access"};
   return (unsigned)v < UD_VOCAB_COUNT ? t[v] : "?";
 }
 
 int ud_vocab_size(ud_vocab v) {
-  static const int n[] = {UD_KIND_COUNT, UD_TRIGGER_COUNT, UD_REGION_COUNT, UD_RSLOT_COUNT};
+  static const int n[] = {UD_KIND_COUNT, UD_TRIGGER_COUNT, UD_REGION_COUNT, UD_RSLOT_COUNT,
+                          UD_ACCESS_COUNT};
   return (unsigned)v < UD_VOCAB_COUNT ? n[v] : 0;
 }
 
@@ -90,6 +110,7 @@ const char *ud_vocab_name(ud_vocab v, int i) {
   case UD_VOCAB_TRIGGER: return ud_trigger_name((enum ud_trigger)i);
   case UD_VOCAB_REGION: return ud_region_name((enum ud_region)i);
   case UD_VOCAB_SLOT_KIND: return ud_rslot_name((enum ud_rslot)i);
+  case UD_VOCAB_ACCESS: return ud_access_name((enum ud_access)i);
   default: return "?";
   }
 }

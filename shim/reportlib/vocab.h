@@ -74,6 +74,17 @@
     "between, and the saved word was not kept relative to the stack (the runtime saves the depth " \
     "below g.stack.hi for this reason): the goroutine would resume in the stack it left, on "      \
     "freed memory, and crash later with a split-stack overflow or a fault.",                       \
+    false)                                                                                         \
+  X(UD_KIND_LEFT_STACK_ACCESS, "left-stack-access", "access to a left stack", "LeftStackAccess",  \
+    "A stack a goroutine left while a cgo call was open was read or written after the move",       \
+    "The goroutine's stack moved while one of its cgo calls was open, and code then read or "      \
+    "wrote the stack it left: C code, or a gate resumed at a stale stack pointer, still held an "  \
+    "address in the old stack. A read gets what the frame held before the move, not what the "     \
+    "program has stored since in the frame's new place; a write is lost to the program and, once " \
+    "the runtime reuses that memory, corrupts whatever lives there. undead keeps such stacks "     \
+    "from reuse and makes each one that owns its memory pages (4 KiB and larger) inaccessible "    \
+    "while it holds it, so the access itself faults and is reported, naming the code that made "   \
+    "it; the access has not happened when the report is written.",                                 \
     false)
 
 /* When the check ran. X(id, name, words) */
@@ -82,7 +93,8 @@
   X(UD_TRIGGER_STACK_SHRINK, "stack-shrink", "stack shrink")                                      \
   X(UD_TRIGGER_CALLBACK_RETURN, "callback-return", "callback return")                             \
   X(UD_TRIGGER_QUARANTINE_RELEASE, "quarantine-release", "release of a quarantined stack")        \
-  X(UD_TRIGGER_EXIT, "exit", "process exit")
+  X(UD_TRIGGER_EXIT, "exit", "process exit")                                                      \
+  X(UD_TRIGGER_ACCESS, "access", "access to the held stack")
 
 /* Where the stale value points. X(id, name, words, summary_words, own)
  *   words          the text report ("points into <words>")
@@ -106,6 +118,16 @@
   X(UD_RSLOT_STACK_WORD, "stack-word") /* a word of a stack the goroutine left */         \
   X(UD_RSLOT_SYSTEM_WORD, "system-stack-word") /* a word the runtime saved on g0's stack */
 
+/* What an access to a left stack did (left-stack-access: the fault's error
+ * code). X(id, name, noun, verb)
+ *   noun  "a <noun> of a left stack"
+ *   verb  "<function> <verb> 0x..." */
+#define UD_FOR_EACH_ACCESS(X)                                                                      \
+  X(UD_ACCESS_NONE, "none", "access", "accessed") /* not a report of an access */                 \
+  X(UD_ACCESS_READ, "read", "read", "read")                                                        \
+  X(UD_ACCESS_WRITE, "write", "write", "wrote to")                                                 \
+  X(UD_ACCESS_EXECUTE, "execute", "instruction fetch", "jumped to")
+
 #define UD_VOCAB_ENUM(id, ...) id,
 enum ud_kind { UD_FOR_EACH_KIND(UD_VOCAB_ENUM) UD_KIND_COUNT };
 enum ud_trigger { UD_FOR_EACH_TRIGGER(UD_VOCAB_ENUM) UD_TRIGGER_COUNT };
@@ -113,6 +135,7 @@ enum ud_trigger { UD_FOR_EACH_TRIGGER(UD_VOCAB_ENUM) UD_TRIGGER_COUNT };
  * never in a report. */
 enum ud_region { UD_REGION_NONE = -1, UD_FOR_EACH_REGION(UD_VOCAB_ENUM) UD_REGION_COUNT };
 enum ud_rslot { UD_FOR_EACH_SLOT_KIND(UD_VOCAB_ENUM) UD_RSLOT_COUNT };
+enum ud_access { UD_FOR_EACH_ACCESS(UD_VOCAB_ENUM) UD_ACCESS_COUNT };
 #undef UD_VOCAB_ENUM
 
 /* Out-of-range values (a report that was never filled in) get "?" words,
@@ -134,11 +157,15 @@ bool ud_region_is_own(enum ud_region r);
 
 const char *ud_rslot_name(enum ud_rslot s);
 
+const char *ud_access_name(enum ud_access a);
+const char *ud_access_noun(enum ud_access a);
+const char *ud_access_verb(enum ud_access a);
+
 /* The vocabularies by name, for readers: which table ("kind", "trigger",
- * "region", "slot-kind"), its size, the name of entry i, and the entry
- * named s (-1 if none). */
+ * "region", "slot-kind", "access"), its size, the name of entry i, and the
+ * entry named s (-1 if none). */
 typedef enum ud_vocab { UD_VOCAB_KIND, UD_VOCAB_TRIGGER, UD_VOCAB_REGION, UD_VOCAB_SLOT_KIND,
-                        UD_VOCAB_COUNT } ud_vocab;
+                        UD_VOCAB_ACCESS, UD_VOCAB_COUNT } ud_vocab;
 const char *ud_vocab_title(ud_vocab v);
 int ud_vocab_size(ud_vocab v);
 const char *ud_vocab_name(ud_vocab v, int i);

@@ -64,7 +64,7 @@ same "python3: exception" "$PY" -c 'raise ValueError("boom")'
 # The go command and the compilers it starts. A fresh cache for each run so
 # the shim sits under the compile, cgo, gcc and link steps every time: two
 # builds of the standard library per toolchain, so with those of
-# heavy_toolchains (tests/lib/common.sh: 119, cur and next by default, all
+# heavy_toolchains (tests/lib/common.sh: 119 and cur by default, all
 # six with --long).
 mkdir -p "$work/gomod"
 printf 'module inert\n\ngo 1.19\n' >"$work/gomod/go.mod"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The report's vocabularies are written once (shim/reportlib/vocab.h): the
 # enums of docs/report-schema.json (kind, trigger, points_to.region,
-# slot.kind) must list exactly those words, in the same order, and the
+# slot.kind, access.op) must list exactly those words, in the same order, and the
 # field table of docs/report-schema.md must name each of them. A schema with
 # one word missing must be refused (the comparison has teeth). Likewise the
 # counters (shim/reportlib/counts_record.h): docs/counts-schema.json requires
@@ -40,6 +40,7 @@ where = {
     "trigger": (props["trigger"], "trigger"),
     "region": (props["points_to"]["properties"]["region"], "points_to.region"),
     "slot-kind": (props["slot"]["properties"]["kind"], "slot.kind"),
+    "access": (props["access"]["properties"]["op"], "access.op"),
 }
 assert set(where) == set(vocab), f"tables {sorted(vocab)} vs fields {sorted(where)}"
 md = open(md_path, encoding="utf-8").read().splitlines()

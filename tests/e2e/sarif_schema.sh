@@ -12,7 +12,7 @@ report_need_tools
 work=$REPORT_WORK/sarif_schema
 rm -rf "$work"; mkdir -p "$work"
 
-"$REPORT_SAMPLE" sarif 0 1 2 3 >"$work/sample.sarif" || fail "report_sample"
+"$REPORT_SAMPLE" sarif 0 1 2 3 5 >"$work/sample.sarif" || fail "report_sample"
 validate "$SARIF_SCHEMA" "$work/sample.sarif" || fail "sample SARIF does not validate"
 sed 's/"version":"2.1.0"/"version":"2.2"/' "$work/sample.sarif" >"$work/bad.sarif"
 if validate "$SARIF_SCHEMA" "$work/bad.sarif" >/dev/null; then fail "schema accepted version 2.2"; fi

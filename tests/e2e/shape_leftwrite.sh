@@ -9,9 +9,17 @@
 #   - without the shim: wrong results (the stock runtime says nothing);
 #   - quarantine=1 (and undead run --stress): a left-stack-write report on
 #     every run, naming the wrapper's frame, both when the quarantine lets
-#     the stack go (many calls) and at exit (few calls);
-#   - the stock cgo's build with quarantine=1: right results, no report,
-#     stacks quarantined (counted);
+#     the stack go (many calls) and at exit (few calls): the stack left is a
+#     fresh goroutine's 2 KiB one, which shares its page and is only
+#     poisoned;
+#   - -deep 10 (the goroutine's stack has grown before the call, so the
+#     move inside the callback leaves a stack of 4 KiB or more, held
+#     inaccessible): a left-stack-access report at the write itself on
+#     every run, the faulting instruction in the wrapper's C code
+#     (_cgo_HASH_Cfunc_leftwrite_call), under quarantine=1 and undead run
+#     --stress;
+#   - the stock cgo's build with quarantine=1, both ways: right results, no
+#     report, stacks quarantined (counted), with -deep protected (counted);
 #   - the default options (quarantine=0): no report (the check is opt-in).
 # Toolchains: cur and 123 by default, all six with UNDEAD_LONG=1.
 set -uo pipefail
@@ -48,12 +56,40 @@ check() {
     fail "$tc: undead run --stress: exit $rc without a left-stack-write report"
   echo "$tc: quarantine=1: caught $((2 * RUNS))/$((2 * RUNS)) (at release and at exit); undead run --stress: caught"
 
-  UNDEAD_OPTIONS=quarantine=1:verbosity=1 LD_PRELOAD=$UNDEAD_SO "$stock" >"$work/stock.out" 2>&1; rc=$?
-  [ "$rc" = 0 ] || fail "$tc: the stock build under quarantine=1 failed (exit $rc): $(tail -3 "$work/stock.out")"
-  ! grep -q 'ERROR: undead' "$work/stock.out" || fail "$tc: a report on the stock build"
-  held=$(sed -nE 's/^undead: checked: .* ([0-9]+) left stack\(s\) quarantined.*/\1/p' "$work/stock.out")
-  [ "${held:-0}" -gt 0 ] || fail "$tc: the stock build under quarantine=1 held no stack"
-  echo "$tc: stock, quarantine=1: clean, $held left stack(s) held and checked"
+  # A left stack of 4 KiB or more: caught at the write, by the wrapper's code.
+  "$bad" -deep 10 >"$work/deep-plain.out" 2>&1; rc=$?
+  [ "$rc" = 1 ] && grep -q 'results wrong' "$work/deep-plain.out" ||
+    fail "$tc: -deep 10 without the shim: expected wrong results (rc $rc)"
+  for i in $(seq "$RUNS") stress; do
+    if [ "$i" = stress ]; then
+      "$UNDEAD" run --stress -- "$bad" -deep 10 >"$work/deep.$i" 2>&1; rc=$?
+    else
+      UNDEAD_OPTIONS=quarantine=1 LD_PRELOAD=$UNDEAD_SO "$bad" -deep 10 >"$work/deep.$i" 2>&1; rc=$?
+    fi
+    [ "$rc" = 134 ] || fail "$tc: -deep 10, run $i: exit $rc, not the report's abort: $(tail -2 "$work/deep.$i")"
+    grep -q '^SUMMARY: undead: left-stack-access in runtime.cgocall main._Cfunc_leftwrite_call (argument area)+[0-9]* ' "$work/deep.$i" ||
+      fail "$tc: -deep 10, run $i: no left-stack-access report naming the wrapper's frame: $(grep -E 'SUMMARY|ERROR' "$work/deep.$i")"
+    grep -q 'during access to the held stack' "$work/deep.$i" || fail "$tc: -deep 10, run $i: not caught at the access"
+    grep -q '^Access: a write at 0x' "$work/deep.$i" || fail "$tc: -deep 10, run $i: not reported as a write"
+    grep -qE '^        by 0x[0-9a-f]+ in _cgo_[0-9a-f]+_Cfunc_leftwrite_call\+0x[0-9a-f]+ ' "$work/deep.$i" ||
+      fail "$tc: -deep 10, run $i: the access is not named as the wrapper's C code: $(grep -A1 '^Access' "$work/deep.$i")"
+    grep -A1 '^C stack of thread [0-9]* at the access:' "$work/deep.$i" |
+      grep -qE '#0 0x[0-9a-f]+ in _cgo_[0-9a-f]+_Cfunc_leftwrite_call\+' ||
+      fail "$tc: -deep 10, run $i: the C stack does not start at the faulting instruction"
+  done
+  echo "$tc: -deep 10: caught at the write by _cgo_*_Cfunc_leftwrite_call, $RUNS/$RUNS with quarantine=1, and with undead run --stress"
+
+  local deep prot
+  for deep in 0 10; do
+    UNDEAD_OPTIONS=quarantine=1:verbosity=1 LD_PRELOAD=$UNDEAD_SO "$stock" -deep $deep >"$work/stock$deep.out" 2>&1; rc=$?
+    [ "$rc" = 0 ] || fail "$tc: the stock build under quarantine=1 (-deep $deep) failed (exit $rc): $(tail -3 "$work/stock$deep.out")"
+    ! grep -q 'ERROR: undead' "$work/stock$deep.out" || fail "$tc: a report on the stock build (-deep $deep)"
+    held=$(sed -nE 's/^undead: checked: .* ([0-9]+) left stack\(s\) quarantined.*/\1/p' "$work/stock$deep.out")
+    prot=$(sed -nE 's/^undead: checked: .* quarantined \(([0-9]+) protected\).*/\1/p' "$work/stock$deep.out")
+    [ "${held:-0}" -gt 0 ] || fail "$tc: the stock build under quarantine=1 (-deep $deep) held no stack"
+    [ "$deep" = 0 ] || [ "${prot:-0}" -gt 0 ] || fail "$tc: the stock build, -deep 10: no held stack was protected"
+    echo "$tc: stock, quarantine=1, -deep $deep: clean, $held left stack(s) held and checked, ${prot:-0} protected"
+  done
 
   LD_PRELOAD=$UNDEAD_SO "$bad" >"$work/default.out" 2>&1; rc=$?
   [ "$rc" = 1 ] && ! grep -q 'ERROR: undead' "$work/default.out" ||

@@ -6,7 +6,7 @@
 # stripped), with each of the six toolchains: the program aborts (SIGABRT)
 # with one report naming runtime.cgocall, the `arg` slot (stripped: the slot
 # the unstripped build's report names) and the cgocall.go lines of X and Y.
-#   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 5; 20 with --long)
+#   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 3; 20 with --long)
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
 shim_need

@@ -19,11 +19,11 @@ shim_build() {
 }
 # shim_prog_name PROG -> the program's own name ("issue7978-pie-stripped" -> "issue7978").
 shim_prog_name() { local n=${1%-stripped}; echo "${n%-pie}"; }
-# Runs per (toolchain, program): UNDEAD_SHIM_RUNS, else 20 with --long, else 5.
+# Runs per (toolchain, program): UNDEAD_SHIM_RUNS, else 20 with --long, else 3.
 shim_runs() {
   if [ -n "${UNDEAD_SHIM_RUNS:-}" ]; then echo "$UNDEAD_SHIM_RUNS"
   elif [ "${UNDEAD_LONG:-0}" = 1 ]; then echo 20
-  else echo 5; fi
+  else echo 3; fi
 }
 
 shim_need() {

@@ -4,7 +4,7 @@
 # exit 0, the program's own
 # output, no report and nothing else on stderr; and with verbosity=1, two
 # lines: the shim is active, and at exit what it checked (no report).
-#   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 5; 20 with --long)
+#   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 3; 20 with --long)
 set -uo pipefail
 . "$(dirname "$0")/shim_lib.sh"
 shim_need

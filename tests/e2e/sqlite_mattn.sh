@@ -3,7 +3,7 @@
 # aggregators, hooks and virtual tables are C->Go callbacks) without and with
 # the shim: the same tests pass, no reports, by default and with
 # move_on_callback=1 (every callback moves its stack). Toolchains: those of
-# heavy_toolchains (tests/lib/common.sh: 119, cur and next by default, all
+# heavy_toolchains (tests/lib/common.sh: 119 and cur by default, all
 # six with --long).
 # Source: Debian's golang-github-mattn-go-sqlite3-dev (built against the
 # system libsqlite3), else the module from the Go module proxy.

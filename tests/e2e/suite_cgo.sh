@@ -3,8 +3,8 @@
 # and 1.20, cmd/cgo/internal/test since Go 1.21) without and with the shim:
 # the same tests pass and the shim reports nothing, by default and with
 # move_on_callback=1 (every callback moves its stack; forced moves counted).
-# Toolchains: those of heavy_toolchains (tests/lib/common.sh: 119, cur and
-# next by default, all six with --long).
+# Toolchains: those of heavy_toolchains (tests/lib/common.sh: 119 and cur
+# by default, all six with --long).
 # UNDEAD_LONG=1 also adds a build in which every function prologue moves the
 # stack (-d=maymorestack=runtime.mayMoreStackMove), so every callback
 # relocates, and three more runs of the plain build.

@@ -34,9 +34,9 @@ undead_toolchains() { echo ${UNDEAD_TOOLCHAINS:-$UNDEAD_ALL_TOOLCHAINS}; }
 # heavy_toolchains: the toolchains of the tests that build or run the most
 # per toolchain (Go's own cgo suite, go-sqlite3's tests, the go command
 # under the shim with fresh build caches): every one with --long
-# (UNDEAD_LONG=1), else those of UNDEAD_HEAVY_TOOLCHAINS (the oldest, the
-# machine's and the newest), to keep the default run short.
-UNDEAD_HEAVY_TOOLCHAINS=${UNDEAD_HEAVY_TOOLCHAINS:-119 cur next}
+# (UNDEAD_LONG=1), else those of UNDEAD_HEAVY_TOOLCHAINS (the oldest and the
+# machine's), to keep the default run short.
+UNDEAD_HEAVY_TOOLCHAINS=${UNDEAD_HEAVY_TOOLCHAINS:-119 cur}
 heavy_toolchains() {
   local tc
   if [ "${UNDEAD_LONG:-0}" = 1 ]; then undead_toolchains; return; fi

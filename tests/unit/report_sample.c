@@ -93,6 +93,35 @@ void ud_sample_report(ud_report *r, int variant) {
       r->binary[i] = i % 50 == 0 ? '/' : (char)('a' + i % 26);
     strcpy(r->go_version, "go1.26.8 X:norandomizedheapbase64,heapminimum512kib,nogreenteagc");
   }
+  if (variant == 5) {
+    /* a left-stack-access: cmd/cgo's wrapper writing into the stack left */
+    r->kind = UD_KIND_LEFT_STACK_ACCESS;
+    r->trigger = UD_TRIGGER_ACCESS;
+    r->slot_kind = UD_RSLOT_STACK_WORD;
+    memset(r->slot_name, 0, sizeof r->slot_name);
+    r->slot_sp_off = 0;
+    r->slot_addr = 0xc00004bf40;
+    r->value = 0;
+    r->live_at_x = false;
+    r->old_hi_off = (int64_t)(r->old_hi - r->slot_addr);
+    memset(r->old_frame_func, 0, sizeof r->old_frame_func);
+    strcpy(r->old_frame_func, "main._Cfunc_leftwrite_call (argument area)");
+    r->old_frame_off = 48;
+    r->access = UD_ACCESS_WRITE;
+    frame(&r->accessor, 0x4aba00, 0x7ffc8e2f47c0, "_cgo_a6ca8605b3e7_Cfunc_leftwrite_call+0x10", "",
+          0);
+    memset(r->c_stack, 0, sizeof r->c_stack);
+    n = 0;
+    r->c_stack[n++] = r->accessor;
+    frame(&r->c_stack[n++], 0x4824e4, 0x7ffc8e2f47e0, "runtime.asmcgocall",
+          "/usr/local/go/src/runtime/asm_amd64.s", 995);
+    r->c_stack_n = n;
+    memset(r->summary, 0, sizeof r->summary);
+    strcpy(r->summary, "write of a left stack: _cgo_a6ca8605b3e7_Cfunc_leftwrite_call+0x10 (pc "
+                       "0x4aba00) wrote to 0xc00004bf40 (main._Cfunc_leftwrite_call (argument "
+                       "area)+48 at the move); goroutine 18 left that stack [0xc00004a000, "
+                       "0xc00004c000) at a stack growth to 16384 bytes with a cgo call open");
+  }
   if (variant == 3) {
     strcpy(r->binary, "/tmp/we\"ird\\dir/\x01\t\n/caf\xc3\xa9/\xff\xfe bad");
     strcpy(r->go_stack[2].func, "main.(*T).\"quoted\"\x7f");

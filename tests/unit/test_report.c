@@ -213,7 +213,7 @@ static bool same_report(const ud_report *a, const ud_report *b) {
 }
 
 static void test_json_roundtrip(void) {
-  for (int v = 0; v <= 4; v++) {
+  for (int v = 0; v <= 5; v++) {
     ud_report r, back;
     ud_sample_report(&r, v);
     ud_out o;

@@ -1,0 +1,3 @@
+module leftaccess
+
+go 1.19

@@ -1,0 +1,3 @@
+module segvok
+
+go 1.19
