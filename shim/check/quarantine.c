@@ -1,4 +1,5 @@
-/* quarantine: the left stacks held and poisoned (see quarantine.h). */
+/* quarantine: the left stacks held, poisoned and, where they own their
+ * pages, inaccessible (see quarantine.h). */
 #include "quarantine.h"
 
 #include <string.h>

@@ -464,6 +464,13 @@ static const jval *member(mapper *m, const jval *obj, const char *path, const ch
   return found;
 }
 
+static bool has_member(const jval *obj, const char *key) {
+  for (const jval *e = obj->child; e; e = e->next)
+    if (strcmp(e->key, key) == 0)
+      return true;
+  return false;
+}
+
 /* Copies a string, truncated to the array at a UTF-8 character boundary. */
 static void get_str(mapper *m, const jval *obj, const char *path, const char *key, char *dst,
                     size_t cap) {
@@ -665,7 +672,9 @@ static void map_report(mapper *m, const jval *root, ud_report *r) {
       get_addr(m, nw, "stacks.new.", "hi", &r->new_hi);
     }
   }
-  const jval *ac = member(m, root, "", "access", J_OBJ);
+  /* access came later than the rest of undead-report/1: a report written
+   * before it is a report of no access. */
+  const jval *ac = has_member(root, "access") ? member(m, root, "", "access", J_OBJ) : NULL;
   if (ac) {
     r->access = (enum ud_access)get_word(m, ac, "access.", "op", UD_VOCAB_ACCESS);
     get_frame(m, ac, "access.", &r->accessor);
