@@ -66,6 +66,28 @@ static void print_calls(const char *what, const ud_call_list *l) {
   printf("\n");
 }
 
+/* Every stackalloc and stackfree call of the runtime (own_small_stacks);
+ * read when the binary has a function table. */
+static ud_stack_sites stacks;
+static bool stacks_read;
+
+static void print_stack_calls(void) {
+  if (!stacks_read)
+    return;
+  if (stacks.error[0]) {
+    printf("    %-15s 2 KiB stacks stay on the runtime's pages (own_small_stacks): %s\n",
+           "small stacks", stacks.error);
+    return;
+  }
+  printf("    %-15s %zu call site(s) to runtime.stackalloc:", "small stacks", stacks.nalloc);
+  for (size_t k = 0; k < stacks.nalloc; k++)
+    printf(" %#llx", (unsigned long long)stacks.alloc[k]);
+  printf("\n    %-15s %zu to runtime.stackfree:", "", stacks.nfree);
+  for (size_t k = 0; k < stacks.nfree; k++)
+    printf(" %#llx", (unsigned long long)stacks.free[k]);
+  printf(" (own_small_stacks, with quarantine=1)\n");
+}
+
 static void print_slots(const ud_gate_desc *g, bool candidates) {
   for (size_t k = 0; k < g->nslots; k++)
     if (g->live_at_y[k] != candidates)
@@ -118,6 +140,7 @@ static void print_text(const char *path, const ud_probe *p) {
   print_calls("callback run", &p->sites.cb_run);
   print_calls("callback return", &p->sites.cb_return);
   print_calls("left stack free", &p->sites.left_free);
+  print_stack_calls();
   if (p->sites.exit_entry)
     printf("    %-15s runtime.exit at %#llx (counts written at exit)\n", "exit",
            (unsigned long long)p->sites.exit_entry);
@@ -235,6 +258,20 @@ static void print_json(const char *path, const ud_probe *p) {
   json_calls("callback_run", &p->sites.cb_run);
   json_calls("callback_return", &p->sites.cb_return);
   json_calls("left_stack_free", &p->sites.left_free);
+  printf(",\"small_stacks\":");
+  if (stacks_read) {
+    printf("{\"stackalloc\":[");
+    for (size_t k = 0; k < stacks.nalloc; k++)
+      printf("%s\"%#llx\"", k ? "," : "", (unsigned long long)stacks.alloc[k]);
+    printf("],\"stackfree\":[");
+    for (size_t k = 0; k < stacks.nfree; k++)
+      printf("%s\"%#llx\"", k ? "," : "", (unsigned long long)stacks.free[k]);
+    printf("],\"error\":");
+    jstr(stacks.error);
+    printf("}");
+  } else {
+    printf("null");
+  }
   printf(",\"resume_point\":");
   if (p->sites.resume_error[0] == 0)
     printf("{\"rule\":\"%s\",\"frame_sub\":%d,\"word_disp\":%d,\"g_disp\":%d,\"ret_off\":%d}",
@@ -346,6 +383,10 @@ int cmd_doctor(int argc, char **argv) {
   }
   ud_pclntab *tab = ud_pclntab_open(img, &err);
   ud_probe_binary(img, tab, err.msg, p);
+  if (tab != NULL) {
+    ud_sites_find_stacks(img, tab, &stacks);
+    stacks_read = true;
+  }
   if (json)
     print_json(path, p);
   else

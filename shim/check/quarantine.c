@@ -8,6 +8,7 @@
 #include "counts.h"
 #include "fault.h"
 #include "gostack.h"
+#include "ownstack.h"
 #include "report_emit.h"
 #include "spinlock.h"
 
@@ -28,6 +29,7 @@ static __thread armed_move armed __attribute__((tls_model("initial-exec")));
 typedef struct held {
   const ud_rt *rt;
   uint64_t lo, hi;
+  uint64_t plo, phi;         /* the pages it owns, made inaccessible ([0, 0): none) */
   uint64_t new_lo, new_hi;   /* the stack the goroutine moved to */
   int64_t goid;
   uint64_t newsize;
@@ -53,16 +55,33 @@ static uint64_t guard[UD_QUARANTINE_STACKS];
 _Static_assert(UD_QUARANTINE_BYTES / 4 / UD_QUARANTINE_PAGE < UD_QUARANTINE_PAGE,
                "a held stack's page count fits below its page-aligned lo");
 
-static bool owns_pages(uint64_t lo, uint64_t hi) {
-  return lo % UD_QUARANTINE_PAGE == 0 && hi % UD_QUARANTINE_PAGE == 0 && hi > lo;
+/* The pages of [lo, hi) no other stack shares: all of them from 4 KiB up
+ * (lo and hi page-aligned), the whole page of one the shim served
+ * (ownstack.h), none for a 2 KiB stack of the runtime's. */
+static void owned_pages(uint64_t lo, uint64_t hi, uint64_t *plo, uint64_t *phi) {
+  *plo = *phi = 0;
+  if (ud_ownstack_owns(lo))
+    *plo = ud_ownstack_page(lo), *phi = *plo + UD_OWNSTACK_PAGE;
+  else if (lo % UD_QUARANTINE_PAGE == 0 && hi % UD_QUARANTINE_PAGE == 0 && hi > lo)
+    *plo = lo, *phi = hi;
+}
+
+/* [lo, hi) goes back: to the shim when it served it ({0, 0} for the
+ * trampoline: nothing for stackfree to do), else to the runtime. */
+static ud_stack_range give_back(uint64_t lo, uint64_t hi) {
+  if (ud_ownstack_owns(lo)) {
+    ud_ownstack_free(lo);
+    return (ud_stack_range){0, 0};
+  }
+  return (ud_stack_range){lo, hi};
 }
 
 /* Under ring_lock. Makes ring[k]'s stack inaccessible, its guard set
  * first; false (the stack stays accessible) when mprotect fails. */
 static bool protect_slot(size_t k) {
   held *h = &ring[k];
-  __atomic_store_n(&guard[k], h->lo | ((h->hi - h->lo) / UD_QUARANTINE_PAGE), __ATOMIC_RELEASE);
-  if (mprotect((void *)(uintptr_t)h->lo, h->hi - h->lo, PROT_NONE) != 0) {
+  __atomic_store_n(&guard[k], h->plo | ((h->phi - h->plo) / UD_QUARANTINE_PAGE), __ATOMIC_RELEASE);
+  if (mprotect((void *)(uintptr_t)h->plo, h->phi - h->plo, PROT_NONE) != 0) {
     __atomic_store_n(&guard[k], 0, __ATOMIC_RELEASE);
     return false;
   }
@@ -76,7 +95,7 @@ static bool unprotect_slot(size_t k) {
   held *h = &ring[k];
   if (!h->protected_)
     return true;
-  if (mprotect((void *)(uintptr_t)h->lo, h->hi - h->lo, PROT_READ | PROT_WRITE) != 0)
+  if (mprotect((void *)(uintptr_t)h->plo, h->phi - h->plo, PROT_READ | PROT_WRITE) != 0)
     return false;
   h->protected_ = false;
   __atomic_store_n(&guard[k], 0, __ATOMIC_RELEASE);
@@ -151,10 +170,11 @@ ud_stack_range ud_quarantine_take(ud_rt *rt, uint64_t lo, uint64_t hi) {
   armed_move a = armed;
   uint64_t size = hi - lo;
   if (a.rt != rt || a.hi != hi || size > UD_QUARANTINE_BYTES / 4)
-    return (ud_stack_range){lo, hi};
+    return give_back(lo, hi);
   const ud_layout *L = &rt->layout;
   held h = {.rt = rt, .lo = lo, .hi = hi, .goid = a.goid, .newsize = a.newsize,
             .growth = a.growth, .gate = a.gate};
+  owned_pages(lo, hi, &h.plo, &h.phi);
   /* The goroutine now runs on its new stack, at the same depth below hi:
    * its frames on the left one are where they were (copystack moved them,
    * it did not clear them). */
@@ -179,7 +199,7 @@ ud_stack_range ud_quarantine_take(ud_rt *rt, uint64_t lo, uint64_t hi) {
       /* The oldest cannot be given back: it stays held, and this stack
        * goes to the runtime at once (poisoned, never protected). */
       ud_spin_unlock(&ring_lock);
-      return (ud_stack_range){lo, hi};
+      return give_back(lo, hi);
     }
     out = ring[k];
     ring_bytes -= out.hi - out.lo;
@@ -192,7 +212,7 @@ ud_stack_range ud_quarantine_take(ud_rt *rt, uint64_t lo, uint64_t hi) {
   h.seq = ++moves;
   ring[k] = h;
   ring_bytes += size;
-  if (owns_pages(lo, hi) && !handler_gone) {
+  if (h.phi > h.plo && !handler_gone) {
     if (ud_fault_arm()) {
       prot = protect_slot(k);
     } else {
@@ -207,7 +227,7 @@ ud_stack_range ud_quarantine_take(ud_rt *rt, uint64_t lo, uint64_t hi) {
   if (!evict)
     return (ud_stack_range){0, 0};
   check_held(&out, UD_TRIGGER_QUARANTINE_RELEASE);
-  return (ud_stack_range){out.lo, out.hi};
+  return give_back(out.lo, out.hi);
 }
 
 void ud_quarantine_check_all(void) {
@@ -241,7 +261,7 @@ bool ud_quarantine_guards(uint64_t addr) {
 static bool find_protected(uint64_t addr, size_t *slot) {
   for (size_t i = 0; i < ring_n; i++) {
     size_t k = (ring_first + i) % UD_QUARANTINE_STACKS;
-    if (ring[k].protected_ && addr >= ring[k].lo && addr < ring[k].hi) {
+    if (ring[k].protected_ && addr >= ring[k].plo && addr < ring[k].phi) {
       *slot = k;
       return true;
     }
@@ -278,7 +298,7 @@ void ud_quarantine_fault(uint64_t addr, enum ud_access op, uint64_t pc, uint64_t
   /* The faulting thread's stack is unwound for the report, unless it is
    * the held stack itself (Go code running on it): reading it would fault
    * again. */
-  bool sp_held = sp >= h.lo && sp < h.hi;
+  bool sp_held = sp >= h.plo && sp < h.phi;
   ud_left_stack_write w = {
       .rt = h.rt, .when = UD_TRIGGER_ACCESS, .access = op, .access_pc = pc, .access_sp = sp,
       .ucontext = sp_held ? NULL : ucontext, .goid = h.goid, .gate = h.gate, .growth = h.growth,

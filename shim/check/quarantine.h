@@ -15,7 +15,8 @@
  * that address at the move, the move.
  *
  * A held stack that owns its pages (lo and hi page-aligned: every stack of
- * 4 KiB and more; 2 KiB stacks share a page with others) is also made
+ * 4 KiB and more; a 2 KiB stack shares a page with others, unless the
+ * shim served it on a page of its own, ownstack.h) is also made
  * inaccessible (PROT_NONE) while it is held, and accessible again before it
  * goes back to stackfree: an access to it faults, and the shim's SIGSEGV
  * handler (fault.h) reports it when it is made, a read as well as a write,
@@ -44,6 +45,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "entry.h"
 #include "gate_table.h"
 #include "rt.h"
 #include "vocab.h"
@@ -69,12 +71,9 @@ extern __thread uint64_t ud_quarantine_armed_lo __attribute__((tls_model("initia
 void ud_quarantine_arm(const ud_rt *rt, const ud_gview *gv, uint64_t newsize, bool growth,
                        const ud_gate_entry *gate);
 
-/* From ud_tramp_stackfree: copystack frees [lo, hi). Returns the range the
- * runtime is to free instead ({0, 0}: nothing, the stack is held). */
-typedef struct ud_stack_range {
-  uint64_t lo, hi;
-} ud_stack_range;
-ud_stack_range ud_quarantine_take(ud_rt *rt, uint64_t lo, uint64_t hi);
+/* From ud_tramp_stackfree (entry.h): copystack frees [lo, hi). Returns
+ * the range the runtime is to free instead ({0, 0}: nothing, the stack is
+ * held, or it was the shim's own and went back to it). */
 
 /* Checks every held stack (at exit): a report for the first one written. */
 void ud_quarantine_check_all(void);

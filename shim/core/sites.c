@@ -88,6 +88,84 @@ static void find_resume(const ud_image *img, const ud_pclntab *tab, ud_sites *ou
               : "no runtime.asmcgocall");
 }
 
+/* Adds the call at pc to list[*n], checked to be a CALL rel32. */
+static bool add_stack_site(const ud_image *img, const ud_call_site *c, const char *callee,
+                           const char *caller, uint64_t *list, size_t *n, ud_stack_sites *out) {
+  const uint8_t *code = ud_image_at(img, c->pc, 5);
+  if (c->length != 5 || code == NULL || code[0] != 0xE8) {
+    snprintf(out->error, sizeof out->error, "the call to %s at %#llx in %s is not a CALL rel32",
+             callee, (unsigned long long)c->pc, caller);
+    return false;
+  }
+  if (*n == UD_STACK_SITES_MAX) {
+    snprintf(out->error, sizeof out->error, "more than %d calls to %s in the runtime",
+             UD_STACK_SITES_MAX, callee);
+    return false;
+  }
+  list[(*n)++] = c->pc;
+  return true;
+}
+
+bool ud_sites_find_stacks(const ud_image *img, const ud_pclntab *tab, ud_stack_sites *out) {
+  memset(out, 0, sizeof *out);
+  ud_func fa, ff;
+  if (!ud_pclntab_func_by_name(tab, "runtime.stackalloc", &fa) ||
+      !ud_pclntab_func_by_name(tab, "runtime.stackfree", &ff)) {
+    snprintf(out->error, sizeof out->error, "runtime.stackalloc or runtime.stackfree is not in the function table");
+    return false;
+  }
+  out->alloc_entry = fa.entry;
+  out->free_entry = ff.entry;
+  ud_call_site buf[512], *calls;
+  /* A sanitizer build registers each stack with the sanitizer inside
+   * stackalloc and stackfree; a stack the shim serves would skip that. */
+  static const char *const sanitizer_hooks[] = {"runtime.racemalloc", "runtime.msanmalloc",
+                                                "runtime.asanunpoison"};
+  size_t nc = 0;
+  ud_err err0 = {0};
+  for (size_t h = 0; h < sizeof sanitizer_hooks / sizeof sanitizer_hooks[0] && !out->error[0]; h++) {
+    ud_func sf;
+    if (!ud_pclntab_func_by_name(tab, sanitizer_hooks[h], &sf) ||
+        ud_x86_calls_any(img, fa.entry, fa.end, buf, sizeof buf / sizeof buf[0], &calls, &nc,
+                         &err0) != UD_OK)
+      continue;
+    for (size_t k = 0; k < nc; k++)
+      if (calls[k].target == sf.entry)
+        snprintf(out->error, sizeof out->error,
+                 "runtime.stackalloc calls %s (a -race, -msan or -asan build)", sanitizer_hooks[h]);
+    if (calls != buf)
+      free(calls);
+  }
+  if (out->error[0])
+    return false;
+  size_t nfunc = ud_pclntab_nfuncs(tab);
+  for (size_t i = 0; i < nfunc && !out->error[0]; i++) {
+    ud_func f;
+    if (!ud_pclntab_func_at(tab, i, &f) || strncmp(ud_func_name(&f), "runtime.", 8) != 0 ||
+        f.end <= f.entry)
+      continue;
+    size_t n = 0;
+    ud_err err = {0};
+    if (ud_x86_calls_any(img, f.entry, f.end, buf, sizeof buf / sizeof buf[0], &calls, &n, &err) !=
+        UD_OK) {
+      snprintf(out->error, sizeof out->error, "cannot decode %.80s: %.90s", ud_func_name(&f), err.msg);
+      break;
+    }
+    for (size_t k = 0; k < n && !out->error[0]; k++) {
+      if (calls[k].target == fa.entry)
+        add_stack_site(img, &calls[k], "runtime.stackalloc", ud_func_name(&f), out->alloc, &out->nalloc, out);
+      else if (calls[k].target == ff.entry)
+        add_stack_site(img, &calls[k], "runtime.stackfree", ud_func_name(&f), out->free, &out->nfree, out);
+    }
+    if (calls != buf)
+      free(calls);
+  }
+  if (!out->error[0] && (out->nalloc == 0 || out->nfree == 0))
+    snprintf(out->error, sizeof out->error, "no call to runtime.%s found in the runtime",
+             out->nalloc == 0 ? "stackalloc" : "stackfree");
+  return out->error[0] == 0;
+}
+
 bool ud_sites_find(const ud_image *img, const ud_pclntab *tab, ud_sites *out, ud_err *err) {
   memset(out, 0, sizeof *out);
   out->growth = (ud_call_list){.caller = "runtime.newstack", .callee = "runtime.copystack"};

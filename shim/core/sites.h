@@ -31,7 +31,7 @@
 #include "pclntab.h"
 #include "x86.h"
 
-enum { UD_SITES_MAX = 8 };
+enum { UD_SITES_MAX = 8, UD_STACK_SITES_MAX = 24 };
 
 typedef struct ud_call_list {
   const char *caller, *callee;
@@ -40,6 +40,16 @@ typedef struct ud_call_list {
   size_t n;
   char error[320];             /* why the list is unusable, or "" */
 } ud_call_list;
+
+/* Every CALL rel32 of runtime.stackalloc and of runtime.stackfree in the
+ * runtime package, for own_small_stacks (check/ownstack.h): a stack the
+ * shim served must come back to it, so every free is diverted or none. */
+typedef struct ud_stack_sites {
+  uint64_t alloc_entry, free_entry;
+  uint64_t alloc[UD_STACK_SITES_MAX], free[UD_STACK_SITES_MAX];
+  size_t nalloc, nfree;
+  char error[200];     /* why they cannot be diverted, or "" */
+} ud_stack_sites;
 
 typedef struct ud_sites {
   ud_call_list growth;   /* newstack -> copystack */
@@ -62,5 +72,11 @@ typedef struct ud_sites {
  * optional: without it the counts are not written at exit; so is the
  * resume rule: without it the resume point is not checked. */
 bool ud_sites_find(const ud_image *img, const ud_pclntab *tab, ud_sites *out, ud_err *err);
+
+/* Fills *out from the code of every runtime.* function (a few
+ * milliseconds: only when the option asks for it, and in `undead doctor`).
+ * False, with out->error, when a call cannot be patched or there are more
+ * than UD_STACK_SITES_MAX of either. */
+bool ud_sites_find_stacks(const ud_image *img, const ud_pclntab *tab, ud_stack_sites *out);
 
 #endif

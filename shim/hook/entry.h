@@ -10,6 +10,10 @@
 
 #include "rt.h"
 
+typedef struct ud_stack_range {
+  uint64_t lo, hi;
+} ud_stack_range;
+
 /* A CALL runtime.copystack (newstack, shrinkstack), before the copy: gp's
  * stack is still intact. ret: the return address into the caller. */
 void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret);
@@ -18,6 +22,17 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret);
  * callback is returning to C with this saved pc, sp and bp. */
 void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp,
                            uint64_t rbp);
+
+/* The CALL runtime.stackfree in copystack (quarantine=1): the stack
+ * [lo, hi) it left, armed by ud_on_copystack; the range to free instead
+ * (check/quarantine.h). */
+ud_stack_range ud_quarantine_take(ud_rt *rt, uint64_t lo, uint64_t hi);
+
+/* Every CALL runtime.stackalloc and stackfree (own_small_stacks=1): a
+ * 2 KiB stack from the shim's pages (its lo, 0: none left), and one given
+ * back (check/ownstack.h). */
+uint64_t ud_ownstack_alloc(void);
+void ud_ownstack_free(uint64_t lo);
 
 /* runtime.exit: the process is ending with status. Returns the status for
  * exit_group (ud_end_process: after the last checks and the counts, and

@@ -38,6 +38,8 @@ typedef struct ud_rt {
   ud_sites sites;     /* link-time */
   const ud_options *opt; /* the process's, read-only once started */
   bool quarantine;       /* copystack's stackfree is diverted (check/quarantine.h) */
+  bool own_stacks;       /* every stackalloc and stackfree is diverted (check/ownstack.h) */
+  ud_stack_sites stacks; /* their calls (link-time), read when own_small_stacks=1 */
   bool names_at_report;  /* DWARF not read at start-up: a report names its slot from it */
 } ud_rt;
 

@@ -20,7 +20,12 @@
 #define UD_RT_HAS_BP 80
 /* runtime.stackfree, for the quarantine's tail jump. */
 #define UD_RT_STACKFREE 88
-#define UD_RT_ASM_SIZE 96
+/* runtime.stackalloc, for the own-stack trampoline's tail jump. */
+#define UD_RT_STACKALLOC 96
+#define UD_RT_ASM_SIZE 104
+
+/* check/ownstack.h's UD_OWNSTACK_SIZE: the runtime's smallest stack. */
+#define UD_OWNSTACK_SIZE 2048
 
 /* ud_counts (counts.h): the callback-return counters the fast path bumps. */
 #define UD_COUNTS_CALLBACKS 0
@@ -43,6 +48,7 @@ typedef struct ud_rt_asm {
   uint64_t gate0_x;
   uint64_t has_bp;
   uint64_t stackfree;
+  uint64_t stackalloc;
 } ud_rt_asm;
 #endif
 

@@ -185,25 +185,33 @@ ud_tramp_callback_move:
 	.cfi_endproc
 	.size	ud_tramp_callback_move, .-ud_tramp_callback_move
 
-/* The CALL runtime.stackfree in runtime.copystack (quarantine=1): the
- * stack just left, [%rax, %rbx) (ABIInternal: a stack{lo, hi} in AX, BX),
- * is about to be freed. When it is the one ud_on_copystack armed on this
- * thread (a move with a gate open), ud_quarantine_take holds it and names
- * the range to free in its place (an older held stack, or none: then the
- * call returns to copystack as stackfree would). Anything else goes
- * straight to stackfree. copystack runs on the system stack: C may run. */
+/* CALL runtime.stackfree: the one in runtime.copystack (quarantine=1),
+ * and with own_small_stacks every one in the runtime. The stack
+ * [%rax, %rbx) (ABIInternal: a stack{lo, hi} in AX, BX) is about to be
+ * freed. When it is the one ud_on_copystack armed on this thread (a move
+ * with a gate open), ud_quarantine_take holds it and names the range to
+ * free in its place (an older held stack, or none: then the call returns
+ * to its caller as stackfree would). A stack the shim served
+ * (check/ownstack.h) goes back to the shim. Anything else goes straight
+ * to stackfree. stackfree is //go:systemstack: every caller is on the
+ * system stack, where C may run. */
 	.globl	ud_tramp_stackfree
 	.hidden	ud_tramp_stackfree
 	.type	ud_tramp_stackfree, @function
 	.p2align 4
 ud_tramp_stackfree:
 	.cfi_startproc
-	movq	ud_quarantine_armed_lo@gottpoff(%rip), %r13
 	testq	%rax, %rax
 	jz	1f
+	movq	ud_quarantine_armed_lo@gottpoff(%rip), %r13
 	cmpq	%fs:(%r13), %rax
-	jne	1f
-	pushq	%rbp
+	je	3f
+	movq	%rax, %r13
+	subq	ud_ownstack_lo(%rip), %r13
+	cmpq	ud_ownstack_len(%rip), %r13
+	jb	4f
+1:	jmp	*UD_RT_STACKFREE(%r12)
+3:	pushq	%rbp
 	.cfi_def_cfa_offset 16
 	.cfi_offset %rbp, -16
 	movq	%rsp, %rbp
@@ -221,11 +229,60 @@ ud_tramp_stackfree:
 	.cfi_def_cfa %rsp, 8
 	xorps	%xmm15, %xmm15
 	testq	%rax, %rax
-	jz	2f
-1:	jmp	*UD_RT_STACKFREE(%r12)
-2:	ret
+	jnz	1b
+	ret
+4:	pushq	%rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
+	movq	%rsp, %rbp
+	.cfi_def_cfa_register %rbp
+	SAVE_GO_REGS
+	andq	$-16, %rsp
+	movq	%rax, %rdi		/* lo */
+	call	ud_ownstack_free
+	leaq	-96(%rbp), %rsp
+	RESTORE_GO_REGS
+	popq	%rbp
+	.cfi_def_cfa %rsp, 8
+	xorps	%xmm15, %xmm15
+	ret
 	.cfi_endproc
 	.size	ud_tramp_stackfree, .-ud_tramp_stackfree
+
+/* CALL runtime.stackalloc (own_small_stacks=1): a request for exactly
+ * UD_OWNSTACK_SIZE bytes (ABIInternal: n, a uint32, in %eax) is served
+ * from the shim's pages when it has one (the stack{lo, hi} returned in AX,
+ * BX, and the call returns to its caller as stackalloc would); anything
+ * else goes to stackalloc. stackalloc is //go:systemstack: C may run. */
+	.globl	ud_tramp_stackalloc
+	.hidden	ud_tramp_stackalloc
+	.type	ud_tramp_stackalloc, @function
+	.p2align 4
+ud_tramp_stackalloc:
+	.cfi_startproc
+	cmpl	$UD_OWNSTACK_SIZE, %eax
+	jne	1f
+	pushq	%rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
+	movq	%rsp, %rbp
+	.cfi_def_cfa_register %rbp
+	SAVE_GO_REGS
+	andq	$-16, %rsp
+	call	ud_ownstack_alloc	/* lo, or 0 */
+	leaq	-96(%rbp), %rsp
+	RESTORE_GO_REGS
+	popq	%rbp
+	.cfi_def_cfa %rsp, 8
+	xorps	%xmm15, %xmm15
+	testq	%rax, %rax
+	jz	2f
+	leaq	UD_OWNSTACK_SIZE(%rax), %rbx
+	ret
+2:	movl	$UD_OWNSTACK_SIZE, %eax
+1:	jmp	*UD_RT_STACKALLOC(%r12)
+	.cfi_endproc
+	.size	ud_tramp_stackalloc, .-ud_tramp_stackalloc
 
 /* runtime.exit's first instruction, replaced by a jump here: the process
  * is ending (exit_group). ABI0: the status is at 8(%rsp); g in %r14 (Go

@@ -28,11 +28,11 @@ void ud_counts_render_text(const ud_counts_record *r, ud_out *o) {
 
 void ud_counts_render_words(const ud_counts *c, ud_out *o) {
   ud_out_fmt(o, "%llu callback(s), %llu return(s) into a gate, %llu relocation(s) with a gate open "
-                "(%llu forced), %llu gate frame(s), %llu left stack(s) quarantined (%llu protected); "
-                "%llu report(s)",
+                "(%llu forced), %llu gate frame(s), %llu left stack(s) quarantined (%llu protected), "
+                "%llu small stack(s) on own pages; %llu report(s)",
              (unsigned long long)c->callbacks, (unsigned long long)c->gate_returns,
              (unsigned long long)c->relocations, (unsigned long long)c->forced_moves,
              (unsigned long long)c->gate_frames, (unsigned long long)c->quarantined,
-             (unsigned long long)c->protected,
+             (unsigned long long)c->protected, (unsigned long long)c->own_stacks,
              (unsigned long long)c->reports);
 }

@@ -21,8 +21,11 @@
   X(forced_moves, "of those, moves to a stack of the same size (move_on_callback)")           \
   X(gate_frames, "gate frames found and checked at those relocations")                        \
   X(quarantined, "stacks left at those relocations, held and checked for writes (quarantine)")  \
-  X(protected, "of those, made inaccessible while held (4 KiB and larger: they own their "        \
-               "pages), so that an access is caught when it is made")                            \
+  X(protected, "of those, made inaccessible while held (those that own their pages: 4 KiB "     \
+               "and larger, and 2 KiB ones served from the shim's pages), so that an access is "  \
+               "caught when it is made")                                                         \
+  X(own_stacks, "2 KiB goroutine stacks served from pages of the shim's own, one a page "         \
+                "(own_small_stacks, with quarantine)")                                           \
   X(reports, "violations reported")
 
 typedef struct ud_counts {

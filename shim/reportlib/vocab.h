@@ -82,9 +82,10 @@
     "address in the old stack. A read gets what the frame held before the move, not what the "     \
     "program has stored since in the frame's new place; a write is lost to the program and, once " \
     "the runtime reuses that memory, corrupts whatever lives there. undead keeps such stacks "     \
-    "from reuse and makes each one that owns its memory pages (4 KiB and larger) inaccessible "    \
-    "while it holds it, so the access itself faults and is reported, naming the code that made "   \
-    "it; the access has not happened when the report is written.",                                 \
+    "from reuse and makes each one that owns its memory pages (4 KiB and larger, and 2 KiB ones " \
+    "it served on pages of its own) inaccessible while it holds it, so the access itself faults " \
+    "and is reported, naming the code that made it; the access has not happened when the report " \
+    "is written.",                                                                                 \
     false)
 
 /* When the check ran. X(id, name, words) */

@@ -8,6 +8,7 @@
 #include "alloc.h"
 #include "patch.h"
 #include "log.h"
+#include "ownstack.h"
 #include "probe.h"
 
 _Static_assert(offsetof(ud_rt, a) == 0, "the trampolines read ud_rt_asm at %r12");
@@ -23,6 +24,7 @@ _Static_assert(offsetof(ud_rt_asm, off_g_stack_hi) == UD_RT_OFF_G_STACK_HI, "rt_
 _Static_assert(offsetof(ud_rt_asm, gate0_x) == UD_RT_GATE0_X, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, has_bp) == UD_RT_HAS_BP, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, stackfree) == UD_RT_STACKFREE, "rt_asm.h");
+_Static_assert(offsetof(ud_rt_asm, stackalloc) == UD_RT_STACKALLOC, "rt_asm.h");
 _Static_assert(sizeof(ud_rt_asm) == UD_RT_ASM_SIZE, "rt_asm.h");
 
 /* The probe's first reason, pointing at doctor for the others. */
@@ -74,6 +76,17 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
    * not needed again, and its inflated sections are the largest
    * allocation. */
   ud_image_release_dwarf(img);
+  if (ud_hook_quarantines(rt) && opt->own_small_stacks) {
+    char own_why[256] = "";
+    if (!ud_sites_find_stacks(img, tab, &rt->stacks))
+      snprintf(own_why, sizeof own_why, "%s", rt->stacks.error);
+    else if (ud_ownstack_init(own_why, sizeof own_why))
+      rt->own_stacks = true;
+    if (!rt->own_stacks)
+      ud_log("2 KiB stacks stay on the runtime's shared pages in %s (own_small_stacks): %s",
+             rt->path, own_why);
+    rt->a.stackalloc = rt->stacks.alloc_entry + bias;
+  }
   if (!ud_hook_install(rt, why, cap))
     goto fail;
   rt->quarantine = ud_hook_quarantines(rt);
@@ -87,7 +100,9 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
            rt->go_version, library ? "Go library " : "", rt->path, rt->gates.n, g0->func_name, g0->x_file, g0->x_line, g0->y_file,
            g0->y_line, rt->gates.ncand, p->sites.growth.n, p->sites.shrink.n,
            opt->move_on_callback ? ", stack moved at every callback (move_on_callback)" : "",
-           ud_hook_quarantines(rt) ? ", left stacks quarantined" : "",
+           !ud_hook_quarantines(rt) ? ""
+           : rt->own_stacks         ? ", left stacks quarantined, 2 KiB stacks on own pages"
+                                    : ", left stacks quarantined",
            p->sites.exit_entry ? "" : " (no exit hook: no counts at exit)", rt->layout.source,
            rt->layout.agreed[0] ? ", agreeing: " : "", rt->layout.agreed,
            p->dwarf_read ? "" : "DWARF not read (check_layout_dwarf=0); ", p->nexports,

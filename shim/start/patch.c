@@ -15,9 +15,10 @@
 #endif
 
 extern char ud_tramp_copystack[], ud_tramp_callback_return[], ud_tramp_callback_move[],
-    ud_tramp_exit[], ud_tramp_stackfree[];
+    ud_tramp_exit[], ud_tramp_stackfree[], ud_tramp_stackalloc[];
 
-enum { STUB_COPYSTACK, STUB_RETURN, STUB_MOVE, STUB_EXIT, STUB_STACKFREE, NSTUBS, STUB_SIZE = 32 };
+enum { STUB_COPYSTACK, STUB_RETURN, STUB_MOVE, STUB_EXIT, STUB_STACKFREE, STUB_STACKALLOC, NSTUBS,
+       STUB_SIZE = 32 };
 
 /* One patch: the 5 bytes at `at` become a CALL or JMP rel32 to a stub. */
 typedef struct patch {
@@ -27,7 +28,7 @@ typedef struct patch {
   uint8_t old[5];
 } patch;
 
-enum { MAX_PATCHES = 2 * UD_SITES_MAX + 4 };
+enum { MAX_PATCHES = 2 * UD_SITES_MAX + 4 + 2 * UD_STACK_SITES_MAX };
 
 static bool within_rel32(uint64_t a, uint64_t b) {
   int64_t d = (int64_t)(a - b);
@@ -98,18 +99,18 @@ static bool write_code(int mem_fd, uint64_t at, const uint8_t *bytes, size_t len
   return mprotect((void *)start, end - start, PROT_READ | PROT_EXEC) == 0;
 }
 
-/* Adds the CALL sites of list l, each checked in memory to be the CALL
- * rel32 to the callee the probe found. */
-static bool add_calls(const ud_rt *rt, const ud_call_list *l, int stub, patch *p, size_t *n,
-                      char *why, size_t cap) {
-  for (size_t i = 0; i < l->n; i++) {
-    uint64_t at = l->call[i] + rt->bias;
+/* Adds the CALL sites call[0, ncall) (link-time), each checked in memory
+ * to be the CALL rel32 to callee_entry, the callee the probe found. */
+static bool add_sites(const ud_rt *rt, const uint64_t *call, size_t ncall, uint64_t callee_entry,
+                      const char *callee, int stub, patch *p, size_t *n, char *why, size_t cap) {
+  for (size_t i = 0; i < ncall; i++) {
+    uint64_t at = call[i] + rt->bias;
     const uint8_t *code = (const uint8_t *)(uintptr_t)at;
     int32_t rel;
     memcpy(&rel, code + 1, 4);
-    if (code[0] != 0xE8 || at + 5 + (int64_t)rel != l->callee_entry + rt->bias) {
+    if (code[0] != 0xE8 || at + 5 + (int64_t)rel != callee_entry + rt->bias) {
       snprintf(why, cap, "the code in memory at %#llx is not the expected CALL %s",
-               (unsigned long long)at, l->callee);
+               (unsigned long long)at, callee);
       return false;
     }
     p[*n] = (patch){.at = at, .opcode = 0xE8, .stub = stub};
@@ -117,6 +118,11 @@ static bool add_calls(const ud_rt *rt, const ud_call_list *l, int stub, patch *p
     (*n)++;
   }
   return true;
+}
+
+static bool add_calls(const ud_rt *rt, const ud_call_list *l, int stub, patch *p, size_t *n,
+                      char *why, size_t cap) {
+  return add_sites(rt, l->call, l->n, l->callee_entry, l->callee, stub, p, n, why, cap);
 }
 
 bool ud_hook_quarantines(const ud_rt *rt) {
@@ -131,7 +137,16 @@ bool ud_hook_install(ud_rt *rt, char *why, size_t cap) {
       !add_calls(rt, &s->shrink, STUB_COPYSTACK, p, &n, why, cap) ||
       !add_calls(rt, &s->cb_return, STUB_RETURN, p, &n, why, cap) ||
       (rt->opt->move_on_callback && !add_calls(rt, &s->cb_run, STUB_MOVE, p, &n, why, cap)) ||
-      (ud_hook_quarantines(rt) && !add_calls(rt, &s->left_free, STUB_STACKFREE, p, &n, why, cap)))
+      (ud_hook_quarantines(rt) && !rt->own_stacks &&
+       !add_calls(rt, &s->left_free, STUB_STACKFREE, p, &n, why, cap)))
+    return false;
+  /* Own stacks: every stackfree (copystack's among them) and stackalloc. */
+  const ud_stack_sites *st = &rt->stacks;
+  if (rt->own_stacks &&
+      (!add_sites(rt, st->free, st->nfree, st->free_entry, "runtime.stackfree", STUB_STACKFREE, p,
+                  &n, why, cap) ||
+       !add_sites(rt, st->alloc, st->nalloc, st->alloc_entry, "runtime.stackalloc",
+                  STUB_STACKALLOC, p, &n, why, cap)))
     return false;
   if (s->exit_entry != 0) {
     uint64_t at = s->exit_entry + rt->bias;
@@ -147,7 +162,7 @@ bool ud_hook_install(ud_rt *rt, char *why, size_t cap) {
     return false;
   }
   void *targets[NSTUBS] = {ud_tramp_copystack, ud_tramp_callback_return, ud_tramp_callback_move,
-                           ud_tramp_exit, ud_tramp_stackfree};
+                           ud_tramp_exit, ud_tramp_stackfree, ud_tramp_stackalloc};
   for (int i = 0; i < NSTUBS; i++)
     write_stub(page + i * STUB_SIZE, rt, targets[i]);
   long pagesize = sysconf(_SC_PAGESIZE);

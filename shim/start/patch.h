@@ -17,7 +17,9 @@
 #include "rt.h"
 
 /* Patches rt's sites; with move_on_callback (rt->opt), also the
- * cgocallbackg1 call. The exit hook is installed when the site was found
+ * cgocallbackg1 call; with rt->own_stacks, every stackalloc and stackfree
+ * call of the runtime (rt->stacks), else with the quarantine copystack's
+ * stackfree. The exit hook is installed when the site was found
  * (counts at exit), never required. */
 bool ud_hook_install(ud_rt *rt, char *why, size_t cap);
 

@@ -2,9 +2,10 @@
 # An access to a stack the goroutine left, caught when it is made (the
 # quarantine's protection, shim/check/quarantine.h and fault.h). In
 # tests/go/leftaccess, C keeps an address in its caller's Go stack (passed
-# as an integer), calls back into Go, whose callback moves the stack (a
-# stack of 4 KiB or more is left: it owns its pages), then reads or writes
-# through the address it kept:
+# as an integer), calls back into Go, whose callback moves the stack, then
+# reads or writes through the address it kept. The stack left is of 4 KiB
+# or more (-deep 10: it owns its pages), or a fresh goroutine's 2 KiB one
+# (-deep 0: on a page of the shim's own, own_small_stacks):
 #   - without the shim: a read gets the left stack's stale bytes, silently;
 #     a write is lost (the program counts it);
 #   - quarantine=1 and undead run --stress: a left-stack-access report on
@@ -39,13 +40,15 @@ check() {
     fail "$tc: without the shim the write should be lost (rc $rc)"
   echo "$tc: without the shim: the read passes unseen, $(tail -1 "$work/plain-write.out")"
 
+  local deep size
   for op in read write; do
     fn=leftaccess_${op}_after
+    for deep in 10 0; do
     for i in $(seq "$RUNS") stress; do
       if [ "$i" = stress ]; then
-        "$UNDEAD" run --stress -- "$bin" -op $op >"$work/$op.$i" 2>&1; rc=$?
+        "$UNDEAD" run --stress -- "$bin" -op $op -deep $deep >"$work/$op.$i" 2>&1; rc=$?
       else
-        UNDEAD_OPTIONS=quarantine=1 LD_PRELOAD=$UNDEAD_SO "$bin" -op $op >"$work/$op.$i" 2>&1; rc=$?
+        UNDEAD_OPTIONS=quarantine=1 LD_PRELOAD=$UNDEAD_SO "$bin" -op $op -deep $deep >"$work/$op.$i" 2>&1; rc=$?
       fi
       [ "$rc" = 134 ] || fail "$tc: $op, run $i: exit $rc, not the report's abort: $(tail -2 "$work/$op.$i")"
       grep -q '^SUMMARY: undead: left-stack-access in runtime.cgocall main.round+[0-9]* ' "$work/$op.$i" ||
@@ -57,8 +60,12 @@ check() {
         fail "$tc: $op, run $i: the C stack does not start at the faulting instruction"
       grep -q 'at the move that address was in the frame of main.round, at sp+' "$work/$op.$i" ||
         fail "$tc: $op, run $i: the frame that held the address is not named"
+      size=$(sed -nE 's/^Stacks: left \[0x[0-9a-f]+, 0x[0-9a-f]+\) ([0-9]+) bytes.*/\1/p' "$work/$op.$i")
+      [ "$deep" = 10 ] || [ "$size" = 2048 ] || fail "$tc: $op -deep 0, run $i: the left stack is $size bytes, not the fresh 2048"
+      [ "$deep" = 0 ] || [ "${size:-0}" -ge 4096 ] || fail "$tc: $op -deep 10, run $i: the left stack is $size bytes"
     done
-    echo "$tc: $op: caught at the access ($fn), $RUNS/$RUNS with quarantine=1, and with undead run --stress"
+    echo "$tc: $op, left stack $size bytes: caught at the access ($fn), $RUNS/$RUNS with quarantine=1, and with undead run --stress"
+    done
 
     UNDEAD_OPTIONS=quarantine=1:format=json:log_path=$work/json-$op LD_PRELOAD=$UNDEAD_SO "$bin" -op $op \
       >"$work/json-$op.out" 2>&1; rc=$?

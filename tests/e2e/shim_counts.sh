@@ -21,7 +21,7 @@ print(len(c), *(c[-1][k] for k in sys.argv[2:]) if c else "")' "$@"; }
 expect() { # NAME GOT WANT
   if [ "$2" = "$3" ]; then echo "ok    $1: $2"; else echo "FAIL  $1: got '$2', want '$3'"; bad=1; fi
 }
-keys="callbacks gate_returns relocations forced_moves gate_frames quarantined protected reports"
+keys="callbacks gate_returns relocations forced_moves gate_frames quarantined protected own_stacks reports"
 for tc in $(undead_toolchains); do
   have_toolchain "$tc" || continue
   stock=$(gobuild "$tc" stock "$UNDEAD_ROOT/tests/go/latent") || fail "build $tc latent"
@@ -29,10 +29,10 @@ for tc in $(undead_toolchains); do
   w=3 c=500 n=$((3 * 500))
   pre=$work/$tc-plain
   UNDEAD_OPTIONS=log_path=$pre:format=json run_shim "$pre" "$stock" -workers $w -calls $c >/dev/null
-  expect "$tc latent" "$(field "$pre".[0-9]* $keys)" "1 $n $n 0 0 0 0 0 0"
+  expect "$tc latent" "$(field "$pre".[0-9]* $keys)" "1 $n $n 0 0 0 0 0 0 0"
   pre=$work/$tc-stress
   UNDEAD_OPTIONS=log_path=$pre:format=json:move_on_callback=1 run_shim "$pre" "$stock" -workers $w -calls $c >/dev/null
-  read -r recs cb gr rel fm gf q prot rep < <(field "$pre".[0-9]* $keys)
+  read -r recs cb gr rel fm gf q prot own rep < <(field "$pre".[0-9]* $keys)
   expect "$tc latent move_on_callback=1" "$recs $cb $gr $rep $((rel == fm && fm == gf && fm * 100 >= n * 99 && fm <= n))" "1 $n $n 0 1"
   echo "      ($fm forced moves for $n callbacks)"
   pre=$work/$tc-v1

@@ -2,7 +2,12 @@
 # The core's call-site decoder against GNU objdump (an independent x86
 # decoder): every CALL in the Go text of real cgo binaries of each of the
 # six toolchains, with its direct target (or none for an indirect call),
-# must be found, at the same address, and nothing else.
+# must be found, at the same address, and nothing else. And the sites
+# own_small_stacks patches (`undead doctor --json`, hooks.small_stacks):
+# every CALL runtime.stackalloc and runtime.stackfree, as objdump's
+# symbolized disassembly of the whole text lists them (the shim looks in
+# runtime.* functions only; a free it missed would hand the runtime a stack
+# it never allocated).
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
 PROBE=$UNDEAD_BUILD/tests/unit/calls_probe
@@ -39,6 +44,24 @@ for tc in $(undead_toolchains); do
     else
       printf '%-4s %-10s core %d calls, objdump %d; first differences:\n' "$tc" "$prog" "$n" "$m"
       diff "$work/$tc-$prog.core" "$work/$tc-$prog.objdump" | head -10 | sed 's/^/    /'
+      bad=1
+    fi
+    "$UNDEAD" doctor --json "$bin" 2>/dev/null | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["hooks"]["small_stacks"]
+assert not s["error"], s["error"]
+for k in ("stackalloc", "stackfree"):
+    for a in s[k]: print(k, "%x" % int(a, 16))' | sort > "$work/$tc-$prog.stacks.core" || { echo "$tc $prog: doctor small_stacks"; bad=1; }
+    objdump -d --no-show-raw-insn -j .text "$bin" | awk '
+        /^[0-9a-f]+ <.*>:$/ { f = $2; sub(/^</, "", f); sub(/>:$/, "", f); next }
+        $0 ~ /\tcall +[0-9a-f]+ <runtime\.stack(alloc|free)>$/ {
+          a = $1; sub(/:$/, "", a); n = $NF; gsub(/[<>]/, "", n); sub(/^runtime\./, "", n)
+          print n, a }' | sort > "$work/$tc-$prog.stacks.objdump"
+    if [ -s "$work/$tc-$prog.stacks.core" ] && cmp -s "$work/$tc-$prog.stacks.core" "$work/$tc-$prog.stacks.objdump"; then
+      printf '%-4s %-10s %6d stackalloc/stackfree sites: doctor = objdump\n' "$tc" "$prog" "$(wc -l < "$work/$tc-$prog.stacks.core")"
+    else
+      echo "$tc $prog: stackalloc/stackfree sites differ (doctor < > objdump):"
+      diff "$work/$tc-$prog.stacks.core" "$work/$tc-$prog.stacks.objdump" | head -10 | sed 's/^/    /'
       bad=1
     fi
   done
