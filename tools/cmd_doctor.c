@@ -137,6 +137,7 @@ static void print_text(const char *path, const ud_probe *p) {
   printf("  hook sites\n");
   print_calls("growth", &p->sites.growth);
   print_calls("shrink", &p->sites.shrink);
+  print_calls("callback entry", &p->sites.cb_enter);
   print_calls("callback run", &p->sites.cb_run);
   print_calls("callback return", &p->sites.cb_return);
   print_calls("left stack free", &p->sites.left_free);
@@ -255,6 +256,7 @@ static void print_json(const char *path, const ud_probe *p) {
     printf("null");
   json_calls("growth", &p->sites.growth);
   json_calls("shrink", &p->sites.shrink);
+  json_calls("callback_enter", &p->sites.cb_enter);
   json_calls("callback_run", &p->sites.cb_run);
   json_calls("callback_return", &p->sites.cb_return);
   json_calls("left_stack_free", &p->sites.left_free);

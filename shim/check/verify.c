@@ -382,10 +382,55 @@ static void report_resume_point(const ud_rt *rt, const ud_gate_entry *gi, int32_
   ud_emit(rt->opt, rt, &viol);
 }
 
+/* The C stack a callback came from (m.g0.sched.sp, saved by cgocallback)
+ * must lie in the bounds the runtime keeps for the thread's system stack
+ * (m.g0.stack), which its stack checks on g0 go by, when the callback
+ * enters Go and when it returns to C: a callback from another C stack (a
+ * coroutine, swapcontext) whose bounds the runtime did not update (Go
+ * issue 62440), or an inner callback's bounds left in place when it
+ * returned (68285), runs the runtime's g0 code against the wrong stack.
+ * Reported once per process. */
+static void check_system_stack(ud_rt *rt, uintptr_t g, enum ud_trigger when, uint64_t walk_pc,
+                               uint64_t walk_sp) {
+  static uint8_t reported;
+  const ud_layout *L = &rt->layout;
+  uintptr_t m = (uintptr_t)ud_field(g, L->g_m);
+  uintptr_t g0 = m != 0 ? (uintptr_t)ud_field(m, L->m_g0) : 0;
+  if (g0 == 0)
+    return;
+  uint64_t csp = ud_field(g0, L->g_sched_sp);
+  uint64_t lo = ud_field(g0, L->g_stack_lo), hi = ud_field(g0, L->g_stack_hi);
+  if ((csp > lo && csp <= hi) || __atomic_exchange_n(&reported, 1, __ATOMIC_RELAXED) != 0)
+    return;
+  ud_gview v;
+  ud_read_g(L, g, &v);
+  int32_t ncgo = ud_m_ncgo(L, m);
+  /* A callback below an open cgo call (ncgo > 0) has a gate: the
+   * goroutine's innermost, parked at X while C runs. */
+  const ud_gate_entry *gi = NULL;
+  uint64_t xpc = ncgo > 0 ? ud_field(g, L->g_syscallpc) : 0;
+  if (xpc != 0)
+    gi = ud_gate_by_x(&rt->gates, xpc);
+  ud_violation viol = {
+      .kind = UD_KIND_STALE_SYSTEM_STACK, .trigger = when, .gate = gi,
+      .gate_depth = gi != NULL ? ncgo : 0, .frame_sp = csp, .goid = v.goid, .slot = SIZE_MAX,
+      .g_field = "m.g0.sched.sp", .value = csp, .points_to = UD_REGION_OUTSIDE_SYSTEM_STACK,
+      .old_lo = lo, .old_hi = hi, .new_lo = v.stack_lo, .new_hi = v.stack_hi,
+      .walk_pc = walk_pc, .walk_sp = walk_sp, .walk_lo = v.stack_lo, .walk_hi = v.stack_hi,
+      .walk_pc_is_ret = true,
+  };
+  ud_emit(rt->opt, rt, &viol);
+}
+
+void ud_on_callback_enter(ud_rt *rt, uintptr_t g, uint64_t ret, uint64_t sp) {
+  check_system_stack(rt, g, UD_TRIGGER_CALLBACK_ENTRY, ret, sp);
+}
+
 void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp,
                            uint64_t rbp) {
   const ud_layout *L = &rt->layout;
   UD_COUNT(callbacks, 1);
+  check_system_stack(rt, g, UD_TRIGGER_CALLBACK_RETURN, pc, sp);
   const ud_gate_entry *gi = ud_gate_by_x(&rt->gates, pc);
   if (gi == NULL)
     return; /* not returning into a gate (a C thread's callback) */

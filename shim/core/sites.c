@@ -179,6 +179,8 @@ bool ud_sites_find(const ud_image *img, const ud_pclntab *tab, ud_sites *out, ud
       first = lists[i]->error;
   out->left_free = (ud_call_list){.caller = "runtime.copystack", .callee = "runtime.stackfree"};
   find_calls(img, tab, &out->left_free, true); /* optional: its error says why not */
+  out->cb_enter = (ud_call_list){.caller = "runtime.cgocallbackg", .callee = "runtime.exitsyscall"};
+  find_calls(img, tab, &out->cb_enter, true); /* optional too */
   find_exit(img, tab, out);
   find_resume(img, tab, out);
   if (first != NULL)

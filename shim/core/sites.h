@@ -4,7 +4,10 @@
  *   - every `CALL runtime.copystack` (rel32) in runtime.newstack (growth,
  *     and the forced moves of stackForceMove) and runtime.shrinkstack:
  *     the relocation check runs before each copy;
- *   - in runtime.cgocallbackg, the one `CALL runtime.cgocallbackg1`
+ *   - in runtime.cgocallbackg, the one `CALL runtime.exitsyscall` (a
+ *     callback from C is entering Go: the C stack it came from must lie in
+ *     the system stack bounds the runtime keeps, m.g0.stack; optional),
+ *     the one `CALL runtime.cgocallbackg1`
  *     (after exitsyscall: the goroutine runs Go code from here on; where
  *     move_on_callback makes the stack move) and the one
  *     `CALL runtime.reentersyscall` (the callback is returning to C: the
@@ -57,6 +60,7 @@ typedef struct ud_sites {
   ud_call_list cb_run;   /* cgocallbackg -> cgocallbackg1 */
   ud_call_list cb_return;/* cgocallbackg -> reentersyscall */
   ud_call_list left_free;/* copystack -> stackfree (the stack it left); optional */
+  ud_call_list cb_enter; /* cgocallbackg -> exitsyscall (the callback enters Go); optional */
   uint64_t exit_entry;   /* runtime.exit's first instruction, 0 if not found */
   char exit_error[200];
   ud_resume_rule resume; /* valid when resume_error is "" */

@@ -18,6 +18,11 @@ typedef struct ud_stack_range {
  * stack is still intact. ret: the return address into the caller. */
 void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret);
 
+/* The CALL runtime.exitsyscall in cgocallbackg, off the fast path: the C
+ * stack callback g came from is outside the M's g0 stack bounds. ret: the
+ * return address into cgocallbackg, sp: cgocallbackg's SP. */
+void ud_on_callback_enter(ud_rt *rt, uintptr_t g, uint64_t ret, uint64_t sp);
+
 /* The CALL runtime.reentersyscall in cgocallbackg, off the fast path: a
  * callback is returning to C with this saved pc, sp and bp. */
 void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uint64_t bp,

@@ -22,7 +22,9 @@
 #define UD_RT_STACKFREE 88
 /* runtime.stackalloc, for the own-stack trampoline's tail jump. */
 #define UD_RT_STACKALLOC 96
-#define UD_RT_ASM_SIZE 104
+/* runtime.exitsyscall, for the callback-entry trampoline's tail jump. */
+#define UD_RT_EXITSYSCALL 104
+#define UD_RT_ASM_SIZE 112
 
 /* check/ownstack.h's UD_OWNSTACK_SIZE: the runtime's smallest stack. */
 #define UD_OWNSTACK_SIZE 2048
@@ -49,6 +51,7 @@ typedef struct ud_rt_asm {
   uint64_t has_bp;
   uint64_t stackfree;
   uint64_t stackalloc;
+  uint64_t exitsyscall;
 } ud_rt_asm;
 #endif
 

@@ -90,10 +90,11 @@ ud_tramp_copystack:
  * 1.23+), g in %r14.
  *
  * Most callbacks never move the stack: when no goroutine has a stack
- * history (history.h), the callback returns into the first gate, and the
- * restored sp (and bp) lie in the current stack, there is nothing to check
- * and the fast path only counts, in this thread's block (counts.h), with
- * no call. Otherwise ud_on_callback_return runs on the thread's system
+ * history (history.h), the callback returns into the first gate, the
+ * restored sp (and bp) lie in the current stack, and the C stack it
+ * returns to (g.m.g0.sched.sp) lies in the bounds the runtime keeps for
+ * it (g0.stack), there is nothing to check and the fast path only counts,
+ * in this thread's block (counts.h), with no call. Otherwise ud_on_callback_return runs on the thread's system
  * stack: below g.m.g0.sched.sp, where cgocallback left the C frames that
  * called back (nothing else uses that stack until Go code runs again on
  * this thread; signal handlers run on their own stack, and one TSan
@@ -118,13 +119,26 @@ ud_tramp_callback_return:
 	cmpq	%rsi, %rbx
 	ja	.Lslow				/* sp > hi */
 	cmpq	$0, UD_RT_HAS_BP(%r12)
-	je	.Lcount
+	je	.Lsystem
 	testq	%rcx, %rcx
-	jz	.Lcount
+	jz	.Lsystem
 	cmpq	%rdx, %rcx
 	jb	.Lslow				/* bp < lo */
 	cmpq	%rsi, %rcx
 	jae	.Lslow				/* bp >= hi */
+.Lsystem:
+	movq	UD_RT_OFF_G_M(%r12), %rdx
+	movq	(%r14,%rdx), %rdx		/* g.m (a gate is open: never nil) */
+	movq	UD_RT_OFF_M_G0(%r12), %rsi
+	movq	(%rdx,%rsi), %rdx		/* m.g0 */
+	movq	UD_RT_OFF_G_SCHED_SP(%r12), %rsi
+	movq	(%rdx,%rsi), %rdi		/* g0.sched.sp */
+	movq	UD_RT_OFF_G_STACK_LO(%r12), %rsi
+	cmpq	(%rdx,%rsi), %rdi
+	jbe	.Lslow				/* sp <= g0.stack.lo */
+	movq	UD_RT_OFF_G_STACK_HI(%r12), %rsi
+	cmpq	(%rdx,%rsi), %rdi
+	ja	.Lslow				/* sp > g0.stack.hi */
 .Lcount:
 	movq	ud_counts_tls@gottpoff(%rip), %rdx
 	movq	%fs:(%rdx), %rdx
@@ -162,6 +176,59 @@ ud_tramp_callback_return:
 	jmp	*UD_RT_REENTERSYSCALL(%r12)
 	.cfi_endproc
 	.size	ud_tramp_callback_return, .-ud_tramp_callback_return
+
+/* The CALL runtime.exitsyscall in runtime.cgocallbackg: a callback from C
+ * is entering Go (the runtime has just set the system stack's bounds for
+ * it, where it does). g in %r14; exitsyscall takes no argument and Go
+ * keeps no register live across the call but g, SP and BP.
+ *
+ * The C stack the callback came from, g.m.g0.sched.sp (saved by
+ * cgocallback), must lie in the bounds the runtime keeps for that stack,
+ * (g0.stack.lo, g0.stack.hi]: the fast path compares, with no call. Else
+ * ud_on_callback_enter runs on that C stack, below the C frames (as the
+ * callback-return slow path does): it is the thread's real stack,
+ * whatever the bounds say. CFI: the caller's frame through %r13. */
+	.globl	ud_tramp_callback_enter
+	.hidden	ud_tramp_callback_enter
+	.type	ud_tramp_callback_enter, @function
+	.p2align 4
+ud_tramp_callback_enter:
+	.cfi_startproc
+	movq	UD_RT_OFF_G_M(%r12), %rdx
+	movq	(%r14,%rdx), %rdx		/* g.m */
+	testq	%rdx, %rdx
+	jz	1f
+	movq	UD_RT_OFF_M_G0(%r12), %rsi
+	movq	(%rdx,%rsi), %rdx		/* m.g0 */
+	testq	%rdx, %rdx
+	jz	1f
+	movq	UD_RT_OFF_G_SCHED_SP(%r12), %rsi
+	movq	(%rdx,%rsi), %rcx		/* g0.sched.sp: the C stack */
+	testq	%rcx, %rcx
+	jz	1f
+	movq	UD_RT_OFF_G_STACK_LO(%r12), %rsi
+	cmpq	(%rdx,%rsi), %rcx
+	jbe	2f				/* sp <= lo */
+	movq	UD_RT_OFF_G_STACK_HI(%r12), %rsi
+	cmpq	(%rdx,%rsi), %rcx
+	ja	2f				/* sp > hi */
+1:	jmp	*UD_RT_EXITSYSCALL(%r12)
+2:	movq	%rsp, %r13			/* the goroutine's sp, kept by the C callee */
+	.cfi_def_cfa_register %r13
+	subq	$256, %rcx
+	andq	$-16, %rcx
+	movq	%rcx, %rsp
+	movq	(%r13), %rdx		/* the return address into cgocallbackg */
+	leaq	8(%r13), %rcx		/* cgocallbackg's SP */
+	movq	%r14, %rsi		/* g */
+	movq	%r12, %rdi		/* rt */
+	call	ud_on_callback_enter
+	movq	%r13, %rsp
+	.cfi_def_cfa_register %rsp
+	xorps	%xmm15, %xmm15
+	jmp	*UD_RT_EXITSYSCALL(%r12)
+	.cfi_endproc
+	.size	ud_tramp_callback_enter, .-ud_tramp_callback_enter
 
 /* The CALL runtime.cgocallbackg1 in runtime.cgocallbackg, patched only
  * with move_on_callback=1. exitsyscall has just set g.stackguard0; unless

@@ -315,6 +315,15 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
                "the system stack); found %s",
                (long long)r->goid, (unsigned long long)v->value, place,
                (unsigned long long)v->resume_want, word, (unsigned long long)v->word_at, where);
+  } else if (v->kind == UD_KIND_STALE_SYSTEM_STACK) {
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "stale system stack bounds: C called back into goroutine %lld from SP %#llx "
+               "(m.g0.sched.sp), outside the bounds [%#llx, %#llx] the runtime keeps for this "
+               "thread's system stack (m.g0.stack); found at the %s%s",
+               (long long)r->goid, (unsigned long long)v->value, (unsigned long long)v->old_lo,
+               (unsigned long long)v->old_hi, ud_trigger_words(v->trigger),
+               v->trigger == UD_TRIGGER_CALLBACK_ENTRY ? ", before Go code runs"
+                                                       : ", before C code runs");
   } else if (v->kind == UD_KIND_MOVE_IN_SYSCALL) {
     ud_report_frame mover, call;
     ud_symbolize_go(rt->tab, rt->bias, v->mover_pc, 1, &mover);

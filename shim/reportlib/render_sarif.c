@@ -123,7 +123,18 @@ static void result(ud_out *o, const ud_report *r, uint32_t count) {
   ud_out_fmt(&m, "X: the GC scans %s as stopped here (after %s); '%s' is live here", r->gate_func,
              r->x_callee, slot);
   ud_out_str(o, ",\"locations\":[");
-  location(o, r->x_file, r->x_line, r->gate_func, msg, -1);
+  const ud_report_frame *go = NULL; /* no gate frame: the first Go frame with a line */
+  for (int32_t i = 0; !r->gate_func[0] && i < r->go_stack_n && i < UD_REPORT_MAX_FRAMES; i++)
+    if (r->go_stack[i].file[0] && go == NULL)
+      go = &r->go_stack[i];
+  if (go != NULL) {
+    ud_out_init_mem(&m, msg, sizeof msg);
+    ud_out_fmt(&m, "the Go code of goroutine %lld at the %s", (long long)r->goid,
+               ud_trigger_words(r->trigger));
+    location(o, go->file, go->line, go->func, msg, -1);
+  } else {
+    location(o, r->x_file, r->x_line, r->gate_func, msg, -1);
+  }
   ud_out_init_mem(&m, msg, sizeof msg);
   ud_out_fmt(&m, "Y: %s is really stopped here (after %s), where the stack copy adjusts it; "
                  "'%s' is %s here",

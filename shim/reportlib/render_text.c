@@ -197,6 +197,30 @@ static void resume_word(const ud_report *r, ud_out *o, pen *p) {
              ud_trigger_words(r->trigger));
 }
 
+/* The C stack a callback came from, outside the system stack bounds
+ * (stale-system-stack). */
+static void system_stack_bounds(const ud_report *r, ud_out *o, pen *p) {
+  ansi(p, BLUE);
+  ud_out_str(o, "Slot: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "%s, the C stack pointer cgocallback saved when C called back\n", r->slot_name);
+  ansi(p, BLUE);
+  ud_out_str(o, "Value: ");
+  ansi(p, RESET);
+  ansi(p, GREEN);
+  ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
+  ansi(p, RESET);
+  ud_out_fmt(o, " is in %s\n", ud_region_words(r->points_to));
+  ansi(p, BLUE);
+  ud_out_str(o, "Stacks: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "system (m.g0.stack) [0x%llx, 0x%llx] %llu bytes, as the runtime keeps it; the "
+                "goroutine's [0x%llx, 0x%llx) (%s)\n",
+             (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
+             (unsigned long long)(r->old_hi - r->old_lo), (unsigned long long)r->new_lo,
+             (unsigned long long)r->new_hi, ud_trigger_words(r->trigger));
+}
+
 /* An access to a held left stack, caught by its protection
  * (left-stack-access): what it did, where, the code that did it, the frame
  * the address belonged to, the two stacks. */
@@ -241,9 +265,13 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   ud_out_fmt(&m, "'%s'", slot);
 
   ansi(&p, RED);
-  ud_out_fmt(o, "==%d==ERROR: undead: %s in %s frame (goroutine %lld) during %s\n", r->pid,
-             ud_kind_words(r->kind), r->gate_func[0] ? r->gate_func : "?", (long long)r->goid,
-             ud_trigger_words(r->trigger));
+  if (r->gate_func[0] || r->kind != UD_KIND_STALE_SYSTEM_STACK)
+    ud_out_fmt(o, "==%d==ERROR: undead: %s in %s frame (goroutine %lld) during %s\n", r->pid,
+               ud_kind_words(r->kind), r->gate_func[0] ? r->gate_func : "?", (long long)r->goid,
+               ud_trigger_words(r->trigger));
+  else /* a callback on a thread C made: no cgo call open, no gate */
+    ud_out_fmt(o, "==%d==ERROR: undead: %s in a callback from C (goroutine %lld) during %s\n",
+               r->pid, ud_kind_words(r->kind), (long long)r->goid, ud_trigger_words(r->trigger));
   ansi(&p, RESET);
   const char *help = ud_kind_help(r->kind);
   if (help)
@@ -257,6 +285,10 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
              r->go_version[0] ? r->go_version : "unknown Go", r->pid, r->tid);
 
   ud_out_str(o, "\n");
+  if (r->kind == UD_KIND_STALE_SYSTEM_STACK) {
+    system_stack_bounds(r, o, &p);
+    goto stacks;
+  }
   ansi(&p, BLUE);
   ud_out_fmt(o, "The gate frame: %s (gate depth %d)\n", r->gate_func, r->gate_depth);
   ansi(&p, RESET);
@@ -358,8 +390,14 @@ void ud_report_render_summary(const ud_report *r, ud_out *o) {
   ud_report_slot_label(r, slot, sizeof slot);
   bool was_escaping = o->escape;
   o->escape = true;
-  ud_out_fmt(o, "SUMMARY: undead: %s in %s %s (X %s:%d, Y %s:%d)\n", ud_kind_name(r->kind),
-             r->gate_func, slot,
-             ud_report_basename(r->x_file), r->x_line, ud_report_basename(r->y_file), r->y_line);
+  if (r->kind == UD_KIND_STALE_SYSTEM_STACK)
+    ud_out_fmt(o, "SUMMARY: undead: %s in %s: %s 0x%llx outside m.g0.stack [0x%llx, 0x%llx]\n",
+               ud_kind_name(r->kind), r->gate_func[0] ? r->gate_func : "a callback from C", slot,
+               (unsigned long long)r->value, (unsigned long long)r->old_lo,
+               (unsigned long long)r->old_hi);
+  else
+    ud_out_fmt(o, "SUMMARY: undead: %s in %s %s (X %s:%d, Y %s:%d)\n", ud_kind_name(r->kind),
+               r->gate_func, slot,
+               ud_report_basename(r->x_file), r->x_line, ud_report_basename(r->y_file), r->y_line);
   o->escape = was_escaping;
 }

@@ -86,6 +86,17 @@
     "it served on pages of its own) inaccessible while it holds it, so the access itself faults " \
     "and is reported, naming the code that made it; the access has not happened when the report " \
     "is written.",                                                                                 \
+    false)                                                                                         \
+  X(UD_KIND_STALE_SYSTEM_STACK, "stale-system-stack", "stale system stack bounds",                \
+    "StaleSystemStack",                                                                            \
+    "A callback from C runs on a C stack outside the system stack bounds the runtime has for the " \
+    "thread",                                                                                      \
+    "When C calls back into Go, the runtime runs its own code for that thread on the C stack the " \
+    "call came from (the M's g0 stack), and checks it against the bounds it keeps for that stack " \
+    "(m.g0.stack). C called back from a stack other than the one those bounds describe (a "       \
+    "coroutine, swapcontext, a fiber, a signal stack), and the runtime did not update them: its " \
+    "overflow checks on that stack are made against another one, so it throws \"morestack on g0\" " \
+    "or overflows the C stack unchecked.",                                                         \
     false)
 
 /* When the check ran. X(id, name, words) */
@@ -93,6 +104,7 @@
   X(UD_TRIGGER_STACK_GROWTH, "stack-growth", "stack growth")                                      \
   X(UD_TRIGGER_STACK_SHRINK, "stack-shrink", "stack shrink")                                      \
   X(UD_TRIGGER_CALLBACK_RETURN, "callback-return", "callback return")                             \
+  X(UD_TRIGGER_CALLBACK_ENTRY, "callback-entry", "callback entry")                                \
   X(UD_TRIGGER_QUARANTINE_RELEASE, "quarantine-release", "release of a quarantined stack")        \
   X(UD_TRIGGER_EXIT, "exit", "process exit")                                                      \
   X(UD_TRIGGER_ACCESS, "access", "access to the held stack")
@@ -109,13 +121,16 @@
     "freed earlier stack", true)                                                                   \
   X(UD_REGION_OUTSIDE_STACK, "outside-stack",                                                      \
     "memory outside the goroutine's current stack (no stack it is known to have had)",            \
-    "memory outside the goroutine's stacks", false)
+    "memory outside the goroutine's stacks", false)                                                \
+  X(UD_REGION_OUTSIDE_SYSTEM_STACK, "outside-system-stack",                                        \
+    "memory outside the system stack bounds the runtime keeps for this thread (m.g0.stack)",       \
+    "memory outside the thread's system stack bounds", false)
 
 /* What the slot is. X(id, name) */
 #define UD_FOR_EACH_SLOT_KIND(X)                                                                   \
   X(UD_RSLOT_ARG, "arg")     /* an argument slot of the gate frame */                              \
   X(UD_RSLOT_LOCAL, "local") /* a local slot of the gate frame */                                  \
-  X(UD_RSLOT_G, "g")         /* a field of the goroutine (g.syscallsp, g.syscallbp) */         \
+  X(UD_RSLOT_G, "g")         /* a field of a g (g.syscallsp, g.syscallbp, m.g0.sched.sp) */   \
   X(UD_RSLOT_STACK_WORD, "stack-word") /* a word of a stack the goroutine left */         \
   X(UD_RSLOT_SYSTEM_WORD, "system-stack-word") /* a word the runtime saved on g0's stack */
 

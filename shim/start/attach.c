@@ -25,6 +25,7 @@ _Static_assert(offsetof(ud_rt_asm, gate0_x) == UD_RT_GATE0_X, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, has_bp) == UD_RT_HAS_BP, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, stackfree) == UD_RT_STACKFREE, "rt_asm.h");
 _Static_assert(offsetof(ud_rt_asm, stackalloc) == UD_RT_STACKALLOC, "rt_asm.h");
+_Static_assert(offsetof(ud_rt_asm, exitsyscall) == UD_RT_EXITSYSCALL, "rt_asm.h");
 _Static_assert(sizeof(ud_rt_asm) == UD_RT_ASM_SIZE, "rt_asm.h");
 
 /* The probe's first reason, pointing at doctor for the others. */
@@ -72,6 +73,7 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   rt->a.gate0_x = rt->gates.gates[0].x_pc;
   rt->a.has_bp = p->layout.g_syscallbp >= 0;
   rt->a.stackfree = p->sites.left_free.callee_entry + bias;
+  rt->a.exitsyscall = p->sites.cb_enter.callee_entry + bias;
   /* Layout and slot names are read: with check_layout_dwarf=1 the DWARF is
    * not needed again, and its inflated sections are the largest
    * allocation. */

@@ -15,10 +15,10 @@
 #endif
 
 extern char ud_tramp_copystack[], ud_tramp_callback_return[], ud_tramp_callback_move[],
-    ud_tramp_exit[], ud_tramp_stackfree[], ud_tramp_stackalloc[];
+    ud_tramp_exit[], ud_tramp_stackfree[], ud_tramp_stackalloc[], ud_tramp_callback_enter[];
 
-enum { STUB_COPYSTACK, STUB_RETURN, STUB_MOVE, STUB_EXIT, STUB_STACKFREE, STUB_STACKALLOC, NSTUBS,
-       STUB_SIZE = 32 };
+enum { STUB_COPYSTACK, STUB_RETURN, STUB_MOVE, STUB_EXIT, STUB_STACKFREE, STUB_STACKALLOC,
+       STUB_ENTER, NSTUBS, STUB_SIZE = 32 };
 
 /* One patch: the 5 bytes at `at` become a CALL or JMP rel32 to a stub. */
 typedef struct patch {
@@ -28,7 +28,7 @@ typedef struct patch {
   uint8_t old[5];
 } patch;
 
-enum { MAX_PATCHES = 2 * UD_SITES_MAX + 4 + 2 * UD_STACK_SITES_MAX };
+enum { MAX_PATCHES = 2 * UD_SITES_MAX + 5 + 2 * UD_STACK_SITES_MAX };
 
 static bool within_rel32(uint64_t a, uint64_t b) {
   int64_t d = (int64_t)(a - b);
@@ -140,6 +140,10 @@ bool ud_hook_install(ud_rt *rt, char *why, size_t cap) {
       (ud_hook_quarantines(rt) && !rt->own_stacks &&
        !add_calls(rt, &s->left_free, STUB_STACKFREE, p, &n, why, cap)))
     return false;
+  /* The callback's entry: optional (a release without that call is
+   * watched without the system-stack check). */
+  if (s->cb_enter.error[0] == 0 && !add_calls(rt, &s->cb_enter, STUB_ENTER, p, &n, why, cap))
+    return false;
   /* Own stacks: every stackfree (copystack's among them) and stackalloc. */
   const ud_stack_sites *st = &rt->stacks;
   if (rt->own_stacks &&
@@ -162,7 +166,8 @@ bool ud_hook_install(ud_rt *rt, char *why, size_t cap) {
     return false;
   }
   void *targets[NSTUBS] = {ud_tramp_copystack, ud_tramp_callback_return, ud_tramp_callback_move,
-                           ud_tramp_exit, ud_tramp_stackfree, ud_tramp_stackalloc};
+                           ud_tramp_exit, ud_tramp_stackfree, ud_tramp_stackalloc,
+                           ud_tramp_callback_enter};
   for (int i = 0; i < NSTUBS; i++)
     write_stub(page + i * STUB_SIZE, rt, targets[i]);
   long pagesize = sysconf(_SC_PAGESIZE);

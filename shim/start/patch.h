@@ -2,7 +2,8 @@
  *
  * The sites (sites.h) are rewritten in the constructor or before the
  * runtime starts: each `CALL rel32` to runtime.copystack, to
- * runtime.reentersyscall in cgocallbackg and (move_on_callback=1) to
+ * runtime.exitsyscall and runtime.reentersyscall in cgocallbackg and
+ * (move_on_callback=1) to
  * runtime.cgocallbackg1 then calls a stub of the runtime's own, mapped
  * within +-2 GiB of its text, which loads the runtime's ud_rt into %r12 and
  * jumps to the trampoline (trampoline.S); runtime.exit's first instruction

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # long-only
 # A runtime developer's toolchain: Go built from source (a copy of the
-# machine's GOROOT, VERSION "devel go1.N-..." naming the release its sources
-# are, as a development tree's VERSION does, src/make.bash), with a bug of
+# machine's GOROOT, VERSION "devel go1.N-..." naming the release after the
+# newest at hand (GO_NEXT_VERSION's minor + 1: go1.28 beside go1.27.3), as
+# a development tree of the next release says, although its sources are
+# the machine's older ones; src/make.bash), with a bug of
 # the class put back in its runtime sources the way a developer editing the
 # runtime would (the three KeepAlive lines at the end of runtime.cgocall,
 # Go issue 17785), then `go test -exec "undead run --stress --"` on a cgo
@@ -14,7 +16,9 @@ set -uo pipefail
 need_shim
 src=$("$GO_CUR" env GOROOT) || fail "no Go at $GO_CUR"
 root=$UNDEAD_WORK/go-devel
-release=$("$GO_CUR" env GOVERSION | sed -E 's/^go(1\.[0-9]+).*/\1/')
+minor=$(printf '%s\n' "$GO_NEXT_VERSION" | sed -nE 's/^go1\.([0-9]+).*/\1/p')
+[ -n "$minor" ] || fail "GO_NEXT_VERSION=$GO_NEXT_VERSION is not go1.N"
+release=1.$((minor + 1))
 version="devel go$release-undead-keepalive"
 if [ ! -x "$root/bin/go" ] || [ "$(head -1 "$root/VERSION" 2>/dev/null)" != "$version" ]; then
   rm -rf "$root"

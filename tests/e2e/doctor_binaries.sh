@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `undead doctor` on real binaries of every toolchain (stock, seed bug,
+# `undead doctor` on real binaries of each toolchain (1.19 and the machine's by default: heavy_toolchains; all six with --long)
+# (stock, seed bug,
 # stripped, no DWARF, PIE, pure Go static and PIE): each fact checked against an
 # independent oracle (`go version`, `go version -m`, readelf), and the
 # verdict against what the shim itself does when preloaded into the same
@@ -73,7 +74,7 @@ check() { # LABEL TOOLCHAIN BIN
     "$(grep -m1 '^  - ' "$out" | sed 's/^  - //')"
 }
 
-for tc in $(undead_toolchains); do
+for tc in $(heavy_toolchains); do
   have_toolchain "$tc" || continue
   go=$(go_for "$tc")
   src=$UNDEAD_ROOT/tests/go/issue7978

@@ -11,7 +11,7 @@ shim_need
 work=$UNDEAD_WORK/exports_oracle
 mkdir -p "$work"
 bad=0
-for tc in $(undead_toolchains); do
+for tc in $(heavy_toolchains); do # (1.19 and the machine's by default: heavy_toolchains; all six with --long)
   have_toolchain "$tc" || continue
   go=$(go_for "$tc")
   for prog in issue7978 nested manycb cgosmall; do

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Go inside other programs, on every toolchain. tests/go/golib, a Go library
+# Go inside other programs, on each toolchain (1.19 and the machine's by default: heavy_toolchains; all six with --long).
+# tests/go/golib, a Go library
 # that calls back into its host (whose callback calls back into Go and
 # grows the stack), built with -buildmode=c-shared and loaded by python3
 # through ctypes (tests/hosts/host.py), and with -buildmode=c-archive and
@@ -74,7 +75,7 @@ run_case() {
   fi
 }
 
-for tc in $(undead_toolchains); do
+for tc in $(heavy_toolchains); do
   have_toolchain "$tc" || continue
   for v in stock undead; do
     so=$(golib "$tc" "$v" c-shared) || fail "build $tc $v c-shared: $(tail -5 "$work/$tc-$v-c-shared.log")"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The hot path's rule (README "How it works"): from the trampolines the
-# patched runtime reaches (stack copy, callback return, move_on_callback,
+# patched runtime reaches (stack copy, callback entry and return, move_on_callback,
 # runtime.exit, copystack's stackfree under quarantine=1, every stackalloc
 # and stackfree under own_small_stacks=1), and from the
 # SIGSEGV handler the quarantine installs (check/fault.h: it runs at every
@@ -21,7 +21,7 @@ objdump -d --no-show-raw-insn "$so" > "$UNDEAD_WORK/hotpath.dis" || fail "objdum
 python3 - "$UNDEAD_WORK/hotpath.dis" <<'PY'
 import re, sys
 entries = ["ud_tramp_copystack", "ud_tramp_callback_return", "ud_tramp_callback_move", "ud_tramp_exit",
-           "ud_tramp_stackfree", "ud_tramp_stackalloc", "ud_fault_handler"]
+           "ud_tramp_stackfree", "ud_tramp_stackalloc", "ud_tramp_callback_enter", "ud_fault_handler"]
 boundary = {"ud_emit", "ud_emit_left_stack_write"}
 forbidden = re.compile(r"^(malloc|calloc|realloc|free|posix_memalign|aligned_alloc|memalign|valloc|"
                        r"ud_alloc|ud_free|je_\w+|\w*jemalloc\w*|pthread_mutex_\w+|pthread_once|"

@@ -3,7 +3,9 @@
 # removed) is caught by the shim on every run, at the first stack relocation,
 # in issue7978-, nested-, many-callback- and C-thread-shaped programs, plain
 # and stripped as `go test` links them (and issue7978 as a PIE, plain and
-# stripped), with each of the six toolchains: the program aborts (SIGABRT)
+# stripped), with each of the six toolchains (the stripped and PIE builds
+# but issue7978-stripped on heavy_toolchains only, all with --long): the
+# program aborts (SIGABRT)
 # with one report naming runtime.cgocall, the `arg` slot (stripped: the slot
 # the unstripped build's report names) and the cgocall.go lines of X and Y.
 #   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 3; 20 with --long)
@@ -19,7 +21,7 @@ slot_of() { sed -n "s/^Slot: \([a-z]*\) '\([^']*\)' at sp+\([0-9]*\) .*/\1 \3 \2
 for tc in $(undead_toolchains); do
   have_toolchain "$tc" || continue
   read -r xl yl < <(cgocall_lines "$tc") || fail "cannot find the X/Y lines of cgocall for $tc"
-  for prog in $SHIM_BUILDS; do
+  for prog in $(shim_builds "$tc"); do
     bin=$(shim_build "$tc" undead "$prog") || fail "build $tc undead $prog"
     caught=0
     for i in $(seq 1 "$runs"); do

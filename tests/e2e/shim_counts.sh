@@ -22,7 +22,7 @@ expect() { # NAME GOT WANT
   if [ "$2" = "$3" ]; then echo "ok    $1: $2"; else echo "FAIL  $1: got '$2', want '$3'"; bad=1; fi
 }
 keys="callbacks gate_returns relocations forced_moves gate_frames quarantined protected own_stacks reports"
-for tc in $(undead_toolchains); do
+for tc in $(heavy_toolchains); do # (1.19 and the machine's by default: heavy_toolchains; all six with --long)
   have_toolchain "$tc" || continue
   stock=$(gobuild "$tc" stock "$UNDEAD_ROOT/tests/go/latent") || fail "build $tc latent"
   bug=$(gobuild "$tc" undead "$UNDEAD_ROOT/tests/go/latent") || fail "build $tc undead latent"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Once started, the shim holds nothing of the program's, on every
-# toolchain: no file descriptor (the program's first os.Open gets the same
+# Once started, the shim holds nothing of the program's, on each
+# toolchain (1.19 and the machine's by default: heavy_toolchains; all six with --long): no file descriptor (the program's first os.Open gets the same
 # descriptor, 3, as without the shim) and no memory of the program's malloc
 # (libelf and libdw allocate from it while the shim starts: all of it is
 # freed). tests/go/hygiene built with -asan asks LeakSanitizer for a check
@@ -15,7 +15,7 @@ ASAN=$(gcc -print-file-name=libasan.so)
 [ -f "$ASAN" ] || fail "gcc's libasan.so not found"
 bad=0
 note() { echo "  BAD $*"; bad=1; }
-for tc in $(undead_toolchains); do
+for tc in $(heavy_toolchains); do
   have_toolchain "$tc" || continue
   bin=$(gobuild "$tc" stock "$UNDEAD_ROOT/tests/go/hygiene") || fail "build $tc hygiene"
   asan=$(gobuild "$tc" stock-asan "$UNDEAD_ROOT/tests/go/hygiene") || fail "build $tc hygiene -asan"

@@ -7,6 +7,17 @@ SHIM_PROGS="issue7978 nested manycb cthread"
 # issue7978 as a PIE, plain and stripped.
 SHIM_BUILDS="$SHIM_PROGS issue7978-pie issue7978-stripped nested-stripped manycb-stripped
   cthread-stripped issue7978-pie-stripped"
+# shim_builds TOOLCHAIN -> the builds of SHIM_BUILDS a test makes with it:
+# all of them with heavy_toolchains (1.19 and the machine's by default,
+# every toolchain with --long), else the plain programs and issue7978 as
+# `go test` links it (the link shapes are the same on every release; the
+# runtime's code is what differs).
+shim_builds() {
+  case " $(heavy_toolchains | tr '\n' ' ') " in
+    *" $1 "*) echo "$SHIM_BUILDS" ;;
+    *) echo "$SHIM_PROGS issue7978-stripped" ;;
+  esac
+}
 # shim_build TOOLCHAIN VARIANT PROG -> the binary of tests/go/PROG; PROG
 # "NAME-pie" is NAME built as a PIE (-buildmode=pie), "NAME-stripped" and
 # "NAME-pie-stripped" the same linked with -s -w.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The same programs (plain and stripped, issue7978 as a PIE too) on the
-# stock runtime run clean under the shim, with each of the six toolchains:
-# exit 0, the program's own
+# stock runtime run clean under the shim, with each of the six toolchains
+# (shim_builds: the stripped and PIE builds but issue7978-stripped on
+# heavy_toolchains only, all with --long): exit 0, the program's own
 # output, no report and nothing else on stderr; and with verbosity=1, two
 # lines: the shim is active, and at exit what it checked (no report).
 #   UNDEAD_SHIM_RUNS=N   runs per program and toolchain (default 3; 20 with --long)
@@ -14,7 +15,7 @@ mkdir -p "$work"
 bad=0
 for tc in $(undead_toolchains); do
   have_toolchain "$tc" || continue
-  for prog in $SHIM_BUILDS; do
+  for prog in $(shim_builds "$tc"); do
     name=$(shim_prog_name "$prog")
     bin=$(shim_build "$tc" stock "$prog") || fail "build $tc stock $prog"
     clean=0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # move_on_callback=1: every callback moves the goroutine's stack once, so a
 # bug that needs a relocation while a gate is open shows at the first
-# callback, without a rebuild. With every toolchain:
+# callback, without a rebuild. With each toolchain (1.19 and the machine's by default: heavy_toolchains; all six with --long):
 #   - latent (grown stacks, small callbacks: nothing moves inside a
 #     callback) on the seed-bug runtime: no report without the option (as
 #     before), caught on every run with it;
@@ -17,7 +17,7 @@ runs=${UNDEAD_SHIM_RUNS:-3}; [ "${UNDEAD_LONG:-0}" = 1 ] && runs=${UNDEAD_SHIM_R
 work=$UNDEAD_WORK/shim_stress
 mkdir -p "$work"
 bad=0
-for tc in $(undead_toolchains); do
+for tc in $(heavy_toolchains); do
   have_toolchain "$tc" || continue
   for prog in latent $SHIM_PROGS; do
     bug=$(gobuild "$tc" undead "$UNDEAD_ROOT/tests/go/$prog") || fail "build $tc undead $prog"

@@ -2,7 +2,8 @@
 # Stripped binaries (-ldflags=-s -w, as `go test` links its test binaries)
 # keep no symbol table and no DWARF: the shim reads the runtime layout from
 # the binary's type descriptors (the release's table agreeing) and finds its
-# hook sites in the function table. With each of the six toolchains:
+# hook sites in the function table. With each toolchain
+# (1.19 and the machine's by default: heavy_toolchains; all six with --long):
 #   - the seed bug is caught in a stripped issue7978, at a stack growth,
 #     with the X and Y lines of cgocall, and in a stripped PIE; verbosity=1
 #     says the layout came from the type descriptors and which source
@@ -23,7 +24,7 @@ check() { # NAME WHY...: prints ok/FAIL
   local name=$1; shift
   if [ -z "$*" ]; then printf 'ok    %s\n' "$name"; else printf 'FAIL  %s:%s\n' "$name" "$*"; bad=1; fi
 }
-for tc in $(undead_toolchains); do
+for tc in $(heavy_toolchains); do
   have_toolchain "$tc" || continue
   read -r xl yl < <(cgocall_lines "$tc") || fail "cannot find the X/Y lines of cgocall for $tc"
   for v in undead-stripped undead-pie-stripped; do

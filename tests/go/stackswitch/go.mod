@@ -1,0 +1,3 @@
+module stackswitch
+
+go 1.19
