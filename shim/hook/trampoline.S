@@ -48,6 +48,27 @@
 	popq	%rcx
 	.endm
 
+/* A frame for a C call on the stack the trampoline is on (the system
+ * stack): %rbp links it, the registers SAVE_GO_REGS keeps are kept, %rsp
+ * is 16-byte aligned for the call; C_FRAME_LEAVE undoes it and zeroes
+ * %xmm15 for Go. */
+	.macro C_FRAME_ENTER
+	pushq	%rbp
+	.cfi_def_cfa_offset 16
+	.cfi_offset %rbp, -16
+	movq	%rsp, %rbp
+	.cfi_def_cfa_register %rbp
+	SAVE_GO_REGS
+	andq	$-16, %rsp
+	.endm
+	.macro C_FRAME_LEAVE
+	leaq	-96(%rbp), %rsp
+	RESTORE_GO_REGS
+	popq	%rbp
+	.cfi_def_cfa %rsp, 8
+	xorps	%xmm15, %xmm15
+	.endm
+
 	.text
 
 /* CALL runtime.copystack sites (newstack, shrinkstack). copystack always
@@ -278,40 +299,20 @@ ud_tramp_stackfree:
 	cmpq	ud_ownstack_len(%rip), %r13
 	jb	4f
 1:	jmp	*UD_RT_STACKFREE(%r12)
-3:	pushq	%rbp
-	.cfi_def_cfa_offset 16
-	.cfi_offset %rbp, -16
-	movq	%rsp, %rbp
-	.cfi_def_cfa_register %rbp
-	SAVE_GO_REGS
-	andq	$-16, %rsp
+3:	C_FRAME_ENTER
 	movq	%r12, %rdi		/* rt */
 	movq	%rax, %rsi		/* lo */
 	movq	%rbx, %rdx		/* hi */
 	call	ud_quarantine_take	/* the range to free: %rax, %rdx */
 	movq	%rdx, %rbx
-	leaq	-96(%rbp), %rsp
-	RESTORE_GO_REGS
-	popq	%rbp
-	.cfi_def_cfa %rsp, 8
-	xorps	%xmm15, %xmm15
+	C_FRAME_LEAVE
 	testq	%rax, %rax
 	jnz	1b
 	ret
-4:	pushq	%rbp
-	.cfi_def_cfa_offset 16
-	.cfi_offset %rbp, -16
-	movq	%rsp, %rbp
-	.cfi_def_cfa_register %rbp
-	SAVE_GO_REGS
-	andq	$-16, %rsp
+4:	C_FRAME_ENTER
 	movq	%rax, %rdi		/* lo */
 	call	ud_ownstack_free
-	leaq	-96(%rbp), %rsp
-	RESTORE_GO_REGS
-	popq	%rbp
-	.cfi_def_cfa %rsp, 8
-	xorps	%xmm15, %xmm15
+	C_FRAME_LEAVE
 	ret
 	.cfi_endproc
 	.size	ud_tramp_stackfree, .-ud_tramp_stackfree
@@ -329,19 +330,9 @@ ud_tramp_stackalloc:
 	.cfi_startproc
 	cmpl	$UD_OWNSTACK_SIZE, %eax
 	jne	1f
-	pushq	%rbp
-	.cfi_def_cfa_offset 16
-	.cfi_offset %rbp, -16
-	movq	%rsp, %rbp
-	.cfi_def_cfa_register %rbp
-	SAVE_GO_REGS
-	andq	$-16, %rsp
+	C_FRAME_ENTER
 	call	ud_ownstack_alloc	/* lo, or 0 */
-	leaq	-96(%rbp), %rsp
-	RESTORE_GO_REGS
-	popq	%rbp
-	.cfi_def_cfa %rsp, 8
-	xorps	%xmm15, %xmm15
+	C_FRAME_LEAVE
 	testq	%rax, %rax
 	jz	2f
 	leaq	UD_OWNSTACK_SIZE(%rax), %rbx

@@ -60,7 +60,7 @@ check() {
         fail "$tc: $op, run $i: the C stack does not start at the faulting instruction"
       grep -q 'at the move that address was in the frame of main.round, at sp+' "$work/$op.$i" ||
         fail "$tc: $op, run $i: the frame that held the address is not named"
-      size=$(sed -nE 's/^Stacks: left \[0x[0-9a-f]+, 0x[0-9a-f]+\) ([0-9]+) bytes.*/\1/p' "$work/$op.$i")
+      size=$(left_stack_size "$work/$op.$i")
       [ "$deep" = 10 ] || [ "$size" = 2048 ] || fail "$tc: $op -deep 0, run $i: the left stack is $size bytes, not the fresh 2048"
       [ "$deep" = 0 ] || [ "${size:-0}" -ge 4096 ] || fail "$tc: $op -deep 10, run $i: the left stack is $size bytes"
     done

@@ -79,7 +79,7 @@ check() {
       grep -A1 '^C stack of thread [0-9]* at the access:' "$out" |
         grep -qE '#0 0x[0-9a-f]+ in _cgo_[0-9a-f]+_Cfunc_leftwrite_call\+' ||
         fail "$tc: -deep $deep, run $i: the C stack does not start at the faulting instruction"
-      size=$(sed -nE 's/^Stacks: left \[0x[0-9a-f]+, 0x[0-9a-f]+\) ([0-9]+) bytes.*/\1/p' "$out")
+      size=$(left_stack_size "$out")
       [ "$deep" = 10 ] || [ "$size" = 2048 ] || fail "$tc: -deep 0, run $i: the left stack is $size bytes, not the fresh 2048"
       [ "$deep" = 0 ] || [ "${size:-0}" -ge 4096 ] || fail "$tc: -deep 10, run $i: the left stack is $size bytes, not 4 KiB or more"
     done

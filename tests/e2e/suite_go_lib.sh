@@ -7,7 +7,7 @@
 # no report, and says what was checked). The test binaries' children
 # (testprogcgo, the C hosts of testcarchive and testcshared, the sanitizer
 # programs) inherit the shim. Sourced by tests/e2e/suite_go*.sh:
-#   runtime-cgo     runtime -run 'Cgo'
+#   runtime-cgo     runtime -run 'Cgo|StackSwitchCallback'
 #   runtime         runtime -run 'Cgo|Pprof|Traceback|Signal|Callback|Stack'
 #   cgo             cmd/cgo/internal/test
 #   testcarchive    cmd/cgo/internal/testcarchive
@@ -40,7 +40,7 @@ known_cause() {
 # run: a loaded 2-core machine takes half of it for testsanitizers)
 suite_spec() {
   case "$1" in
-    runtime-cgo) echo "runtime;Cgo;1200" ;;
+    runtime-cgo) echo "runtime;Cgo|StackSwitchCallback;1200" ;;
     runtime) echo "runtime;Cgo|Pprof|Traceback|Signal|Callback|Stack;2400" ;;
     cgo) echo "cmd/cgo/internal/test;;1200" ;;
     testcarchive) echo "cmd/cgo/internal/testcarchive;;2400" ;;

@@ -106,6 +106,12 @@ skip_missing_toolchains() {
   [ -z "$MISSING_TOOLCHAINS" ] || skip "$MISSING_TOOLCHAINS"
 }
 
+# left_stack_size REPORT: the size in bytes of the left stack a text
+# report of the quarantine names ("Stacks: left [lo, hi) N bytes ...").
+left_stack_size() {
+  sed -nE 's/^Stacks: left \[0x[0-9a-f]+, 0x[0-9a-f]+\) ([0-9]+) bytes.*/\1/p' "$1"
+}
+
 # per_toolchain WHAT FUNC TOOLCHAIN... : the body of a test that checks each
 # toolchain alone: FUNC TC runs in a subshell of its own (it may call fail
 # or skip) for each toolchain that is here; then the test fails naming WHAT

@@ -22,17 +22,21 @@ static ucontext_t back, co, back2, co2;
 static char costack[512 << 10] __attribute__((aligned(64)));
 static char costack2[512 << 10] __attribute__((aligned(64)));
 
+// Runs fn on stack [sp, sp+size) (context ctx), back here (context back)
+// when it returns.
+static void run_on(ucontext_t *ctx, ucontext_t *back, char *sp, size_t size, void (*fn)(void)) {
+	getcontext(ctx);
+	ctx->uc_stack.ss_sp = sp;
+	ctx->uc_stack.ss_size = size;
+	ctx->uc_link = back;
+	makecontext(ctx, fn, 0);
+	swapcontext(back, ctx);
+}
+
 static void inner_on_costack(void) { goInner(); }
 
 // From Go, on the thread C made: an inner callback from another stack.
-static void nested(void) {
-	getcontext(&co2);
-	co2.uc_stack.ss_sp = costack2;
-	co2.uc_stack.ss_size = sizeof costack2;
-	co2.uc_link = &back2;
-	makecontext(&co2, inner_on_costack, 0);
-	swapcontext(&back2, &co2);
-}
+static void nested(void) { run_on(&co2, &back2, costack2, sizeof costack2, inner_on_costack); }
 static int rounds;
 
 static void on_costack(void) {
@@ -55,12 +59,7 @@ static void *thread_main(void *arg) {
 	        lo, (void *)((char *)lo + size), (void *)costack, (void *)(costack + sizeof costack),
 	        (void *)costack2, (void *)(costack2 + sizeof costack2));
 	goCallback(1);
-	getcontext(&co);
-	co.uc_stack.ss_sp = costack;
-	co.uc_stack.ss_size = sizeof costack;
-	co.uc_link = &back;
-	makecontext(&co, on_costack, 0);
-	swapcontext(&back, &co);
+	run_on(&co, &back, costack, sizeof costack, on_costack);
 	goCallback(3);
 	return 0;
 }
