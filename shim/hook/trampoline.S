@@ -69,6 +69,23 @@
 	xorps	%xmm15, %xmm15
 	.endm
 
+/* \dst = g.m.g0 for the g in %r14 (\tmp clobbered). With \nil, a nil
+ * g.m or m.g0 jumps there; without, both are known to be set. */
+	.macro LOAD_G0 dst, tmp, nil
+	movq	UD_RT_OFF_G_M(%r12), \tmp
+	movq	(%r14,\tmp), \dst		/* g.m */
+	.ifnb \nil
+	testq	\dst, \dst
+	jz	\nil
+	.endif
+	movq	UD_RT_OFF_M_G0(%r12), \tmp
+	movq	(\dst,\tmp), \dst		/* m.g0 */
+	.ifnb \nil
+	testq	\dst, \dst
+	jz	\nil
+	.endif
+	.endm
+
 	.text
 
 /* CALL runtime.copystack sites (newstack, shrinkstack). copystack always
@@ -148,10 +165,7 @@ ud_tramp_callback_return:
 	cmpq	%rsi, %rcx
 	jae	.Lslow				/* bp >= hi */
 .Lsystem:
-	movq	UD_RT_OFF_G_M(%r12), %rdx
-	movq	(%r14,%rdx), %rdx		/* g.m (a gate is open: never nil) */
-	movq	UD_RT_OFF_M_G0(%r12), %rsi
-	movq	(%rdx,%rsi), %rdx		/* m.g0 */
+	LOAD_G0	%rdx, %rsi			/* a gate is open: g.m is set */
 	movq	UD_RT_OFF_G_SCHED_SP(%r12), %rsi
 	movq	(%rdx,%rsi), %rdi		/* g0.sched.sp */
 	movq	UD_RT_OFF_G_STACK_LO(%r12), %rsi
@@ -171,10 +185,7 @@ ud_tramp_callback_return:
 .Lslow:
 	movq	%rsp, %r13			/* the goroutine's sp, kept by the C callee */
 	.cfi_def_cfa_register %r13
-	movq	UD_RT_OFF_G_M(%r12), %rdx
-	movq	(%r14,%rdx), %rdx		/* g.m */
-	movq	UD_RT_OFF_M_G0(%r12), %rsi
-	movq	(%rdx,%rsi), %rdx		/* m.g0 */
+	LOAD_G0	%rdx, %rsi
 	movq	UD_RT_OFF_G_SCHED_SP(%r12), %rsi
 	movq	(%rdx,%rsi), %rdx		/* g0.sched.sp */
 	subq	$256, %rdx
@@ -215,14 +226,7 @@ ud_tramp_callback_return:
 	.p2align 4
 ud_tramp_callback_enter:
 	.cfi_startproc
-	movq	UD_RT_OFF_G_M(%r12), %rdx
-	movq	(%r14,%rdx), %rdx		/* g.m */
-	testq	%rdx, %rdx
-	jz	1f
-	movq	UD_RT_OFF_M_G0(%r12), %rsi
-	movq	(%rdx,%rsi), %rdx		/* m.g0 */
-	testq	%rdx, %rdx
-	jz	1f
+	LOAD_G0	%rdx, %rsi, 1f
 	movq	UD_RT_OFF_G_SCHED_SP(%r12), %rsi
 	movq	(%rdx,%rsi), %rcx		/* g0.sched.sp: the C stack */
 	testq	%rcx, %rcx
@@ -374,14 +378,7 @@ ud_tramp_exit:
 	leaq	ud_exit_stack_top(%rip), %rdx
 	testq	%r14, %r14
 	jz	3f
-	movq	UD_RT_OFF_G_M(%r12), %rsi
-	movq	(%r14,%rsi), %rsi		/* g.m */
-	testq	%rsi, %rsi
-	jz	3f
-	movq	UD_RT_OFF_M_G0(%r12), %rdi
-	movq	(%rsi,%rdi), %rsi		/* m.g0 */
-	testq	%rsi, %rsi
-	jz	3f
+	LOAD_G0	%rsi, %rdi, 3f
 	movq	UD_RT_OFF_G_STACK_LO(%r12), %rdi
 	movq	(%rsi,%rdi), %r8		/* g0.stack.lo */
 	movq	UD_RT_OFF_G_STACK_HI(%r12), %rdi
