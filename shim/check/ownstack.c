@@ -2,8 +2,6 @@
 #include "ownstack.h"
 
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 
@@ -18,14 +16,12 @@ static uint64_t next;
 static uint64_t free_head;
 static int lock;
 
-bool ud_ownstack_init(char *why, unsigned long cap) {
+int ud_ownstack_init(void) {
   if (ud_ownstack_len != 0)
-    return true;
+    return 0;
   struct rlimit as;
-  if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
-    snprintf(why, cap, "the address space is limited (RLIMIT_AS)");
-    return false;
-  }
+  if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+    return -1;
   /* Largest first: with strict overcommit MAP_NORESERVE is not honoured. */
   static const size_t sizes[] = {1ul << 30, 256ul << 20, 64ul << 20};
   int err = 0;
@@ -39,10 +35,9 @@ bool ud_ownstack_init(char *why, unsigned long cap) {
     next = (uint64_t)(uintptr_t)m;
     ud_ownstack_lo = next;
     __atomic_store_n(&ud_ownstack_len, sizes[i], __ATOMIC_RELEASE);
-    return true;
+    return 0;
   }
-  snprintf(why, cap, "cannot map a region for them: %s", strerror(err));
-  return false;
+  return err;
 }
 
 uint64_t ud_ownstack_alloc(void) {

@@ -41,9 +41,10 @@ enum { UD_OWNSTACK_PAGE = 4096 };
  * before it is mapped). Read by the trampolines. */
 extern uint64_t ud_ownstack_lo, ud_ownstack_len;
 
-/* At start-up, once per process (any thread, before the first runtime's
- * hooks): maps the region. False, with why, when it cannot. */
-bool ud_ownstack_init(char *why, unsigned long cap);
+/* At start-up, once per process (before the first runtime's hooks): maps
+ * the region. 0, or why not: -1 when the address space is limited, else
+ * mmap's errno. */
+int ud_ownstack_init(void);
 
 static inline bool ud_ownstack_owns(uint64_t lo) {
   return lo - ud_ownstack_lo < ud_ownstack_len;

@@ -80,10 +80,15 @@ ud_rt *ud_rt_attach(ud_image *img, const char *path, uint64_t bias, bool library
   ud_image_release_dwarf(img);
   if (ud_hook_quarantines(rt) && opt->own_small_stacks) {
     char own_why[256] = "";
+    int e;
     if (!ud_sites_find_stacks(img, tab, &rt->stacks))
       snprintf(own_why, sizeof own_why, "%s", rt->stacks.error);
-    else if (ud_ownstack_init(own_why, sizeof own_why))
+    else if ((e = ud_ownstack_init()) == 0)
       rt->own_stacks = true;
+    else if (e < 0)
+      snprintf(own_why, sizeof own_why, "the address space is limited (RLIMIT_AS)");
+    else
+      snprintf(own_why, sizeof own_why, "cannot map a region for them: %s", strerror(e));
     if (!rt->own_stacks)
       ud_log("2 KiB stacks stay on the runtime's shared pages in %s (own_small_stacks): %s",
              rt->path, own_why);
