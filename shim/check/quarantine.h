@@ -71,10 +71,6 @@ extern __thread uint64_t ud_quarantine_armed_lo __attribute__((tls_model("initia
 void ud_quarantine_arm(const ud_rt *rt, const ud_gview *gv, uint64_t newsize, bool growth,
                        const ud_gate_entry *gate);
 
-/* From ud_tramp_stackfree (entry.h): copystack frees [lo, hi). Returns
- * the range the runtime is to free instead ({0, 0}: nothing, the stack is
- * held, or it was the shim's own and went back to it). */
-
 /* Checks every held stack (at exit): a report for the first one written. */
 void ud_quarantine_check_all(void);
 

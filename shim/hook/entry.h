@@ -29,8 +29,9 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
                            uint64_t rbp);
 
 /* The CALL runtime.stackfree in copystack (quarantine=1): the stack
- * [lo, hi) it left, armed by ud_on_copystack; the range to free instead
- * (check/quarantine.h). */
+ * [lo, hi) it left, armed by ud_on_copystack. Returns the range the
+ * runtime is to free instead ({0, 0}: nothing, the stack is held, or it
+ * was the shim's own and went back to it; check/quarantine.h). */
 ud_stack_range ud_quarantine_take(ud_rt *rt, uint64_t lo, uint64_t hi);
 
 /* Every CALL runtime.stackalloc and stackfree (own_small_stacks=1): a

@@ -124,8 +124,8 @@ static void result(ud_out *o, const ud_report *r, uint32_t count) {
              r->x_callee, slot);
   ud_out_str(o, ",\"locations\":[");
   const ud_report_frame *go = NULL; /* no gate frame: the first Go frame with a line */
-  for (int32_t i = 0; !r->gate_func[0] && i < r->go_stack_n && i < UD_REPORT_MAX_FRAMES; i++)
-    if (r->go_stack[i].file[0] && go == NULL)
+  for (int32_t i = 0; !r->gate_func[0] && go == NULL && i < r->go_stack_n && i < UD_REPORT_MAX_FRAMES; i++)
+    if (r->go_stack[i].file[0])
       go = &r->go_stack[i];
   if (go != NULL) {
     ud_out_init_mem(&m, msg, sizeof msg);

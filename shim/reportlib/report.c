@@ -359,13 +359,20 @@ const char *ud_report_basename(const char *path) {
   return s ? s + 1 : path;
 }
 
+/* A g field by name: "g.syscallsp"; a field of the M's g0 is named from
+ * the M already ("m.g0.sched.sp"). */
+static void put_g_field(ud_out *o, const char *name) {
+  if (strncmp(name, "m.", 2) == 0)
+    ud_out_str(o, name);
+  else
+    ud_out_fmt(o, "g.%s", name);
+}
+
 void ud_report_slot_label(const ud_report *r, char *buf, size_t cap) {
   ud_out o;
   ud_out_init_mem(&o, buf, cap);
-  if (r->slot_kind == UD_RSLOT_G && strncmp(r->slot_name, "m.", 2) == 0)
-    ud_out_str(&o, r->slot_name); /* a field of the M's g0: named from the M */
-  else if (r->slot_kind == UD_RSLOT_G)
-    ud_out_fmt(&o, "g.%s", r->slot_name[0] ? r->slot_name : "?");
+  if (r->slot_kind == UD_RSLOT_G)
+    put_g_field(&o, r->slot_name[0] ? r->slot_name : "?");
   else if (r->slot_kind == UD_RSLOT_STACK_WORD)
     ud_out_fmt(&o, "%s+%d", r->old_frame_func[0] ? r->old_frame_func : "?", r->old_frame_off);
   else if (r->slot_name[0])
@@ -385,10 +392,8 @@ void ud_report_signature(const ud_report *r, char *buf, size_t cap) {
   ud_out_fmt(&o, "%s|%s|", ud_kind_name(r->kind), r->gate_func);
   /* A frame slot by its offset, not its name: the name needs DWARF, which
    * one build of a program may have and another (go test's) not. */
-  if (r->slot_kind == UD_RSLOT_G && strncmp(r->slot_name, "m.", 2) == 0)
-    ud_out_str(&o, r->slot_name);
-  else if (r->slot_kind == UD_RSLOT_G)
-    ud_out_fmt(&o, "g.%s", r->slot_name);
+  if (r->slot_kind == UD_RSLOT_G)
+    put_g_field(&o, r->slot_name);
   else if (r->slot_kind == UD_RSLOT_STACK_WORD) { /* the frame that held the word */
     ud_out_fmt(&o, "%s@%s+%d", ud_rslot_name(r->slot_kind), r->old_frame_func, r->old_frame_off);
     if (r->access != UD_ACCESS_NONE) /* a read and a write of it are two defects */
