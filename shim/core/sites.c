@@ -116,28 +116,21 @@ bool ud_sites_find_stacks(const ud_image *img, const ud_pclntab *tab, ud_stack_s
   }
   out->alloc_entry = fa.entry;
   out->free_entry = ff.entry;
-  ud_call_site buf[512], *calls;
   /* A sanitizer build registers each stack with the sanitizer inside
-   * stackalloc and stackfree; a stack the shim serves would skip that. */
-  static const char *const sanitizer_hooks[] = {"runtime.racemalloc", "runtime.msanmalloc",
-                                                "runtime.asanunpoison"};
-  size_t nc = 0;
-  ud_err err0 = {0};
-  for (size_t h = 0; h < sizeof sanitizer_hooks / sizeof sanitizer_hooks[0] && !out->error[0]; h++) {
+   * stackalloc and stackfree; a stack the shim serves would skip that.
+   * Those calls are looked for in stackalloc's own, below: racemalloc is
+   * inlined there, leaving its call of racecall (the race runtime's
+   * entry); msanmalloc and asanunpoison are called. */
+  enum { NHOOKS = 4 };
+  static const char *const sanitizer_hooks[NHOOKS] = {"runtime.racemalloc", "runtime.racecall",
+                                                      "runtime.msanmalloc", "runtime.asanunpoison"};
+  uint64_t hook_entry[NHOOKS] = {0};
+  for (size_t h = 0; h < NHOOKS; h++) {
     ud_func sf;
-    if (!ud_pclntab_func_by_name(tab, sanitizer_hooks[h], &sf) ||
-        ud_x86_calls_any(img, fa.entry, fa.end, buf, sizeof buf / sizeof buf[0], &calls, &nc,
-                         &err0) != UD_OK)
-      continue;
-    for (size_t k = 0; k < nc; k++)
-      if (calls[k].target == sf.entry)
-        snprintf(out->error, sizeof out->error,
-                 "runtime.stackalloc calls %s (a -race, -msan or -asan build)", sanitizer_hooks[h]);
-    if (calls != buf)
-      free(calls);
+    if (ud_pclntab_func_by_name(tab, sanitizer_hooks[h], &sf))
+      hook_entry[h] = sf.entry;
   }
-  if (out->error[0])
-    return false;
+  ud_call_site buf[512], *calls;
   size_t nfunc = ud_pclntab_nfuncs(tab);
   for (size_t i = 0; i < nfunc && !out->error[0]; i++) {
     ud_func f;
@@ -152,6 +145,12 @@ bool ud_sites_find_stacks(const ud_image *img, const ud_pclntab *tab, ud_stack_s
       break;
     }
     for (size_t k = 0; k < n && !out->error[0]; k++) {
+      for (size_t h = 0; h < NHOOKS && f.entry == fa.entry; h++)
+        if (hook_entry[h] != 0 && calls[k].target == hook_entry[h])
+          snprintf(out->error, sizeof out->error,
+                   "runtime.stackalloc calls %s (a -race, -msan or -asan build)", sanitizer_hooks[h]);
+      if (out->error[0])
+        break;
       if (calls[k].target == fa.entry)
         add_stack_site(img, &calls[k], "runtime.stackalloc", ud_func_name(&f), out->alloc, &out->nalloc, out);
       else if (calls[k].target == ff.entry)

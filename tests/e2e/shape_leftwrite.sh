@@ -21,7 +21,12 @@
 #   - the stock cgo's build with quarantine=1, both ways: right results, no
 #     report, stacks quarantined and protected (counted), 2 KiB stacks
 #     served from the shim's pages (counted);
-#   - the default options (quarantine=0): no report (the check is opt-in).
+#   - the default options (quarantine=0): no report (the check is opt-in);
+#   - a -race build of the stock program (cur only: its race runtime is a
+#     build of its own) under quarantine=1: 2 KiB stacks stay on the
+#     runtime's pages, with the one line naming the race runtime's call in
+#     stackalloc (its stacks must be registered with TSan), right results,
+#     no report, no race.
 # Toolchains: cur and 123 by default, all six with UNDEAD_LONG=1.
 set -uo pipefail
 . "$(dirname "$0")/../lib/common.sh"
@@ -105,4 +110,16 @@ check() {
     fail "$tc: default options: expected the program's own failure and no report (exit $rc)"
 }
 
+race() {
+  local tc=$1 bin work=$UNDEAD_WORK/shape_leftwrite/$tc rc
+  bin=$(gobuild "$tc" stock-race tests/go/leftwrite -race) || fail "$tc: -race build"
+  UNDEAD_OPTIONS=quarantine=1:verbosity=1 LD_PRELOAD=$UNDEAD_SO "$bin" >"$work/race.out" 2>&1; rc=$?
+  [ "$rc" = 0 ] && grep -q 'all results right' "$work/race.out" || fail "$tc: -race under quarantine=1: exit $rc: $(tail -3 "$work/race.out")"
+  ! grep -qE 'ERROR: undead|WARNING: DATA RACE' "$work/race.out" || fail "$tc: -race under quarantine=1: a report"
+  grep -q "^undead: 2 KiB stacks stay on the runtime's shared pages in .* (own_small_stacks): runtime.stackalloc calls runtime.race" "$work/race.out" ||
+    fail "$tc: -race: own_small_stacks did not stay off: $(grep '^undead' "$work/race.out" | head -2)"
+  echo "$tc: -race, quarantine=1: right results, no report; $(grep -o 'runtime.stackalloc calls [^ ]*' "$work/race.out")"
+}
+
 per_toolchain "left stack written after a callback moved it" check $tcs
+case " $(echo $tcs) " in *" cur "*) per_toolchain "a -race build under the quarantine" race cur ;; esac
