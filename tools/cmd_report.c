@@ -338,8 +338,9 @@ static void print_time(FILE *out, int64_t ns) {
 }
 
 /* What the processes that wrote counts checked; a warning when they
- * checked nothing at all (a clean run that proves nothing), a note when no
- * relocation was checked. */
+ * checked nothing at all (a clean run that proves nothing: a report, such
+ * as a longjmp's before any callback returned, is not that), a note when
+ * no relocation was checked. */
 static void checked_text(const reader *rd, FILE *out) {
   if (rd->counted == 0)
     return;
@@ -349,6 +350,8 @@ static void checked_text(const reader *rd, FILE *out) {
   ud_counts_render_words(&rd->checked, &o);
   fprintf(out, "undead: checked in %zu process%s: %.*s\n", rd->counted, rd->counted == 1 ? "" : "es",
           (int)o.len, buf);
+  if (rd->checked.reports != 0)
+    return;
   if (rd->checked.gate_returns == 0 && rd->checked.relocations == 0)
     fprintf(out, "undead: warning: nothing was exercised: no callback from C into Go returned into "
                  "a gate, so no check ran\n");

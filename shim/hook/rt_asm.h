@@ -33,6 +33,12 @@
 #define UD_COUNTS_CALLBACKS 0
 #define UD_COUNTS_GATE_RETURNS 8
 
+/* check/longjmp.h's ud_callbacks_open: the depth at 0, then one record of
+ * 32 bytes per open callback from 16 (rt, g, csp at +0, +8, +16). */
+#define UD_CALLBACKS_OPEN_MAX 8
+#define UD_CALLBACK_RECORD_SHIFT 5
+#define UD_CALLBACKS_OPEN_AT 16
+
 /* runtime/stack.go, the same in every release from 1.19: stackguard0
  * values at or above stackPoisonMin are the runtime's requests
  * (stackPreempt, stackFork, stackForceMove); stackForceMove makes the next

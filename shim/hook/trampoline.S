@@ -86,6 +86,60 @@
 	.endif
 	.endm
 
+/* This thread's record of the callbacks from C open on it
+ * (check/longjmp.h): pushed at the callback's entry with (rt, g, the C
+ * stack pointer in %rcx), popped when it returns. A record of the same
+ * goroutine whose C stack pointer is not above the new one was left by a
+ * callback a panic unwound: the new one replaces it. Beyond
+ * UD_CALLBACKS_OPEN_MAX only the depth is counted. Uses %r8-%r10 (free at
+ * both calls: Go keeps nothing but g, SP and BP across them, and
+ * reentersyscall takes its arguments in %rax, %rbx, %rcx). */
+	.macro OPEN_CALLBACK
+	movq	ud_callbacks_open_tls@gottpoff(%rip), %r8
+	movq	%fs:(%r8), %r9			/* depth */
+	testq	%r9, %r9
+	jz	11f
+	cmpq	$UD_CALLBACKS_OPEN_MAX, %r9
+	ja	12f
+	movq	%r9, %r10
+	shlq	$UD_CALLBACK_RECORD_SHIFT, %r10	/* the top record: at[depth - 1] */
+	cmpq	%r12, %fs:(UD_CALLBACKS_OPEN_AT - 32)(%r8,%r10)	/* top.rt */
+	jne	11f
+	cmpq	%r14, %fs:(UD_CALLBACKS_OPEN_AT - 24)(%r8,%r10)	/* top.g */
+	jne	11f
+	cmpq	%rcx, %fs:(UD_CALLBACKS_OPEN_AT - 16)(%r8,%r10)	/* top.csp */
+	ja	11f				/* an outer callback: above */
+	subq	$1, %r9				/* left by a panic: replaced */
+11:	cmpq	$UD_CALLBACKS_OPEN_MAX, %r9
+	jae	12f
+	movq	%r9, %r10
+	shlq	$UD_CALLBACK_RECORD_SHIFT, %r10	/* the new one: at[depth] */
+	movq	%r12, %fs:UD_CALLBACKS_OPEN_AT(%r8,%r10)
+	movq	%r14, %fs:(UD_CALLBACKS_OPEN_AT + 8)(%r8,%r10)
+	movq	%rcx, %fs:(UD_CALLBACKS_OPEN_AT + 16)(%r8,%r10)
+12:	addq	$1, %r9
+	movq	%r9, %fs:(%r8)
+	.endm
+
+/* Pops the record OPEN_CALLBACK pushed, when it is this callback's. */
+	.macro CLOSE_CALLBACK
+	movq	ud_callbacks_open_tls@gottpoff(%rip), %r8
+	movq	%fs:(%r8), %r9
+	testq	%r9, %r9
+	jz	14f
+	cmpq	$UD_CALLBACKS_OPEN_MAX, %r9
+	ja	13f
+	movq	%r9, %r10
+	shlq	$UD_CALLBACK_RECORD_SHIFT, %r10
+	cmpq	%r12, %fs:(UD_CALLBACKS_OPEN_AT - 32)(%r8,%r10)
+	jne	14f
+	cmpq	%r14, %fs:(UD_CALLBACKS_OPEN_AT - 24)(%r8,%r10)
+	jne	14f
+13:	subq	$1, %r9
+	movq	%r9, %fs:(%r8)
+14:
+	.endm
+
 	.text
 
 /* CALL runtime.copystack sites (newstack, shrinkstack). copystack always
@@ -144,6 +198,7 @@ ud_tramp_copystack:
 	.p2align 4
 ud_tramp_callback_return:
 	.cfi_startproc
+	CLOSE_CALLBACK
 	cmpq	$0, ud_history_count(%rip)
 	jne	.Lslow
 	cmpq	UD_RT_GATE0_X(%r12), %rax
@@ -231,6 +286,7 @@ ud_tramp_callback_enter:
 	movq	(%rdx,%rsi), %rcx		/* g0.sched.sp: the C stack */
 	testq	%rcx, %rcx
 	jz	1f
+	OPEN_CALLBACK
 	movq	UD_RT_OFF_G_STACK_LO(%r12), %rsi
 	cmpq	(%rdx,%rsi), %rcx
 	jbe	2f				/* sp <= lo */

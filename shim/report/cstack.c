@@ -1,6 +1,7 @@
 #define UNW_LOCAL_ONLY
 #include "cstack.h"
 
+
 #include <libunwind.h>
 #include <link.h>
 #include <string.h>
@@ -80,4 +81,27 @@ int ud_cstack_capture_at(const ud_pclntab *tab, uint64_t bias, void *ucontext,
   if (unw_init_local2(&cur, (unw_context_t *)ucontext, UNW_INIT_SIGNAL_FRAME) != 0)
     return 0;
   return capture(&cur, true, false, tab, bias, out, cap);
+}
+
+void ud_cstack_name_pc(const ud_pclntab *tab, uint64_t bias, uint64_t pc, char *out, size_t cap) {
+  ud_report_frame fr;
+  memset(&fr, 0, sizeof fr);
+  ud_symbolize_go(tab, bias, pc, 0, &fr);
+  if (fr.func[0] != '\0') {
+    if (fr.file[0] != '\0')
+      ud_str_fmt(out, cap, "%s (%s:%d)", fr.func, ud_report_basename(fr.file), fr.line);
+    else
+      ud_str_fmt(out, cap, "%s", fr.func);
+    return;
+  }
+  /* libunwind's local accessor names an address from the ELF symbol
+   * table of the object mapped there, as it names a frame */
+  unw_accessors_t *acc = unw_get_accessors(unw_local_addr_space);
+  char name[128];
+  unw_word_t off = 0;
+  if (acc != NULL && acc->get_proc_name != NULL &&
+      acc->get_proc_name(unw_local_addr_space, (unw_word_t)pc, name, sizeof name, &off, NULL) == 0)
+    ud_str_fmt(out, cap, "%.127s+%#lx", name, (unsigned long)off);
+  else
+    ud_str_fmt(out, cap, "%#llx", (unsigned long long)pc);
 }

@@ -4,6 +4,7 @@
 #ifndef UNDEAD_CSTACK_H
 #define UNDEAD_CSTACK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pclntab.h"
@@ -21,5 +22,10 @@ int ud_cstack_capture(const ud_pclntab *tab, uint64_t bias, ud_report_frame *out
  * ucontext_t): the first frame is the interrupted instruction's. */
 int ud_cstack_capture_at(const ud_pclntab *tab, uint64_t bias, void *ucontext,
                          ud_report_frame *out, int cap);
+
+/* Names the code at pc (not a return address) in out: a Go function of
+ * tab's image, else the symbol of the object mapped there ("func+0x12"),
+ * else the address. */
+void ud_cstack_name_pc(const ud_pclntab *tab, uint64_t bias, uint64_t pc, char *out, size_t cap);
 
 #endif

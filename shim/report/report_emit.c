@@ -238,6 +238,10 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
     ud_str_fmt(r->slot_name, sizeof r->slot_name, "asmcgocall's saved %s",
                v->word_is_depth ? "depth" : "SP");
     r->slot_addr = v->word_at;
+  } else if (v->kind == UD_KIND_LONGJMP_OVER_CALLBACK) {
+    r->slot_kind = UD_RSLOT_JMP_BUF;
+    ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
+    r->slot_addr = v->jmp_buf_at;
   } else {
     r->slot_kind = UD_RSLOT_G;
     ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
@@ -324,6 +328,18 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
                (unsigned long long)v->old_hi, ud_trigger_words(v->trigger),
                v->trigger == UD_TRIGGER_CALLBACK_ENTRY ? ", before Go code runs"
                                                        : ", before C code runs");
+  } else if (v->kind == UD_KIND_LONGJMP_OVER_CALLBACK) {
+    /* the C stack's first frame outside the shim called longjmp */
+    char land[192];
+    ud_cstack_name_pc(rt->tab, rt->bias, v->jmp_pc, land, sizeof land);
+    const char *from = r->c_stack_n > 0 ? r->c_stack[0].func : "C code";
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "longjmp over a Go callback: %s is jumping to SP %#llx (pc %s, the jmp_buf at %#llx), "
+               "above the C stack pointer %#llx at which C called back into goroutine %lld, whose "
+               "callback is still open: its Go frames would never return; found at the longjmp, "
+               "before it jumps",
+               from, (unsigned long long)v->value, land, (unsigned long long)v->jmp_buf_at,
+               (unsigned long long)v->old_lo, (long long)r->goid);
   } else if (v->kind == UD_KIND_MOVE_IN_SYSCALL) {
     ud_report_frame mover, call;
     ud_symbolize_go(rt->tab, rt->bias, v->mover_pc, 1, &mover);

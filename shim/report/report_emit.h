@@ -49,6 +49,10 @@ typedef struct ud_violation {
   uint64_t word;               /* what it holds */
   bool word_is_depth;          /* read as the depth below g.stack.hi (else as the SP) */
   uint64_t resume_want;        /* where the gate's return address Y is (0: not found) */
+  /* longjmp-over-callback (value: the SP the jump restores; old_lo the C
+   * stack pointer the open callback came from, old_hi m.g0.stack.hi) */
+  uint64_t jmp_buf_at;         /* the jmp_buf */
+  uint64_t jmp_pc;             /* where the jump lands (the setjmp's return) */
 } ud_violation;
 
 /* Writes the report; returns only if the program is to go on

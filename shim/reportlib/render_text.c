@@ -221,6 +221,30 @@ static void system_stack_bounds(const ud_report *r, ud_out *o, pen *p) {
              (unsigned long long)r->new_hi, ud_trigger_words(r->trigger));
 }
 
+/* A longjmp over an open callback (longjmp-over-callback): where the jump
+ * goes and the callback it would abandon. */
+static void jump_target(const ud_report *r, ud_out *o, pen *p) {
+  ansi(p, BLUE);
+  ud_out_str(o, "Slot: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "the stack pointer the jmp_buf at 0x%llx restores\n", (unsigned long long)r->slot_addr);
+  ansi(p, BLUE);
+  ud_out_str(o, "Value: ");
+  ansi(p, RESET);
+  ansi(p, GREEN);
+  ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
+  ansi(p, RESET);
+  ud_out_fmt(o, " is in %s\n", ud_region_words(r->points_to));
+  ansi(p, BLUE);
+  ud_out_str(o, "Stacks: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "C called back into Go at SP 0x%llx on the system stack (top 0x%llx, "
+                "m.g0.stack.hi); the goroutine's [0x%llx, 0x%llx) holds the callback's frames, "
+                "below the gate frames of the C calls that called back\n",
+             (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
+             (unsigned long long)r->new_lo, (unsigned long long)r->new_hi);
+}
+
 /* An access to a held left stack, caught by its protection
  * (left-stack-access): what it did, where, the code that did it, the frame
  * the address belonged to, the two stacks. */
@@ -265,7 +289,8 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   ud_out_fmt(&m, "'%s'", slot);
 
   ansi(&p, RED);
-  if (r->gate_func[0] || r->kind != UD_KIND_STALE_SYSTEM_STACK)
+  if (r->gate_func[0] ||
+      (r->kind != UD_KIND_STALE_SYSTEM_STACK && r->kind != UD_KIND_LONGJMP_OVER_CALLBACK))
     ud_out_fmt(o, "==%d==ERROR: undead: %s in %s frame (goroutine %lld) during %s\n", r->pid,
                ud_kind_words(r->kind), r->gate_func[0] ? r->gate_func : "?", (long long)r->goid,
                ud_trigger_words(r->trigger));
@@ -289,6 +314,10 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
     system_stack_bounds(r, o, &p);
     goto stacks;
   }
+  if (r->kind == UD_KIND_LONGJMP_OVER_CALLBACK && !r->gate_func[0]) {
+    jump_target(r, o, &p);
+    goto stacks;
+  }
   ansi(&p, BLUE);
   ud_out_fmt(o, "The gate frame: %s (gate depth %d)\n", r->gate_func, r->gate_depth);
   ansi(&p, RESET);
@@ -308,6 +337,10 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   }
   if (r->slot_kind == UD_RSLOT_SYSTEM_WORD) {
     resume_word(r, o, &p);
+    goto stacks;
+  }
+  if (r->slot_kind == UD_RSLOT_JMP_BUF) {
+    jump_target(r, o, &p);
     goto stacks;
   }
   picture(r, o, quoted);
@@ -390,7 +423,11 @@ void ud_report_render_summary(const ud_report *r, ud_out *o) {
   ud_report_slot_label(r, slot, sizeof slot);
   bool was_escaping = o->escape;
   o->escape = true;
-  if (r->kind == UD_KIND_STALE_SYSTEM_STACK)
+  if (r->kind == UD_KIND_LONGJMP_OVER_CALLBACK)
+    ud_out_fmt(o, "SUMMARY: undead: %s in %s: %s 0x%llx above the open callback's C SP 0x%llx\n",
+               ud_kind_name(r->kind), r->gate_func[0] ? r->gate_func : "a callback from C", slot,
+               (unsigned long long)r->value, (unsigned long long)r->old_lo);
+  else if (r->kind == UD_KIND_STALE_SYSTEM_STACK)
     ud_out_fmt(o, "SUMMARY: undead: %s in %s: %s 0x%llx outside m.g0.stack [0x%llx, 0x%llx]\n",
                ud_kind_name(r->kind), r->gate_func[0] ? r->gate_func : "a callback from C", slot,
                (unsigned long long)r->value, (unsigned long long)r->old_lo,

@@ -97,6 +97,17 @@
     "coroutine, swapcontext, a fiber, a signal stack), and the runtime did not update them: its " \
     "overflow checks on that stack are made against another one, so it throws \"morestack on g0\" " \
     "or overflows the C stack unchecked.",                                                         \
+    false)                                                                                         \
+  X(UD_KIND_LONGJMP_OVER_CALLBACK, "longjmp-over-callback", "longjmp over a Go callback",          \
+    "LongjmpOverCallback",                                                                         \
+    "C code longjmps to a point set before it called back into Go, over the callback's Go frames", \
+    "C code called longjmp (or siglongjmp) with a jmp_buf set before it called back into Go: the " \
+    "jump goes back over the callback's Go frames, which then never return. Go does not support "  \
+    "this (Go issue 63829): the goroutine stays locked to the thread with its system-call state "   \
+    "describing the abandoned frames, and the runtime throws \"exitsyscall: syscall frame is no "  \
+    "longer valid\" when the outer C call returns, or corrupts its state later. A longjmp must "    \
+    "stay inside one C call that does not call back into Go (a Lua error raised from C code called " \
+    "by a Go function, for example, must not cross it). undead checks the jump before it is made.", \
     false)
 
 /* When the check ran. X(id, name, words) */
@@ -107,7 +118,8 @@
   X(UD_TRIGGER_CALLBACK_ENTRY, "callback-entry", "callback entry")                                \
   X(UD_TRIGGER_QUARANTINE_RELEASE, "quarantine-release", "release of a quarantined stack")        \
   X(UD_TRIGGER_EXIT, "exit", "process exit")                                                      \
-  X(UD_TRIGGER_ACCESS, "access", "access to the held stack")
+  X(UD_TRIGGER_ACCESS, "access", "access to the held stack")                                      \
+  X(UD_TRIGGER_LONGJMP, "longjmp", "longjmp")
 
 /* Where the stale value points. X(id, name, words, summary_words, own)
  *   words          the text report ("points into <words>")
@@ -124,7 +136,10 @@
     "memory outside the goroutine's stacks", false)                                                \
   X(UD_REGION_OUTSIDE_SYSTEM_STACK, "outside-system-stack",                                        \
     "memory outside the system stack bounds the runtime keeps for this thread (m.g0.stack)",       \
-    "memory outside the thread's system stack bounds", false)
+    "memory outside the thread's system stack bounds", false)                                      \
+  X(UD_REGION_ABOVE_CALLBACK, "above-callback",                                                    \
+    "the C frames that called back into Go, above the open callback (m.g0.sched.sp)",             \
+    "C frames above an open callback", false)
 
 /* What the slot is. X(id, name) */
 #define UD_FOR_EACH_SLOT_KIND(X)                                                                   \
@@ -132,7 +147,8 @@
   X(UD_RSLOT_LOCAL, "local") /* a local slot of the gate frame */                                  \
   X(UD_RSLOT_G, "g")         /* a field of a g (g.syscallsp, g.syscallbp, m.g0.sched.sp) */   \
   X(UD_RSLOT_STACK_WORD, "stack-word") /* a word of a stack the goroutine left */         \
-  X(UD_RSLOT_SYSTEM_WORD, "system-stack-word") /* a word the runtime saved on g0's stack */
+  X(UD_RSLOT_SYSTEM_WORD, "system-stack-word") /* a word the runtime saved on g0's stack */     \
+  X(UD_RSLOT_JMP_BUF, "jmp-buf") /* the stack pointer a C jmp_buf holds */
 
 /* What an access to a left stack did (left-stack-access: the fault's error
  * code). X(id, name, noun, verb)

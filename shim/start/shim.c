@@ -45,6 +45,7 @@
 #include "history.h"
 #include "quarantine.h"
 #include "log.h"
+#include "longjmp_next.h"
 #include "report_out.h"
 #include "report_emit.h"
 
@@ -81,6 +82,8 @@ static void start(void) {
   }
   ud_cstack_init();
   ud_counts_init();
+  if (!ud_longjmp_start(ud_shim.opt.check_longjmp, why, sizeof why))
+    ud_log("longjmp is not checked: %s", why);
   if (!ud_history_init()) {
     ud_log("disabled: out of memory");
     return;

@@ -4,8 +4,9 @@
 # runtime.exit, copystack's stackfree under quarantine=1, every stackalloc
 # and stackfree under own_small_stacks=1), and from the
 # SIGSEGV handler the quarantine installs (check/fault.h: it runs at every
-# fault of the process, Go's nil-dereference panics included), no code of libundead.so reaches an allocator, a mutex, a
-# once-call or the loader's lock. Read from the machine code of the built
+# fault of the process, Go's nil-dereference panics included) and from the
+# longjmp interposers (check/longjmp.h), no code of libundead.so reaches an
+# allocator, a mutex, a once-call or the loader's lock. Read from the machine code of the built
 # library (objdump): every call, tail jump and address taken of a function
 # (a callback passed on) is an edge; the walk starts at the trampolines and
 # stops at ud_emit and ud_emit_left_stack_write, the reports (README "Reports": it runs once per (gate,
@@ -21,8 +22,11 @@ objdump -d --no-show-raw-insn "$so" > "$UNDEAD_WORK/hotpath.dis" || fail "objdum
 python3 - "$UNDEAD_WORK/hotpath.dis" <<'PY'
 import re, sys
 entries = ["ud_tramp_copystack", "ud_tramp_callback_return", "ud_tramp_callback_move", "ud_tramp_exit",
-           "ud_tramp_stackfree", "ud_tramp_stackalloc", "ud_tramp_callback_enter", "ud_fault_handler"]
-boundary = {"ud_emit", "ud_emit_left_stack_write"}
+           "ud_tramp_stackfree", "ud_tramp_stackalloc", "ud_tramp_callback_enter", "ud_fault_handler",
+           "longjmp", "_longjmp", "siglongjmp", "__longjmp_chk"]
+# ud_jump_resolve looks the next longjmp up: called only by a jump made
+# before the shim's constructor ran (start-up resolves all four).
+boundary = {"ud_emit", "ud_emit_left_stack_write", "ud_jump_resolve"}
 forbidden = re.compile(r"^(malloc|calloc|realloc|free|posix_memalign|aligned_alloc|memalign|valloc|"
                        r"ud_alloc|ud_free|je_\w+|\w*jemalloc\w*|pthread_mutex_\w+|pthread_once|"
                        r"pthread_rwlock_\w+|pthread_cond_\w+|pthread_spin_lock|sem_wait|sem_timedwait|"

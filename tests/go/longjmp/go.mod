@@ -1,0 +1,3 @@
+module longjmp
+
+go 1.19
