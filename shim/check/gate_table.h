@@ -18,7 +18,7 @@ enum { UD_GATE_MAX = UD_PROBE_GATES, UD_GATE_MAX_SLOTS = UD_PROBE_SLOTS };
 /* Report-once keys beyond the slots: the g fields checked at callback
  * return, a move in a system call, a stale frame pointer. */
 enum { UD_GATE_KEY_SYSCALLSP = UD_GATE_MAX_SLOTS, UD_GATE_KEY_SYSCALLBP, UD_GATE_KEY_MOVE_IN_SYSCALL,
-       UD_GATE_KEY_FRAME_POINTER, UD_GATE_KEY_RESUME_POINT, UD_GATE_NKEYS };
+       UD_GATE_KEY_FRAME_POINTER, UD_GATE_KEY_RESUME_POINT, UD_GATE_KEY_C_ARGUMENT, UD_GATE_NKEYS };
 
 typedef struct ud_gate_slot {
   int32_t sp_off;    /* from the gate frame's SP */

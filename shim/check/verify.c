@@ -231,6 +231,49 @@ static void report_move_in_syscall(const ud_rt *rt, uintptr_t gp, uint64_t ssp, 
   ud_emit(rt->opt, rt, &viol);
 }
 
+/* Shape A of the class (Go issues 10303, 11089): an open cgo call passed C
+ * an address in the goroutine's stack (a uintptr of &x: a pointer argument
+ * makes x escape to the heap), and a callback is moving that stack. The call's argument
+ * block is the argument area of the gate's caller (the cgo wrapper
+ * _Cfunc_F, //go:cgo_unsafe_args: its arguments and results in memory, the
+ * block C's wrapper reads them from and writes the results to): a word
+ * there that points into the stack being left is an address C holds that
+ * the copy will not adjust. Before the copy, each gate frame once. */
+static void check_c_arguments(const ud_rt *rt, frames *fr, const ud_gview *v, uint64_t newsize,
+                              bool growth) {
+  uint64_t lo = v->stack_lo, hi = v->stack_hi;
+  for (size_t k = 0; k < fr->n; k++) {
+    const ud_gate_entry *gi = fr->f[k].gi;
+    uint64_t csp = fr->f[k].sp + (uint64_t)(int64_t)gi->frame_size + 8; /* the caller's SP */
+    if (csp < lo || csp > hi)
+      continue;
+    uint64_t ret = ud_rd64(csp - 8);
+    ud_func fn;
+    int32_t delta, args;
+    if (ret < rt->bias || !ud_pclntab_find_func(rt->tab, ret - rt->bias, &fn) ||
+        !ud_func_spdelta(&fn, ret - rt->bias, &delta) || delta < 0 ||
+        (args = ud_func_args(&fn)) <= 0 || args > 1024)
+      continue;
+    uint64_t block = csp + (uint64_t)delta + 8; /* the caller's argument area */
+    for (uint64_t at = block; at + 8 <= block + (uint64_t)args && at + 8 <= hi; at += 8) {
+      uint64_t val = ud_rd64(at);
+      if (!in_range(val, lo, hi) || !confirmed(rt, fr, k) || !ud_gate_claim(gi, UD_GATE_KEY_C_ARGUMENT))
+        continue;
+      ud_violation viol = {
+          .kind = UD_KIND_LEFT_STACK_ARGUMENT,
+          .trigger = growth ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK, .gate = gi,
+          .gate_depth = (int32_t)k + 1, .frame_sp = fr->f[k].sp, .goid = v->goid, .slot = SIZE_MAX,
+          .g_field = ud_func_name(&fn), .c_arg_off = (int32_t)(at - block), .c_arg_at = at,
+          .value = val, .points_to = UD_REGION_OLD_STACK, .stale_lo = lo, .stale_hi = hi,
+          .old_lo = lo, .old_hi = hi, .newsize = newsize, .walk_pc = v->sched_pc,
+          .walk_sp = v->sched_sp, .walk_lo = lo, .walk_hi = hi,
+      };
+      ud_emit(rt->opt, rt, &viol);
+      break;
+    }
+  }
+}
+
 void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) {
   const ud_layout *L = &rt->layout;
   uint64_t ssp = ud_field(gp, L->g_syscallsp);
@@ -293,6 +336,7 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
       ud_emit(rt->opt, rt, &viol);
     }
   }
+  check_c_arguments(rt, &fr, &v, newsize, growth);
 }
 
 /* A g.syscall* word about to be restored that lies outside the stack. */

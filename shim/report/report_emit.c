@@ -238,6 +238,11 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
     ud_str_fmt(r->slot_name, sizeof r->slot_name, "asmcgocall's saved %s",
                v->word_is_depth ? "depth" : "SP");
     r->slot_addr = v->word_at;
+  } else if (v->kind == UD_KIND_LEFT_STACK_ARGUMENT) {
+    r->slot_kind = UD_RSLOT_C_ARG;
+    ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s+%d", v->g_field, v->c_arg_off);
+    r->slot_sp_off = v->c_arg_off;
+    r->slot_addr = v->c_arg_at;
   } else if (v->kind == UD_KIND_LONGJMP_OVER_CALLBACK) {
     r->slot_kind = UD_RSLOT_JMP_BUF;
     ud_str_fmt(r->slot_name, sizeof r->slot_name, "%s", v->g_field);
@@ -328,6 +333,17 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
                (unsigned long long)v->old_hi, ud_trigger_words(v->trigger),
                v->trigger == UD_TRIGGER_CALLBACK_ENTRY ? ", before Go code runs"
                                                        : ", before C code runs");
+  } else if (v->kind == UD_KIND_LEFT_STACK_ARGUMENT) {
+    char owner[200] = "";
+    if (r->old_frame_func[0])
+      ud_str_fmt(owner, sizeof owner, ", in the frame of %s at sp%+d", r->old_frame_func,
+                 r->old_frame_off);
+    ud_str_fmt(r->summary, sizeof r->summary,
+               "C argument into a left stack: word +%d of the argument block of the open C call "
+               "%s holds %#llx, in the stack [%#llx, %#llx) of goroutine %lld%s, which it is "
+               "leaving %s",
+               v->c_arg_off, v->g_field, (unsigned long long)v->value, (unsigned long long)v->old_lo,
+               (unsigned long long)v->old_hi, (long long)r->goid, owner, where);
   } else if (v->kind == UD_KIND_LONGJMP_OVER_CALLBACK) {
     /* the C stack's first frame outside the shim called longjmp */
     char land[192];

@@ -53,6 +53,9 @@ typedef struct ud_violation {
    * stack pointer the open callback came from, old_hi m.g0.stack.hi) */
   uint64_t jmp_buf_at;         /* the jmp_buf */
   uint64_t jmp_pc;             /* where the jump lands (the setjmp's return) */
+  /* left-stack-argument (g_field: the cgo wrapper whose argument block it is) */
+  int32_t c_arg_off;           /* the word's offset in the block */
+  uint64_t c_arg_at;           /* its address */
 } ud_violation;
 
 /* Writes the report; returns only if the program is to go on

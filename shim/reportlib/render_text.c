@@ -245,6 +245,37 @@ static void jump_target(const ud_report *r, ud_out *o, pen *p) {
              (unsigned long long)r->new_lo, (unsigned long long)r->new_hi);
 }
 
+/* A C call's argument into the stack being left (left-stack-argument). */
+static void c_argument(const ud_report *r, ud_out *o, pen *p) {
+  ansi(p, BLUE);
+  ud_out_str(o, "Slot: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "word +%d (address 0x%llx) of the argument block %.*s passes to C\n",
+             r->slot_sp_off, (unsigned long long)r->slot_addr,
+             (int)strcspn(r->slot_name, "+"), r->slot_name);
+  ansi(p, BLUE);
+  ud_out_str(o, "Value: ");
+  ansi(p, RESET);
+  ansi(p, GREEN);
+  ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
+  ansi(p, RESET);
+  ud_out_fmt(o, " points into %s", ud_region_words(r->points_to));
+  if (r->old_hi_off > 0)
+    ud_out_fmt(o, ", %lld (0x%llx) bytes below its top", (long long)r->old_hi_off,
+               (unsigned long long)r->old_hi_off);
+  ud_out_str(o, "\n");
+  if (r->old_frame_func[0])
+    ud_out_fmt(o, "       before the move that address was in the frame of %s, at sp%+d\n",
+               r->old_frame_func, r->old_frame_off);
+  ansi(p, BLUE);
+  ud_out_str(o, "Stacks: ");
+  ansi(p, RESET);
+  ud_out_fmt(o, "old [0x%llx, 0x%llx) %llu bytes -> new stack of %llu bytes (%s)\n",
+             (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
+             (unsigned long long)(r->old_hi - r->old_lo), (unsigned long long)r->newsize,
+             ud_trigger_words(r->trigger));
+}
+
 /* An access to a held left stack, caught by its protection
  * (left-stack-access): what it did, where, the code that did it, the frame
  * the address belonged to, the two stacks. */
@@ -341,6 +372,10 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   }
   if (r->slot_kind == UD_RSLOT_JMP_BUF) {
     jump_target(r, o, &p);
+    goto stacks;
+  }
+  if (r->slot_kind == UD_RSLOT_C_ARG) {
+    c_argument(r, o, &p);
     goto stacks;
   }
   picture(r, o, quoted);

@@ -385,7 +385,8 @@ void ud_report_slot_label(const ud_report *r, char *buf, size_t cap) {
  * (addresses, pids, goroutine ids, the trigger), the directories of the
  * files (they differ between machines and GOROOTs) and the slot's name;
  * what is left names the defect: which slot of which gate frame, between
- * which X and Y lines (a jump: which C function makes it). */
+ * which X and Y lines (a jump: which C function makes it; a C argument:
+ * which word of which wrapper's block). */
 void ud_report_signature(const ud_report *r, char *buf, size_t cap) {
   ud_out o;
   ud_out_init_mem(&o, buf, cap);
@@ -398,6 +399,8 @@ void ud_report_signature(const ud_report *r, char *buf, size_t cap) {
     ud_out_fmt(&o, "%s@%s+%d", ud_rslot_name(r->slot_kind), r->old_frame_func, r->old_frame_off);
     if (r->access != UD_ACCESS_NONE) /* a read and a write of it are two defects */
       ud_out_fmt(&o, ":%s", ud_access_name(r->access));
+  } else if (r->slot_kind == UD_RSLOT_C_ARG) { /* the cgo wrapper and the word's offset */
+    ud_out_fmt(&o, "%s@%s", ud_rslot_name(r->slot_kind), r->slot_name);
   } else if (r->slot_kind == UD_RSLOT_JMP_BUF) { /* the C function that jumps, by name */
     const char *f = r->c_stack_n > 0 ? r->c_stack[0].func : "?";
     ud_out_fmt(&o, "%s@%.*s", ud_rslot_name(r->slot_kind), (int)strcspn(f, "+"), f);

@@ -108,6 +108,18 @@
     "longer valid\" when the outer C call returns, or corrupts its state later. A longjmp must "    \
     "stay inside one C call that does not call back into Go (a Lua error raised from C code called " \
     "by a Go function, for example, must not cross it). undead checks the jump before it is made.", \
+    false)                                                                                         \
+  X(UD_KIND_LEFT_STACK_ARGUMENT, "left-stack-argument", "C argument into a left stack",            \
+    "LeftStackArgument",                                                                           \
+    "An argument of an open C call points into the stack the goroutine is leaving",               \
+    "The goroutine's stack is moving while one of its cgo calls is open (a callback from C is "    \
+    "running), and an argument that call passed to C holds an address in the stack being left: "   \
+    "the address of a Go variable on the stack, passed as a uintptr (C.uintptr_t(uintptr("         \
+    "unsafe.Pointer(&x))) keeps x on the stack, Go issues 10303 and 11089). The copy moves the "   \
+    "variable; C's copy of "                                                                       \
+    "its address is not adjusted, so what C reads or writes through it after the callback "         \
+    "returns goes to freed stack memory, and the program never sees it. The address must point "   \
+    "to memory that does not move (C memory, or a Go pointer the compiler keeps on the heap).",   \
     false)
 
 /* When the check ran. X(id, name, words) */
@@ -148,7 +160,8 @@
   X(UD_RSLOT_G, "g")         /* a field of a g (g.syscallsp, g.syscallbp, m.g0.sched.sp) */   \
   X(UD_RSLOT_STACK_WORD, "stack-word") /* a word of a stack the goroutine left */         \
   X(UD_RSLOT_SYSTEM_WORD, "system-stack-word") /* a word the runtime saved on g0's stack */     \
-  X(UD_RSLOT_JMP_BUF, "jmp-buf") /* the stack pointer a C jmp_buf holds */
+  X(UD_RSLOT_JMP_BUF, "jmp-buf") /* the stack pointer a C jmp_buf holds */                     \
+  X(UD_RSLOT_C_ARG, "c-arg") /* a word of the argument block a cgo call passes to C */
 
 /* What an access to a left stack did (left-stack-access: the fault's error
  * code). X(id, name, noun, verb)

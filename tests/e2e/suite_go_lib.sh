@@ -2,7 +2,8 @@
 # runtime and cgo test packages gives the same PASS/FAIL/SKIP per test (and
 # the same package result) without the shim, under `go test -exec "undead
 # run --"` and under `-exec "undead run --stress --"` (every callback moves
-# its stack: forced moves counted), and no process under the shim reports
+# its stack: forced moves counted; runtime-cgo, by default, in this mode
+# only: see suite_modes), and no process under the shim reports
 # (every process's log goes to a --log-dir; `undead report` on it must find
 # no report, and says what was checked). The test binaries' children
 # (testprogcgo, the C hosts of testcarchive and testcshared, the sanitizer
@@ -50,6 +51,15 @@ suite_spec() {
   esac
 }
 
+# suite_modes SUITE -> the modes with the shim: run (the default options)
+# and stress (every check on, and a forced move at every callback). The
+# runtime's default suite, the slowest of the default run, runs in the
+# stress mode only (its checks are the default's and more), and in both
+# with --long.
+suite_modes() {
+  if [ "$1" = runtime-cgo ] && [ "${UNDEAD_LONG:-0}" != 1 ]; then echo stress; else echo run stress; fi
+}
+
 # results LOG : "NAME RESULT" per test and subtest, and "package RESULT"
 # (ok or FAIL: the line go test ends a package with), sorted.
 results() {
@@ -86,7 +96,7 @@ run_suite() {
   export PATH=$goroot/bin:$PATH
   local args=("$pkg")
   [ -n "$pat" ] && args=(-run "$pat" "$pkg")
-  for mode in plain run stress; do
+  for mode in plain $(suite_modes "$s"); do
     t0=$(date +%s)
     gotest "$tc" "$go" "$mode" "$work/$s.$mode.log" "$work/$s.$mode.reports" "$limit" "${args[@]}"
     t1=$(date +%s)
@@ -98,7 +108,7 @@ run_suite() {
   n_skip=$(grep -c ' SKIP$' "$work/$s.plain.results")
   echo "$tc $s: without the shim $n_pass passed, $n_fail failed, $n_skip skipped;${secs}"
   [ "$n_pass" -gt 0 ] || { echo "  $tc $s: nothing passed even without the shim (see $work/$s.plain.log)"; tail -5 "$work/$s.plain.log" | sed 's/^/    | /'; bad=1; }
-  for mode in run stress; do
+  for mode in $(suite_modes "$s"); do
     local rep="$work/$s.$mode.reports" summary rc
     summary=$("$UNDEAD" report "$rep" 2>&1); rc=$?
     echo "  $mode: $(echo "$summary" | grep -m1 'checked in' || echo 'no counts')"
@@ -154,7 +164,7 @@ run_suite() {
   if [ "$s" = testsanitizers ]; then
     # Its ASan cases must run under the shim, not skip ("ASan runtime does
     # not come first").
-    for mode in plain run stress; do
+    for mode in plain $(suite_modes "$s"); do
       if grep -E '^TestASAN[^ ]* SKIP$' "$work/$s.$mode.results" | grep -q .; then
         echo "  $tc $s $mode: ASan cases skipped: $(grep -E '^TestASAN[^ ]* SKIP$' "$work/$s.$mode.results" | head -3 | tr '\n' ' ')"
         bad=1

@@ -1,0 +1,3 @@
+module argkeep
+
+go 1.19
