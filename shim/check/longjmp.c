@@ -20,8 +20,8 @@ bool ud_longjmp_armed;
 
 /* Reported once per process: the program is stopped, or goes on to the
  * runtime's own throw (halt_on_error=0). */
-static void report(const ud_rt *rt, uintptr_t g, uintptr_t m, uint64_t csp, uint64_t lo,
-                   uint64_t hi, const void *env, uint64_t target) {
+static void report(const ud_rt *rt, uintptr_t g, uintptr_t m, uint64_t csp, uint64_t hi,
+                   const void *env, uint64_t target) {
   static uint8_t reported;
   if (__atomic_exchange_n(&reported, 1, __ATOMIC_RELAXED) != 0)
     return;
@@ -34,7 +34,6 @@ static void report(const ud_rt *rt, uintptr_t g, uintptr_t m, uint64_t csp, uint
    * and those it would abandon. */
   uint64_t xpc = ud_field(g, L->g_syscallpc), xsp = ud_field(g, L->g_syscallsp);
   const ud_gate_entry *gi = xpc != 0 ? ud_gate_by_x(&rt->gates, xpc) : NULL;
-  (void)lo;
   ud_violation viol = {
       .kind = UD_KIND_LONGJMP_OVER_CALLBACK, .trigger = UD_TRIGGER_LONGJMP, .gate = gi,
       .gate_depth = gi != NULL ? ncgo : 0, .frame_sp = xsp, .goid = v.goid, .slot = SIZE_MAX,
@@ -66,12 +65,12 @@ static void check_jump(const void *env) {
   uint64_t csp = ud_field(g0, L->g_sched_sp);
   if (csp != top->csp || csp == 0)
     return;
-  uint64_t lo = ud_field(g0, L->g_stack_lo), hi = ud_field(g0, L->g_stack_hi);
+  uint64_t hi = ud_field(g0, L->g_stack_hi);
   uint64_t target = ud_jmp_buf_sp(env);
   /* Above the C stack pointer the callback came from, on the same system
    * stack: the C frames that called back, which the jump returns into. */
   if (target > csp && target <= hi)
-    report(rt, top->g, m, csp, lo, hi, env, target);
+    report(rt, top->g, m, csp, hi, env, target);
 }
 
 /* The interposers: the check, then the next definition. One called before

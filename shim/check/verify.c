@@ -233,12 +233,13 @@ static void report_move_in_syscall(const ud_rt *rt, uintptr_t gp, uint64_t ssp, 
 
 /* Shape A of the class (Go issues 10303, 11089): an open cgo call passed C
  * an address in the goroutine's stack (a uintptr of &x: a pointer argument
- * makes x escape to the heap), and a callback is moving that stack. The call's argument
- * block is the argument area of the gate's caller (the cgo wrapper
- * _Cfunc_F, //go:cgo_unsafe_args: its arguments and results in memory, the
- * block C's wrapper reads them from and writes the results to): a word
- * there that points into the stack being left is an address C holds that
- * the copy will not adjust. Before the copy, each gate frame once. */
+ * makes x escape to the heap), and a callback is moving that stack. The
+ * call's argument block is the argument area of the gate's caller, the cgo
+ * wrapper _Cfunc_F (//go:cgo_unsafe_args: its arguments and results in
+ * memory, the block C's wrapper reads them from and writes the results
+ * to): a word there that points into the stack being left is an address C
+ * holds that the copy will not adjust. Before the copy, each gate frame
+ * once. */
 static void check_c_arguments(const ud_rt *rt, frames *fr, const ud_gview *v, uint64_t newsize,
                               bool growth) {
   uint64_t lo = v->stack_lo, hi = v->stack_hi;
@@ -252,8 +253,8 @@ static void check_c_arguments(const ud_rt *rt, frames *fr, const ud_gview *v, ui
     int32_t delta, args;
     if (ret < rt->bias || !ud_pclntab_find_func(rt->tab, ret - rt->bias, &fn) ||
         !ud_func_spdelta(&fn, ret - rt->bias, &delta) || delta < 0 ||
-        (args = ud_func_args(&fn)) <= 0 || args > 1024)
-      continue;
+        (args = ud_func_args(&fn)) <= 0 || args > 1024 || strstr(ud_func_name(&fn), "._Cfunc_") == NULL)
+      continue; /* not a cgo wrapper: its argument area is register spill space, not a block */
     uint64_t block = csp + (uint64_t)delta + 8; /* the caller's argument area */
     for (uint64_t at = block; at + 8 <= block + (uint64_t)args && at + 8 <= hi; at += 8) {
       uint64_t val = ud_rd64(at);
