@@ -1,5 +1,8 @@
 /* longjmp: the interposers and the check (see longjmp.h). */
-#include <setjmp.h>
+/* The shim defines these functions itself: with _FORTIFY_SOURCE (a
+ * distribution's build flags) <setjmp.h> would rename longjmp, _longjmp
+ * and siglongjmp to __longjmp_chk, so it is not included here. */
+#undef _FORTIFY_SOURCE
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,12 +84,12 @@ static ud_jump_fn next(enum ud_jump which) {
 }
 
 #define UD_JUMP(name, which)                                                                       \
-  __attribute__((visibility("default"), noreturn)) void name(struct __jmp_buf_tag env[1], int val) { \
+  __attribute__((visibility("default"), noreturn)) void name(struct __jmp_buf_tag *env, int val) { \
     check_jump(env);                                                                               \
     next(which)(env, val);                                                                         \
     __builtin_unreachable();                                                                       \
   }
-extern void __longjmp_chk(struct __jmp_buf_tag env[1], int val) __attribute__((noreturn));
+extern void __longjmp_chk(struct __jmp_buf_tag *env, int val) __attribute__((noreturn));
 UD_JUMP(longjmp, UD_JUMP_LONGJMP)
 UD_JUMP(_longjmp, UD_JUMP__LONGJMP)
 UD_JUMP(siglongjmp, UD_JUMP_SIGLONGJMP)
