@@ -104,13 +104,10 @@ formats() {
   local tc=$1 bin
   "$SCHEMA_PY" -c 'import jsonschema' 2>/dev/null || { echo "$tc: python3-jsonschema missing: formats not checked"; return 0; }
   bin=$(gobuild "$tc" stock "$UNDEAD_ROOT/tests/go/longjmp") || fail "build $tc"
-  rm -f "$work/$tc-fmt".*
-  UNDEAD_OPTIONS=format=json:log_path=$work/$tc-fmt.json run_shim "$work/$tc-fmt-json" "$bin" -mode over >/dev/null
-  UNDEAD_OPTIONS=format=sarif:log_path=$work/$tc-fmt.sarif run_shim "$work/$tc-fmt-sarif" "$bin" -mode over >/dev/null
-  grep -h '"schema":"undead-report/1"' "$work/$tc-fmt.json".* >"$work/$tc-fmt.report.jsonl"
-  validate "$REPORT_SCHEMA" "$work/$tc-fmt.report.jsonl" jsonl || fail "$tc: the JSON report does not validate"
-  validate "$SARIF_SCHEMA" "$(ls "$work/$tc-fmt.sarif".* | head -1)" || fail "$tc: the SARIF log does not validate"
-  python3 - "$(ls "$work/$tc-fmt.json".* | head -1)" "$(ls "$work/$tc-fmt.sarif".* | head -1)" <<'PY' || fail "$tc: the JSON or SARIF report's content"
+  local files
+  files=$(report_formats "$work/$tc-fmt" "$bin" -mode over) || fail "$tc: the JSON or SARIF log"
+  # shellcheck disable=SC2086
+  python3 - $files <<'PY' || fail "$tc: the JSON or SARIF report's content"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 r = [x for x in recs if x.get("schema") == "undead-report/1"][0]

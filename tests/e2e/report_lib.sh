@@ -86,3 +86,23 @@ for i, d in enumerate(docs, 1):
 sys.exit(1 if bad or not docs else 0)
 PY
 }
+
+# report_formats PREFIX BIN ARGS... : runs BIN under the shim once with
+# format=json and once with format=sarif (logs PREFIX.json.PID and
+# PREFIX.sarif.PID), and validates the report against the report schema
+# and the log against SARIF 2.1.0 (the errors on stderr, status 1). Prints
+# the two files, the JSON log's first, for the caller's check of their
+# content.
+report_formats() {
+  local pre=$1; shift
+  rm -f "$pre".*
+  UNDEAD_OPTIONS=format=json:log_path=$pre.json run_shim "$pre-json" "$@" >/dev/null
+  UNDEAD_OPTIONS=format=sarif:log_path=$pre.sarif run_shim "$pre-sarif" "$@" >/dev/null
+  local json sarif
+  json=$(ls "$pre.json".* 2>/dev/null | head -1) sarif=$(ls "$pre.sarif".* 2>/dev/null | head -1)
+  [ -n "$json" ] && [ -n "$sarif" ] || { echo "$pre: no JSON or SARIF log written" >&2; return 1; }
+  grep -h '"schema":"undead-report/1"' "$json" >"$pre.report.jsonl"
+  validate "$REPORT_SCHEMA" "$pre.report.jsonl" jsonl >&2 || { echo "$pre: the JSON report does not validate" >&2; return 1; }
+  validate "$SARIF_SCHEMA" "$sarif" >&2 || { echo "$pre: the SARIF log does not validate" >&2; return 1; }
+  echo "$json $sarif"
+}
