@@ -233,15 +233,17 @@ static void report_move_in_syscall(const ud_rt *rt, uintptr_t gp, uint64_t ssp, 
 
 /* Shape A of the class (Go issues 10303, 11089): an open cgo call passed C
  * an address in the goroutine's stack (a uintptr of &x: a pointer argument
- * makes x escape to the heap), and a callback is moving that stack. The
- * call's argument block is the argument area of the gate's caller, the cgo
+ * makes x escape to the heap), and a callback moved that stack. The call's
+ * argument block is the argument area of the gate's caller, the cgo
  * wrapper _Cfunc_F (//go:cgo_unsafe_args: its arguments and results in
  * memory, the block C's wrapper reads them from and writes the results
- * to): a word there that points into the stack being left is an address C
- * holds that the copy will not adjust. Before the copy, each gate frame
- * once. */
-static void check_c_arguments(const ud_rt *rt, frames *fr, const ud_gview *v, uint64_t newsize,
-                              bool growth) {
+ * to): a word there that points into the stack left is an address C holds
+ * that the copy did not adjust. Checked at the move, before the copy (h
+ * NULL: into the stack being left, [v->stack_lo, v->stack_hi)), and when
+ * the callback returns (into one of the stacks h it left), for the moves
+ * the first did not check. Each gate once. */
+static void check_c_arguments(const ud_rt *rt, frames *fr, const ud_gview *v, const ud_ranges *h,
+                              enum ud_trigger trigger, uint64_t newsize) {
   uint64_t lo = v->stack_lo, hi = v->stack_hi;
   for (size_t k = 0; k < fr->n; k++) {
     const ud_gate_entry *gi = fr->f[k].gi;
@@ -257,17 +259,19 @@ static void check_c_arguments(const ud_rt *rt, frames *fr, const ud_gview *v, ui
       continue; /* not a cgo wrapper: its argument area is register spill space, not a block */
     uint64_t block = csp + (uint64_t)delta + 8; /* the caller's argument area */
     for (uint64_t at = block; at + 8 <= block + (uint64_t)args && at + 8 <= hi; at += 8) {
-      uint64_t val = ud_rd64(at);
-      if (!in_range(val, lo, hi) || !confirmed(rt, fr, k) || !ud_gate_claim(gi, UD_GATE_KEY_C_ARGUMENT))
+      uint64_t val = ud_rd64(at), slo = lo, shi = hi;
+      enum ud_region to = h == NULL ? (in_range(val, lo, hi) ? UD_REGION_OLD_STACK : UD_REGION_NONE)
+                                    : stale_target(h, val, lo, hi, &slo, &shi);
+      if (to == UD_REGION_NONE || !confirmed(rt, fr, k) || !ud_gate_claim(gi, UD_GATE_KEY_C_ARGUMENT))
         continue;
       ud_violation viol = {
-          .kind = UD_KIND_LEFT_STACK_ARGUMENT,
-          .trigger = growth ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK, .gate = gi,
+          .kind = UD_KIND_LEFT_STACK_ARGUMENT, .trigger = trigger, .gate = gi,
           .gate_depth = (int32_t)k + 1, .frame_sp = fr->f[k].sp, .goid = v->goid, .slot = SIZE_MAX,
           .g_field = ud_func_name(&fn), .c_arg_off = (int32_t)(at - block), .c_arg_at = at,
-          .value = val, .points_to = UD_REGION_OLD_STACK, .stale_lo = lo, .stale_hi = hi,
-          .old_lo = lo, .old_hi = hi, .newsize = newsize, .walk_pc = v->sched_pc,
-          .walk_sp = v->sched_sp, .walk_lo = lo, .walk_hi = hi,
+          .value = val, .points_to = to, .stale_lo = slo, .stale_hi = shi, .old_lo = slo,
+          .old_hi = shi, .new_lo = h != NULL ? lo : 0, .new_hi = h != NULL ? hi : 0,
+          .newsize = newsize, .walk_pc = fr->walk_pc, .walk_sp = fr->walk_sp, .walk_lo = lo,
+          .walk_hi = hi, .walk_pc_is_ret = h != NULL,
       };
       ud_emit(rt->opt, rt, &viol);
       break;
@@ -337,7 +341,8 @@ void ud_on_copystack(ud_rt *rt, uintptr_t gp, uintptr_t newsize, uintptr_t ret) 
       ud_emit(rt->opt, rt, &viol);
     }
   }
-  check_c_arguments(rt, &fr, &v, newsize, growth);
+  check_c_arguments(rt, &fr, &v, NULL, growth ? UD_TRIGGER_STACK_GROWTH : UD_TRIGGER_STACK_SHRINK,
+                    newsize);
 }
 
 /* A g.syscall* word about to be restored that lies outside the stack. */
@@ -546,4 +551,5 @@ void ud_on_callback_return(ud_rt *rt, uintptr_t g, uint64_t pc, uint64_t sp, uin
       ud_emit(rt->opt, rt, &viol);
     }
   }
+  check_c_arguments(rt, &fr, &v, &h, UD_TRIGGER_CALLBACK_RETURN, 0);
 }

@@ -340,10 +340,10 @@ void ud_emit(const ud_options *opt, const ud_rt *rt, const ud_violation *v) {
                  r->old_frame_off);
     ud_str_fmt(r->summary, sizeof r->summary,
                "C argument into a left stack: word +%d of the argument block of the open C call "
-               "%s holds %#llx, in the stack [%#llx, %#llx) of goroutine %lld%s, which it is "
-               "leaving %s",
+               "%s holds %#llx, in the stack [%#llx, %#llx) of goroutine %lld%s, which it %s %s",
                v->c_arg_off, v->g_field, (unsigned long long)v->value, (unsigned long long)v->old_lo,
-               (unsigned long long)v->old_hi, (long long)r->goid, owner, where);
+               (unsigned long long)v->old_hi, (long long)r->goid, owner,
+               v->trigger == UD_TRIGGER_CALLBACK_RETURN ? "left, found" : "is leaving", where);
   } else if (v->kind == UD_KIND_LONGJMP_OVER_CALLBACK) {
     /* the C stack's first frame outside the shim called longjmp */
     char land[192];

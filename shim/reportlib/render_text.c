@@ -270,10 +270,14 @@ static void c_argument(const ud_report *r, ud_out *o, pen *p) {
   ansi(p, BLUE);
   ud_out_str(o, "Stacks: ");
   ansi(p, RESET);
-  ud_out_fmt(o, "old [0x%llx, 0x%llx) %llu bytes -> new stack of %llu bytes (%s)\n",
-             (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
-             (unsigned long long)(r->old_hi - r->old_lo), (unsigned long long)r->newsize,
-             ud_trigger_words(r->trigger));
+  ud_out_fmt(o, "old [0x%llx, 0x%llx) %llu bytes", (unsigned long long)r->old_lo,
+             (unsigned long long)r->old_hi, (unsigned long long)(r->old_hi - r->old_lo));
+  if (r->new_lo || r->new_hi)
+    ud_out_fmt(o, ", now [0x%llx, 0x%llx)", (unsigned long long)r->new_lo,
+               (unsigned long long)r->new_hi);
+  else
+    ud_out_fmt(o, " -> new stack of %llu bytes", (unsigned long long)r->newsize);
+  ud_out_fmt(o, " (%s)\n", ud_trigger_words(r->trigger));
 }
 
 /* An access to a held left stack, caught by its protection
