@@ -43,6 +43,21 @@ static const char *checked_label(const ud_report *r) {
 }
 
 /* "| <inner padded to BOX> |" */
+/* "Slot: ", "Value: ", "Stacks: ": the labels of a report's lines. */
+static void label(ud_out *o, pen *p, const char *text) {
+  ansi(p, BLUE);
+  ud_out_str(o, text);
+  ansi(p, RESET);
+}
+
+/* "Value: " and the value, highlighted. */
+static void value_label(ud_out *o, pen *p, uint64_t value) {
+  label(o, p, "Value: ");
+  ansi(p, GREEN);
+  ud_out_fmt(o, "0x%llx", (unsigned long long)value);
+  ansi(p, RESET);
+}
+
 static void box_line(ud_out *o, const char *inner) {
   ud_out_fmt(o, "    | %-*.*s |\n", BOX, BOX, inner);
 }
@@ -139,9 +154,7 @@ static void stack(ud_out *o, const ud_report_frame *f, int32_t n) {
 /* A word of a quarantined left stack (left-stack-write): where, what, the
  * frame it belonged to, the two stacks. */
 static void left_stack_word(const ud_report *r, ud_out *o, pen *p) {
-  ansi(p, BLUE);
-  ud_out_str(o, "Write: ");
-  ansi(p, RESET);
+  label(o, p, "Write: ");
   ud_out_fmt(o, "0x%llx, %lld (0x%llx) bytes below the top of the left stack, now holds ",
              (unsigned long long)r->slot_addr, (long long)r->old_hi_off,
              (unsigned long long)r->old_hi_off);
@@ -152,9 +165,7 @@ static void left_stack_word(const ud_report *r, ud_out *o, pen *p) {
   if (r->old_frame_func[0])
     ud_out_fmt(o, "       at the move that address was in the frame of %s, at sp%+d\n",
                r->old_frame_func, r->old_frame_off);
-  ansi(p, BLUE);
-  ud_out_str(o, "Stacks: ");
-  ansi(p, RESET);
+  label(o, p, "Stacks: ");
   ud_out_fmt(o, "left [0x%llx, 0x%llx) %llu bytes -> new [0x%llx, 0x%llx) %llu bytes, moved with "
                 "a cgo call open; checked at the %s\n",
              (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
@@ -166,14 +177,10 @@ static void left_stack_word(const ud_report *r, ud_out *o, pen *p) {
 /* asmcgocall's saved word (stale-resume-point): where it is, where the
  * goroutine would resume, where it should. */
 static void resume_word(const ud_report *r, ud_out *o, pen *p) {
-  ansi(p, BLUE);
-  ud_out_str(o, "Slot: ");
-  ansi(p, RESET);
+  label(o, p, "Slot: ");
   ud_out_fmt(o, "%s, at 0x%llx on the thread's system stack (asmcgocall's frame)\n", r->slot_name,
              (unsigned long long)r->slot_addr);
-  ansi(p, BLUE);
-  ud_out_str(o, "Resume: ");
-  ansi(p, RESET);
+  label(o, p, "Resume: ");
   ud_out_str(o, "SP ");
   ansi(p, GREEN);
   ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
@@ -186,9 +193,7 @@ static void resume_word(const ud_report *r, ud_out *o, pen *p) {
   ud_out_fmt(o, "        it should resume on the gate's return address Y, just below its frame "
                 "at 0x%llx\n",
              (unsigned long long)r->frame_sp);
-  ansi(p, BLUE);
-  ud_out_str(o, "Stacks: ");
-  ansi(p, RESET);
+  label(o, p, "Stacks: ");
   if (r->old_lo || r->old_hi)
     ud_out_fmt(o, "left [0x%llx, 0x%llx) %llu bytes -> ", (unsigned long long)r->old_lo,
                (unsigned long long)r->old_hi, (unsigned long long)(r->old_hi - r->old_lo));
@@ -200,20 +205,11 @@ static void resume_word(const ud_report *r, ud_out *o, pen *p) {
 /* The C stack a callback came from, outside the system stack bounds
  * (stale-system-stack). */
 static void system_stack_bounds(const ud_report *r, ud_out *o, pen *p) {
-  ansi(p, BLUE);
-  ud_out_str(o, "Slot: ");
-  ansi(p, RESET);
+  label(o, p, "Slot: ");
   ud_out_fmt(o, "%s, the C stack pointer cgocallback saved when C called back\n", r->slot_name);
-  ansi(p, BLUE);
-  ud_out_str(o, "Value: ");
-  ansi(p, RESET);
-  ansi(p, GREEN);
-  ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
-  ansi(p, RESET);
+  value_label(o, p, r->value);
   ud_out_fmt(o, " is in %s\n", ud_region_words(r->points_to));
-  ansi(p, BLUE);
-  ud_out_str(o, "Stacks: ");
-  ansi(p, RESET);
+  label(o, p, "Stacks: ");
   ud_out_fmt(o, "system (m.g0.stack) [0x%llx, 0x%llx] %llu bytes, as the runtime keeps it; the "
                 "goroutine's [0x%llx, 0x%llx) (%s)\n",
              (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
@@ -224,20 +220,11 @@ static void system_stack_bounds(const ud_report *r, ud_out *o, pen *p) {
 /* A longjmp over an open callback (longjmp-over-callback): where the jump
  * goes and the callback it would abandon. */
 static void jump_target(const ud_report *r, ud_out *o, pen *p) {
-  ansi(p, BLUE);
-  ud_out_str(o, "Slot: ");
-  ansi(p, RESET);
+  label(o, p, "Slot: ");
   ud_out_fmt(o, "the stack pointer the jmp_buf at 0x%llx restores\n", (unsigned long long)r->slot_addr);
-  ansi(p, BLUE);
-  ud_out_str(o, "Value: ");
-  ansi(p, RESET);
-  ansi(p, GREEN);
-  ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
-  ansi(p, RESET);
+  value_label(o, p, r->value);
   ud_out_fmt(o, " is in %s\n", ud_region_words(r->points_to));
-  ansi(p, BLUE);
-  ud_out_str(o, "Stacks: ");
-  ansi(p, RESET);
+  label(o, p, "Stacks: ");
   ud_out_fmt(o, "C called back into Go at SP 0x%llx on the system stack (top 0x%llx, "
                 "m.g0.stack.hi); the goroutine's [0x%llx, 0x%llx) holds the callback's frames, "
                 "below the gate frames of the C calls that called back\n",
@@ -247,18 +234,11 @@ static void jump_target(const ud_report *r, ud_out *o, pen *p) {
 
 /* A C call's argument into the stack being left (left-stack-argument). */
 static void c_argument(const ud_report *r, ud_out *o, pen *p) {
-  ansi(p, BLUE);
-  ud_out_str(o, "Slot: ");
-  ansi(p, RESET);
+  label(o, p, "Slot: ");
   ud_out_fmt(o, "word +%d (address 0x%llx) of the argument block %.*s passes to C\n",
              r->slot_sp_off, (unsigned long long)r->slot_addr,
              (int)strcspn(r->slot_name, "+"), r->slot_name);
-  ansi(p, BLUE);
-  ud_out_str(o, "Value: ");
-  ansi(p, RESET);
-  ansi(p, GREEN);
-  ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
-  ansi(p, RESET);
+  value_label(o, p, r->value);
   ud_out_fmt(o, " points into %s", ud_region_words(r->points_to));
   if (r->old_hi_off > 0)
     ud_out_fmt(o, ", %lld (0x%llx) bytes below its top", (long long)r->old_hi_off,
@@ -267,9 +247,7 @@ static void c_argument(const ud_report *r, ud_out *o, pen *p) {
   if (r->old_frame_func[0])
     ud_out_fmt(o, "       before the move that address was in the frame of %s, at sp%+d\n",
                r->old_frame_func, r->old_frame_off);
-  ansi(p, BLUE);
-  ud_out_str(o, "Stacks: ");
-  ansi(p, RESET);
+  label(o, p, "Stacks: ");
   ud_out_fmt(o, "old [0x%llx, 0x%llx) %llu bytes", (unsigned long long)r->old_lo,
              (unsigned long long)r->old_hi, (unsigned long long)(r->old_hi - r->old_lo));
   if (r->new_lo || r->new_hi)
@@ -285,9 +263,7 @@ static void c_argument(const ud_report *r, ud_out *o, pen *p) {
  * the address belonged to, the two stacks. */
 static void left_stack_access(const ud_report *r, ud_out *o, pen *p) {
   const ud_report_frame *a = &r->accessor;
-  ansi(p, BLUE);
-  ud_out_str(o, "Access: ");
-  ansi(p, RESET);
+  label(o, p, "Access: ");
   ud_out_fmt(o, "a %s at ", ud_access_noun(r->access));
   ansi(p, GREEN);
   ud_out_fmt(o, "0x%llx", (unsigned long long)r->slot_addr);
@@ -302,9 +278,7 @@ static void left_stack_access(const ud_report *r, ud_out *o, pen *p) {
   if (r->old_frame_func[0])
     ud_out_fmt(o, "        at the move that address was in the frame of %s, at sp%+d\n",
                r->old_frame_func, r->old_frame_off);
-  ansi(p, BLUE);
-  ud_out_str(o, "Stacks: ");
-  ansi(p, RESET);
+  label(o, p, "Stacks: ");
   ud_out_fmt(o, "left [0x%llx, 0x%llx) %llu bytes -> new [0x%llx, 0x%llx) %llu bytes, moved with "
                 "a cgo call open\n",
              (unsigned long long)r->old_lo, (unsigned long long)r->old_hi,
@@ -385,9 +359,7 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   picture(r, o, quoted);
 
   ud_out_str(o, "\n");
-  ansi(&p, BLUE);
-  ud_out_str(o, "Slot: ");
-  ansi(&p, RESET);
+  label(o, &p, "Slot: ");
   if (r->kind == UD_KIND_STALE_FRAME_POINTER) {
     ud_out_fmt(o, "the frame-pointer chain of goroutine %lld from %s", (long long)r->goid,
                r->slot_name);
@@ -408,12 +380,7 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
     ud_out_fmt(o, ": %s at X, %s at Y\n", r->live_at_x ? "live" : "dead",
                r->live_at_y ? "live" : "dead");
   }
-  ansi(&p, BLUE);
-  ud_out_str(o, "Value: ");
-  ansi(&p, RESET);
-  ansi(&p, GREEN);
-  ud_out_fmt(o, "0x%llx", (unsigned long long)r->value);
-  ansi(&p, RESET);
+  value_label(o, &p, r->value);
   ud_out_fmt(o, " points into %s", ud_region_words(r->points_to));
   if (r->old_hi_off > 0)
     ud_out_fmt(o, ", %lld (0x%llx) bytes below its top", (long long)r->old_hi_off,
@@ -422,9 +389,7 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
   if (r->old_frame_func[0])
     ud_out_fmt(o, "       before the move that address was in the frame of %s, at sp%+d\n",
                r->old_frame_func, r->old_frame_off);
-  ansi(&p, BLUE);
-  ud_out_str(o, "Stacks: ");
-  ansi(&p, RESET);
+  label(o, &p, "Stacks: ");
   ud_out_fmt(o, "%s [0x%llx, 0x%llx) %llu bytes", checked_label(r), (unsigned long long)r->old_lo,
              (unsigned long long)r->old_hi, (unsigned long long)(r->old_hi - r->old_lo));
   if (r->new_lo || r->new_hi)
