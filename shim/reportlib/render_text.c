@@ -42,7 +42,6 @@ static const char *checked_label(const ud_report *r) {
   return checked_is_current(r) ? "current" : "old";
 }
 
-/* "| <inner padded to BOX> |" */
 /* "Slot: ", "Value: ", "Stacks: ": the labels of a report's lines. */
 static void label(ud_out *o, pen *p, const char *text) {
   ansi(p, BLUE);
@@ -58,6 +57,7 @@ static void value_label(ud_out *o, pen *p, uint64_t value) {
   ansi(p, RESET);
 }
 
+/* "| <inner padded to BOX> |" */
 static void box_line(ud_out *o, const char *inner) {
   ud_out_fmt(o, "    | %-*.*s |\n", BOX, BOX, inner);
 }
@@ -232,32 +232,6 @@ static void jump_target(const ud_report *r, ud_out *o, pen *p) {
              (unsigned long long)r->new_lo, (unsigned long long)r->new_hi);
 }
 
-/* A C call's argument into the stack being left (left-stack-argument). */
-static void c_argument(const ud_report *r, ud_out *o, pen *p) {
-  label(o, p, "Slot: ");
-  ud_out_fmt(o, "word +%d (address 0x%llx) of the argument block %.*s passes to C\n",
-             r->slot_sp_off, (unsigned long long)r->slot_addr,
-             (int)strcspn(r->slot_name, "+"), r->slot_name);
-  value_label(o, p, r->value);
-  ud_out_fmt(o, " points into %s", ud_region_words(r->points_to));
-  if (r->old_hi_off > 0)
-    ud_out_fmt(o, ", %lld (0x%llx) bytes below its top", (long long)r->old_hi_off,
-               (unsigned long long)r->old_hi_off);
-  ud_out_str(o, "\n");
-  if (r->old_frame_func[0])
-    ud_out_fmt(o, "       before the move that address was in the frame of %s, at sp%+d\n",
-               r->old_frame_func, r->old_frame_off);
-  label(o, p, "Stacks: ");
-  ud_out_fmt(o, "old [0x%llx, 0x%llx) %llu bytes", (unsigned long long)r->old_lo,
-             (unsigned long long)r->old_hi, (unsigned long long)(r->old_hi - r->old_lo));
-  if (r->new_lo || r->new_hi)
-    ud_out_fmt(o, ", now [0x%llx, 0x%llx)", (unsigned long long)r->new_lo,
-               (unsigned long long)r->new_hi);
-  else
-    ud_out_fmt(o, " -> new stack of %llu bytes", (unsigned long long)r->newsize);
-  ud_out_fmt(o, " (%s)\n", ud_trigger_words(r->trigger));
-}
-
 /* An access to a held left stack, caught by its protection
  * (left-stack-access): what it did, where, the code that did it, the frame
  * the address belonged to, the two stacks. */
@@ -352,15 +326,17 @@ void ud_report_render_text(const ud_report *r, ud_out *o, bool color) {
     jump_target(r, o, &p);
     goto stacks;
   }
-  if (r->slot_kind == UD_RSLOT_C_ARG) {
-    c_argument(r, o, &p);
-    goto stacks;
+  /* a word of an argument block, not a slot of the gate frame: no picture */
+  if (r->slot_kind != UD_RSLOT_C_ARG) {
+    picture(r, o, quoted);
+    ud_out_str(o, "\n");
   }
-  picture(r, o, quoted);
-
-  ud_out_str(o, "\n");
   label(o, &p, "Slot: ");
-  if (r->kind == UD_KIND_STALE_FRAME_POINTER) {
+  if (r->slot_kind == UD_RSLOT_C_ARG) {
+    ud_out_fmt(o, "word +%d (address 0x%llx) of the argument block %.*s passes to C\n",
+               r->slot_sp_off, (unsigned long long)r->slot_addr, (int)strcspn(r->slot_name, "+"),
+               r->slot_name);
+  } else if (r->kind == UD_KIND_STALE_FRAME_POINTER) {
     ud_out_fmt(o, "the frame-pointer chain of goroutine %lld from %s", (long long)r->goid,
                r->slot_name);
     if (r->slot_addr)
