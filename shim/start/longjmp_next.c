@@ -40,10 +40,13 @@ __attribute__((noinline)) static bool jmp_buf_reads(char *why, size_t cap) {
   return false;
 }
 
-bool ud_longjmp_start(bool wanted, char *why, size_t cap) {
+void ud_longjmp_resolve_all(void) {
   for (int i = 0; i < UD_JUMP_COUNT; i++)
     if (__atomic_load_n(&ud_jump_next[i], __ATOMIC_ACQUIRE) == NULL)
       ud_jump_resolve((enum ud_jump)i);
+}
+
+bool ud_longjmp_start(bool wanted, char *why, size_t cap) {
   if (!wanted)
     return true;
   if (!jmp_buf_reads(why, cap))

@@ -9,9 +9,14 @@
 
 #include "longjmp.h"
 
-/* Fills ud_jump_next, and arms the check when wanted (check_longjmp=1) and
- * this libc's jmp_buf reads as check/longjmp.h expects. False, with why,
- * when it does not: every jump then passes unchecked. */
+/* Fills ud_jump_next: in the constructor of every process the shim is
+ * loaded into (Go or not, UNDEAD=0 too: the interposers are there), so
+ * that no jump made later (from a signal handler, say) calls the loader. */
+void ud_longjmp_resolve_all(void);
+
+/* Arms the check when wanted (check_longjmp=1) and this libc's jmp_buf
+ * reads as check/longjmp.h expects. False, with why, when it does not:
+ * every jump then passes unchecked. */
 bool ud_longjmp_start(bool wanted, char *why, size_t cap);
 
 /* The next definition of one, looked up now: for a jump made before the

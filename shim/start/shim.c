@@ -18,8 +18,9 @@
  *     own constructor, and costs an ordinary thread creation a few
  *     comparisons (the calling segment's range) once its caller is known.
  * In anything else (no Go runtime, or UNDEAD=0) it does nothing: in a
- * program without Go, one dlsym and a few reads of its ELF headers; no
- * allocation, nothing printed. The Go toolchain's own commands built with
+ * program without Go, a few dlsyms (crosscall2, the next longjmp
+ * functions) and a few reads of its ELF headers; no allocation, nothing
+ * printed. The Go toolchain's own commands built with
  * cgo are recognised and left alone, silently. Whatever it cannot do turns
  * it off for that runtime with one line on stderr naming the program or
  * library. */
@@ -435,6 +436,7 @@ static int probe_main(struct dl_phdr_info *info, size_t size, void *p) {
 }
 
 __attribute__((constructor)) static void ud_shim_init(void) {
+  ud_longjmp_resolve_all();
   pthread_once(&switch_once, read_switch);
   if (switched_off)
     return;
